@@ -1,0 +1,147 @@
+//! Who may act: the one place that decides powers, deny by default, before any article is looked at.
+//!
+//! [24] divides the powers: the bureau approves municipal projects and confirms acceptance, the government
+//! approves plans and large projects, finance arranges funds, and so on; [29] gives districts their own
+//! authority. An owner acts only on its own organisation's projects. This is not a rule of the text that
+//! can be refused with an article: an actor outside its powers is `forbidden`.
+
+use crate::actor::{Actor, Role};
+use crate::command::Action;
+use crate::date::Date;
+use crate::ids::{JurisdictionId, OrgName};
+use crate::notice::Forbidden;
+use crate::policy::PolicySet;
+use crate::state::Project;
+use crate::vocab::{Area, Authority};
+
+/// What the action is done to, as far as powers are concerned.
+#[derive(Debug, Clone, Copy)]
+pub enum Subject<'a> {
+    /// Registering a project for `owner` in `jurisdiction`.
+    NewProject { owner: &'a OrgName, jurisdiction: &'a JurisdictionId },
+    Project(&'a Project),
+    Plan { jurisdiction: &'a JurisdictionId },
+}
+
+/// Who is named in FORMAT.md's `by` column.
+enum By {
+    Owner,
+    Approver,
+    ApproverOrBureau,
+    Role(Role),
+    PlanReviewer,
+    Supervisor,
+    CommissionedConsultant,
+}
+
+fn by(action: Action) -> By {
+    use Action::*;
+    match action {
+        RegisterProject | ProposeForPlan | RequestSupplementaryInclusion | FileRecord | SubmitStage | AppointTeam
+        | StartConstruction | SignContract | RequestAdjustment | SubmitAnnualReport | CompleteConstruction
+        | RecordAssessment | Accept | FileAcceptance | RegisterAssets | StartOperation | SubmitSelfEvaluation
+        | ReportRectified => By::Owner,
+        CommissionReview | ApproveStage | ReturnStage => By::Approver,
+        ImposeMeasure | LiftSuspension => By::ApproverOrBureau,
+        ReviewPlan => By::PlanReviewer,
+        ApprovePlan | ApproveSupplementaryInclusion | GovernmentApprove => By::Role(Role::Government),
+        IssueTechnicalOpinion | ConfirmReadyForAcceptance | CommissionPostEvaluation => By::Role(Role::Bureau),
+        ReleaseFunds => By::Role(Role::Finance),
+        SubmitEvaluation => By::CommissionedConsultant,
+        OrderRectification => By::Supervisor,
+    }
+}
+
+/// The role that exercises an approval authority.
+pub fn role_of(authority: Authority) -> Role {
+    match authority {
+        Authority::Bureau => Role::Bureau,
+        Authority::DistrictAuthority => Role::DistrictAuthority,
+        Authority::IndustryAuthority => Role::IndustryAuthority,
+        Authority::DevelopmentReform => Role::DevelopmentReform,
+    }
+}
+
+/// The areas in which each supervising department may order rectification, after [24]'s division of
+/// duties ("按照职责分工", [25]). The bureau leads the joint mechanism and supervises every area.
+pub fn supervises(role: Role, area: Area) -> bool {
+    use Area::*;
+    match role {
+        Role::Bureau => true,
+        Role::CyberspaceOffice => matches!(area, Cybersecurity | InformationSharing | Cryptography),
+        Role::DevelopmentReform => matches!(area, Procurement | Funds),
+        Role::Finance | Role::Audit => matches!(area, Funds | Procurement),
+        Role::SecrecyBureau => matches!(area, Cryptography | Cybersecurity),
+        _ => false,
+    }
+}
+
+/// Allows the action or says why not. `area` is the rectification area for `order_rectification`.
+pub fn authorize(
+    actor: &Actor,
+    action: Action,
+    subject: Subject<'_>,
+    area: Option<Area>,
+    policies: &PolicySet,
+    on: Date,
+) -> Result<(), Forbidden> {
+    let denied = |why: String| Err(Forbidden { message: format!("{}({})无权{}:{why}", actor.role.label(), actor.organization, action.label()) });
+    let jurisdiction = match subject {
+        Subject::NewProject { jurisdiction, .. } | Subject::Plan { jurisdiction } => jurisdiction,
+        Subject::Project(p) => &p.jurisdiction,
+    };
+    let covers = policies.covers(&actor.jurisdiction, jurisdiction);
+    let in_remit = |role: Role| actor.role == role && covers;
+    match by(action) {
+        By::Owner => {
+            let owner = match subject {
+                Subject::NewProject { owner, .. } => owner,
+                Subject::Project(p) => &p.owner.name,
+                Subject::Plan { .. } => return denied("年度计划的论证和批准不由项目建设单位办理".to_owned()),
+            };
+            if actor.role != Role::Owner {
+                return denied("该事项由项目建设单位办理".to_owned());
+            }
+            if &actor.organization != owner {
+                return denied(format!("项目属于{owner},不是本单位的项目"));
+            }
+            Ok(())
+        }
+        By::Approver | By::ApproverOrBureau => {
+            let Subject::Project(p) = subject else { return denied("缺少项目".to_owned()) };
+            let named = p.industry_authority.as_ref().is_none_or(|o| o == &actor.organization || p.approver != Authority::IndustryAuthority);
+            if in_remit(role_of(p.approver)) && named {
+                return Ok(());
+            }
+            if matches!(by(action), By::ApproverOrBureau) && in_remit(Role::Bureau) {
+                return Ok(());
+            }
+            denied(format!("该项目的审批部门是{}", p.approver.label()))
+        }
+        By::Role(role) => {
+            if in_remit(role) { Ok(()) } else { denied(format!("该事项由{}办理", role.label())) }
+        }
+        By::PlanReviewer => {
+            let reviewer = policies.resolve(jurisdiction, on).map_or(Authority::Bureau, |r| r.parameters.approval_authority);
+            if in_remit(role_of(reviewer)) { Ok(()) } else { denied(format!("该辖区的年度计划由{}论证", reviewer.label())) }
+        }
+        By::Supervisor => match area {
+            Some(area) if covers && supervises(actor.role, area) => Ok(()),
+            Some(area) => denied(format!("{}领域的监管不在本部门职责范围内", area.label())),
+            None => denied("缺少监管领域".to_owned()),
+        },
+        By::CommissionedConsultant => {
+            if actor.role != Role::Consultant {
+                return denied("评估报告由受委托的咨询评估单位提交".to_owned());
+            }
+            let commissioned = match subject {
+                Subject::Project(p) => p.current.as_ref().and_then(|c| c.consultant.as_ref()),
+                _ => None,
+            };
+            match commissioned {
+                Some(c) if c != &actor.organization => denied(format!("该项目委托的咨询评估单位是{c}")),
+                _ => Ok(()),
+            }
+        }
+    }
+}

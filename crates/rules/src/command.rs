@@ -1,0 +1,298 @@
+//! The actions of FORMAT.md, as typed commands. Serde reads `{do: ..., with: {...}}` directly, so the
+//! scenario runner and the JSON API parse the same shape, and nothing unparsed reaches a rule.
+
+use crate::date::Date;
+use crate::ids::{JurisdictionId, OrgName, ProjectId, Text};
+use crate::money::Money;
+use crate::vocab::*;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
+
+/// The owner named at registration [2].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Owner {
+    pub name: OrgName,
+    pub kind: OwnerKind,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RegisterProject {
+    pub name: Text,
+    pub owner: Owner,
+    pub category: Category,
+    pub construction: Construction,
+    pub funding: Funding,
+    pub investment: Money,
+    #[serde(default)]
+    pub classified: bool,
+    #[serde(default)]
+    pub bundled_with_fixed_asset: bool,
+    #[serde(default)]
+    pub self_built_self_used: bool,
+    /// Defaults to the jurisdiction the front end works in (the scenario's, the user's).
+    #[serde(default)]
+    pub jurisdiction: Option<JurisdictionId>,
+    /// The 行业主管部门 that approves a school's or hospital's own project [9]; any industry authority of the
+    /// jurisdiction when not named.
+    #[serde(default)]
+    pub industry_authority: Option<OrgName>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SubmitStage {
+    pub project: ProjectId,
+    pub stage: Stage,
+    pub investment: Money,
+    #[serde(default)]
+    pub documents: BTreeSet<Document>,
+    pub preparer: Preparer,
+    #[serde(default)]
+    pub design_depth_sufficient: bool,
+    #[serde(default)]
+    pub builds: BTreeSet<Build>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RequestAdjustment {
+    pub project: ProjectId,
+    pub amount: Money,
+    pub reason: AdjustmentReason,
+    #[serde(default = "yes")]
+    pub goal_unchanged: bool,
+    #[serde(default = "yes")]
+    pub within_estimate: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// Every action of FORMAT.md's catalogue.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "do", content = "with", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Command {
+    RegisterProject(Box<RegisterProject>),
+    ProposeForPlan { project: ProjectId, year: i32 },
+    ReviewPlan {
+        year: i32,
+        #[serde(default)]
+        jurisdiction: Option<JurisdictionId>,
+        #[serde(default)]
+        exclude: Vec<ProjectId>,
+    },
+    ApprovePlan {
+        year: i32,
+        #[serde(default)]
+        jurisdiction: Option<JurisdictionId>,
+    },
+    RequestSupplementaryInclusion { project: ProjectId, year: i32, reason: SupplementaryReason },
+    ApproveSupplementaryInclusion { project: ProjectId, year: i32 },
+    FileRecord { project: ProjectId },
+    SubmitStage(Box<SubmitStage>),
+    CommissionReview { project: ProjectId, consultant: OrgName },
+    SubmitEvaluation {
+        project: ProjectId,
+        #[serde(default)]
+        opinions: BTreeSet<Opinion>,
+        recommended_investment: Money,
+    },
+    ApproveStage {
+        project: ProjectId,
+        approved_investment: Money,
+        #[serde(default)]
+        opinions: BTreeSet<Opinion>,
+    },
+    ReturnStage { project: ProjectId, reason: Text },
+    GovernmentApprove { project: ProjectId },
+    IssueTechnicalOpinion { project: ProjectId },
+    ReleaseFunds { project: ProjectId, purpose: Purpose, amount: Money },
+    AppointTeam { project: ProjectId, agency: OrgName, leader: Text },
+    StartConstruction { project: ProjectId },
+    SignContract { project: ProjectId, contract: Text, amount: Money, procurement: Procurement },
+    RequestAdjustment(RequestAdjustment),
+    SubmitAnnualReport {
+        project: ProjectId,
+        year: i32,
+        #[serde(default)]
+        opinions_from: BTreeSet<ReportOpinion>,
+    },
+    CompleteConstruction { project: ProjectId },
+    RecordAssessment { project: ProjectId, kind: AssessmentKind },
+    ConfirmReadyForAcceptance { project: ProjectId },
+    Accept {
+        project: ProjectId,
+        #[serde(default)]
+        reviewed: BTreeSet<AcceptanceReview>,
+    },
+    FileAcceptance { project: ProjectId },
+    RegisterAssets { project: ProjectId },
+    StartOperation { project: ProjectId },
+    SubmitSelfEvaluation { project: ProjectId },
+    CommissionPostEvaluation { project: ProjectId, consultant: OrgName },
+    OrderRectification { project: ProjectId, area: Area, finding: Text, due: Date },
+    ReportRectified { project: ProjectId },
+    ImposeMeasure { project: ProjectId, measure: Measure },
+    LiftSuspension { project: ProjectId },
+}
+
+/// What a command acts on, so the application layer knows what to load before deciding.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target<'a> {
+    NewProject,
+    Project(&'a ProjectId),
+    Plan { year: i32, jurisdiction: Option<&'a JurisdictionId> },
+}
+
+impl Command {
+    pub fn target(&self) -> Target<'_> {
+        use Command::*;
+        match self {
+            RegisterProject(_) => Target::NewProject,
+            ReviewPlan { year, jurisdiction, .. } | ApprovePlan { year, jurisdiction } => {
+                Target::Plan { year: *year, jurisdiction: jurisdiction.as_ref() }
+            }
+            SubmitStage(s) => Target::Project(&s.project),
+            RequestAdjustment(r) => Target::Project(&r.project),
+            ProposeForPlan { project, .. }
+            | RequestSupplementaryInclusion { project, .. }
+            | ApproveSupplementaryInclusion { project, .. }
+            | FileRecord { project }
+            | CommissionReview { project, .. }
+            | SubmitEvaluation { project, .. }
+            | ApproveStage { project, .. }
+            | ReturnStage { project, .. }
+            | GovernmentApprove { project }
+            | IssueTechnicalOpinion { project }
+            | ReleaseFunds { project, .. }
+            | AppointTeam { project, .. }
+            | StartConstruction { project }
+            | SignContract { project, .. }
+            | SubmitAnnualReport { project, .. }
+            | CompleteConstruction { project }
+            | RecordAssessment { project, .. }
+            | ConfirmReadyForAcceptance { project }
+            | Accept { project, .. }
+            | FileAcceptance { project }
+            | RegisterAssets { project }
+            | StartOperation { project }
+            | SubmitSelfEvaluation { project }
+            | CommissionPostEvaluation { project, .. }
+            | OrderRectification { project, .. }
+            | ReportRectified { project }
+            | ImposeMeasure { project, .. }
+            | LiftSuspension { project } => Target::Project(project),
+        }
+    }
+
+    /// The action's name in the scenario format (`submit_stage`).
+    pub fn action(&self) -> Action {
+        use Command as C;
+        match self {
+            C::RegisterProject(_) => Action::RegisterProject,
+            C::ProposeForPlan { .. } => Action::ProposeForPlan,
+            C::ReviewPlan { .. } => Action::ReviewPlan,
+            C::ApprovePlan { .. } => Action::ApprovePlan,
+            C::RequestSupplementaryInclusion { .. } => Action::RequestSupplementaryInclusion,
+            C::ApproveSupplementaryInclusion { .. } => Action::ApproveSupplementaryInclusion,
+            C::FileRecord { .. } => Action::FileRecord,
+            C::SubmitStage(_) => Action::SubmitStage,
+            C::CommissionReview { .. } => Action::CommissionReview,
+            C::SubmitEvaluation { .. } => Action::SubmitEvaluation,
+            C::ApproveStage { .. } => Action::ApproveStage,
+            C::ReturnStage { .. } => Action::ReturnStage,
+            C::GovernmentApprove { .. } => Action::GovernmentApprove,
+            C::IssueTechnicalOpinion { .. } => Action::IssueTechnicalOpinion,
+            C::ReleaseFunds { .. } => Action::ReleaseFunds,
+            C::AppointTeam { .. } => Action::AppointTeam,
+            C::StartConstruction { .. } => Action::StartConstruction,
+            C::SignContract { .. } => Action::SignContract,
+            C::RequestAdjustment(_) => Action::RequestAdjustment,
+            C::SubmitAnnualReport { .. } => Action::SubmitAnnualReport,
+            C::CompleteConstruction { .. } => Action::CompleteConstruction,
+            C::RecordAssessment { .. } => Action::RecordAssessment,
+            C::ConfirmReadyForAcceptance { .. } => Action::ConfirmReadyForAcceptance,
+            C::Accept { .. } => Action::Accept,
+            C::FileAcceptance { .. } => Action::FileAcceptance,
+            C::RegisterAssets { .. } => Action::RegisterAssets,
+            C::StartOperation { .. } => Action::StartOperation,
+            C::SubmitSelfEvaluation { .. } => Action::SubmitSelfEvaluation,
+            C::CommissionPostEvaluation { .. } => Action::CommissionPostEvaluation,
+            C::OrderRectification { .. } => Action::OrderRectification,
+            C::ReportRectified { .. } => Action::ReportRectified,
+            C::ImposeMeasure { .. } => Action::ImposeMeasure,
+            C::LiftSuspension { .. } => Action::LiftSuspension,
+        }
+    }
+}
+
+crate::vocab::vocabulary_pub!(
+    /// The name of an action, for authorisation tables, menus and logs.
+    Action {
+        RegisterProject = "register_project" => "登记项目",
+        ProposeForPlan = "propose_for_plan" => "申报年度计划",
+        ReviewPlan = "review_plan" => "论证年度计划",
+        ApprovePlan = "approve_plan" => "批准年度计划",
+        RequestSupplementaryInclusion = "request_supplementary_inclusion" => "申请补充列入年度计划",
+        ApproveSupplementaryInclusion = "approve_supplementary_inclusion" => "批准补充列入年度计划",
+        FileRecord = "file_record" => "备案",
+        SubmitStage = "submit_stage" => "报送审批材料",
+        CommissionReview = "commission_review" => "委托第三方评估",
+        SubmitEvaluation = "submit_evaluation" => "提交评估报告",
+        ApproveStage = "approve_stage" => "批复",
+        ReturnStage = "return_stage" => "退回",
+        GovernmentApprove = "government_approve" => "市人民政府批准",
+        IssueTechnicalOpinion = "issue_technical_opinion" => "出具技术审查意见",
+        ReleaseFunds = "release_funds" => "下达资金",
+        AppointTeam = "appoint_team" => "确定实施机构和责任人",
+        StartConstruction = "start_construction" => "开工建设",
+        SignContract = "sign_contract" => "签订合同",
+        RequestAdjustment = "request_adjustment" => "申请调整建设内容",
+        SubmitAnnualReport = "submit_annual_report" => "提交年度绩效评价报告",
+        CompleteConstruction = "complete_construction" => "完成建设",
+        RecordAssessment = "record_assessment" => "登记评估审计结果",
+        ConfirmReadyForAcceptance = "confirm_ready_for_acceptance" => "确认可组织验收",
+        Accept = "accept" => "组织验收",
+        FileAcceptance = "file_acceptance" => "验收备案",
+        RegisterAssets = "register_assets" => "资产入账",
+        StartOperation = "start_operation" => "投入运行",
+        SubmitSelfEvaluation = "submit_self_evaluation" => "报送自评报告",
+        CommissionPostEvaluation = "commission_post_evaluation" => "委托后评价",
+        OrderRectification = "order_rectification" => "责令限期整改",
+        ReportRectified = "report_rectified" => "报告整改完成",
+        ImposeMeasure = "impose_measure" => "采取处理措施",
+        LiftSuspension = "lift_suspension" => "恢复建设",
+    }
+);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_command_reads_from_the_scenario_shape() {
+        let c: Command = serde_json::from_str(
+            r#"{"do":"submit_stage","with":{"project":"P1","stage":"implementation_plan","investment":"120万","documents":["cryptography_plan"],"preparer":"consulting_credit","design_depth_sufficient":true}}"#,
+        )
+        .unwrap();
+        let Command::SubmitStage(s) = c else { panic!("wrong command") };
+        assert_eq!(s.investment, Money::from_yuan(1_200_000).unwrap());
+        assert!(s.builds.is_empty());
+    }
+
+    #[test]
+    fn an_unknown_parameter_is_refused() {
+        let r: Result<Command, _> = serde_json::from_str(r#"{"do":"file_record","with":{"project":"P1","extra":1}}"#);
+        assert!(r.is_err());
+    }
+
+    #[test]
+    fn every_action_code_round_trips() {
+        for a in Action::ALL {
+            assert_eq!(Action::from_code(a.code()), Some(*a));
+        }
+    }
+}

@@ -1,0 +1,115 @@
+//! Construction and funds: [14][17][18][19][20], and [25] for a suspended project.
+
+use super::{Context, Outcome, Ruling};
+use crate::command::{Command, RequestAdjustment};
+use crate::derive::annual_report_status;
+use crate::event::Event;
+use crate::money::Money;
+use crate::notice::{Checks, refuse};
+use crate::policy::{AdjustmentBasis, Resolved};
+use crate::state::Project;
+use crate::vocab::*;
+
+pub(super) fn decide(ctx: &Context<'_>, policy: &Resolved, p: &Project, command: &Command) -> Ruling {
+    let id = p.id.clone();
+    match command {
+        Command::ReleaseFunds { purpose, amount, .. } => release_funds(p, *purpose, *amount),
+        // [17] "项目建设单位应当确定项目实施机构和项目责任人".
+        Command::AppointTeam { agency, leader, .. } => {
+            Ok(Outcome::event(Event::TeamAppointed { project: id, agency: agency.clone(), leader: leader.clone() }))
+        }
+        Command::StartConstruction { .. } => {
+            Checks::new()
+                .require(matches!(p.status, Status::Approved | Status::Filed), &[14], || match p.status {
+                    Status::UnderConstruction | Status::Suspended | Status::Completed | Status::Accepted | Status::Operating => {
+                        "项目已经开工".to_owned()
+                    }
+                    Status::AwaitingGovernmentApproval => "项目尚待市人民政府批准,不能开工".to_owned(),
+                    _ => "项目初步设计(实施方案)未获批复或未备案,不能开工".to_owned(),
+                })
+                .require(p.team.is_some(), &[17], || "开工前须确定项目实施机构和项目责任人".to_owned())
+                .finish()?;
+            Ok(Outcome::event(Event::ConstructionStarted { project: id }))
+        }
+        // [18] "项目建设单位应当严格按照项目批复的初步设计(实施方案)和概算进行建设".
+        Command::SignContract { contract, amount, procurement, .. } => {
+            let total = p.contracts_total().saturating_add(*amount);
+            if total > p.estimate() {
+                return refuse(&[18], format!("合同总额将达{total},超过{}{}", estimate_name(p), p.estimate()));
+            }
+            Ok(Outcome::event(Event::ContractSigned { project: id, contract: contract.clone(), amount: *amount, procurement: *procurement }))
+        }
+        Command::RequestAdjustment(r) => Ok(request_adjustment(policy, p, r)),
+        Command::SubmitAnnualReport { year, opinions_from, .. } => {
+            let status = annual_report_status(p, *year, ctx.on, ctx.policies);
+            let missing: Vec<&str> =
+                ReportOpinion::ALL.iter().filter(|o| !opinions_from.contains(o)).map(|o| o.label()).collect();
+            Checks::new()
+                .require(status.is_ok(), &[20], || status.err().unwrap_or_default())
+                .require(missing.is_empty(), &[20], || format!("绩效评价报告须征求{}的意见", missing.join("、")))
+                .finish()?;
+            Ok(Outcome::event(Event::AnnualReportSubmitted { project: id, year: *year, opinions_from: opinions_from.clone() }))
+        }
+        Command::CompleteConstruction { .. } => match p.status {
+            Status::UnderConstruction => Ok(Outcome::event(Event::ConstructionCompleted { project: id })),
+            Status::Suspended => refuse(&[25], "项目已被暂停建设,恢复建设前不能完工"),
+            other => refuse(&[21], format!("项目当前状态为“{}”,不在建设期", other.label())),
+        },
+        _ => Err(super::mismatch_refusal()),
+    }
+}
+
+fn estimate_name(p: &Project) -> &'static str {
+    if p.approved_investment.is_some() { "核定投资" } else { "登记投资" }
+}
+
+/// [14] "项目初步设计(实施方案)未获批复前,原则上不予下达项目投资……在市人民政府批复同意该项目纳入年度实施计划后,
+/// 项目申报单位可以列支项目前期工作经费"; [18] all funds released, preliminary work included, stay within the
+/// estimate; and a project suspended under [25] receives no construction funds until the suspension is lifted.
+fn release_funds(p: &Project, purpose: Purpose, amount: Money) -> Ruling {
+    let mut checks = Checks::new();
+    match purpose {
+        Purpose::Construction => {
+            checks.require(p.is_cleared_for_construction(), &[14], || match p.status {
+                Status::AwaitingGovernmentApproval => "核定投资3000万元以上的项目须经市人民政府批准后方可下达建设资金".to_owned(),
+                _ => "项目初步设计(实施方案)未获批复或未备案,不予下达建设资金".to_owned(),
+            });
+        }
+        Purpose::PreliminaryWork => {
+            checks.require(p.in_approved_plan(), &[14], || "项目纳入经批准的年度实施计划后方可列支前期工作经费".to_owned());
+        }
+    }
+    let total = p.released_total().saturating_add(amount);
+    checks.require(total <= p.estimate(), &[18], || format!("累计下达资金将达{total},超过{}{}", estimate_name(p), p.estimate()));
+    checks.require(!(purpose == Purpose::Construction && p.status == Status::Suspended), &[25], || {
+        "项目已被暂停建设,暂停期间不下达建设资金".to_owned()
+    });
+    checks.finish()?;
+    Ok(Outcome::event(Event::FundsReleased { project: p.id.clone(), purpose, amount }))
+}
+
+/// [19] "项目投资规模未超出概算批复、建设目标不变,项目主要建设内容确需调整且资金调整数额不超过概算总投资15%,并符合下列
+/// 情形之一的,可以由项目建设单位调整,同时向项目审批部门备案……不符合上述情形的,应当按照国家有关规定履行相应手续".
+/// Never refused: the request is recorded with its outcome. "不超过" is inclusive; with the `cumulative` basis
+/// all self-made adjustments add up against the tolerance.
+fn request_adjustment(policy: &Resolved, p: &Project, r: &RequestAdjustment) -> Outcome {
+    let params = &policy.parameters;
+    let estimate = p.estimate();
+    let counted = match params.adjustment_basis {
+        AdjustmentBasis::Cumulative => p.adjustment_used.saturating_add(r.amount),
+        AdjustmentBasis::PerChange => r.amount,
+    };
+    let self_adjustable = r.goal_unchanged
+        && r.within_estimate
+        && r.reason != AdjustmentReason::Other
+        && counted.within_share_of(estimate, params.adjustment_tolerance);
+    let outcome = if self_adjustable { AdjustmentOutcome::SelfAdjusted } else { AdjustmentOutcome::RequiresReapproval };
+    let limit = share_of(estimate, params.adjustment_tolerance.0);
+    Outcome::event(Event::AdjustmentRequested { request: r.clone(), outcome, limit })
+}
+
+/// `whole × bp / 10000`, rounded down to whole yuan.
+fn share_of(whole: Money, bp: u32) -> Money {
+    let value = i128::from(whole.yuan()) * i128::from(bp) / 10_000;
+    Money::from_yuan(i64::try_from(value).unwrap_or(i64::MAX)).unwrap_or(Money::ZERO)
+}

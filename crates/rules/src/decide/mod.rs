@@ -1,0 +1,148 @@
+//! `decide`: one command, the state it acts on, the actor and the date in; events or a rejection out.
+//!
+//! Order of judgement: powers first ([`crate::authz`], `forbidden`), then [25] for a terminated project,
+//! then [31] (is anything in force on that date), then the articles of the action in FORMAT.md's order.
+
+mod acceptance;
+mod approval;
+mod construction;
+mod plan;
+mod register;
+mod supervision;
+
+use crate::actor::Actor;
+use crate::authz::{self, Subject};
+use crate::command::Command;
+use crate::date::Date;
+use crate::event::Event;
+use crate::ids::{JurisdictionId, ProjectId};
+use crate::notice::{Notice, Refusal, Rejection};
+use crate::policy::{PolicySet, Resolved};
+use crate::state::{Plan, Project};
+use crate::vocab::Status;
+
+/// The circumstances of a decision.
+#[derive(Debug, Clone, Copy)]
+pub struct Context<'a> {
+    pub on: Date,
+    pub actor: &'a Actor,
+    pub policies: &'a PolicySet,
+}
+
+/// What the application layer loaded for the command's [`crate::command::Target`].
+#[derive(Debug, Clone, Copy)]
+pub enum World<'a> {
+    /// A registration, with the number the new project will get.
+    NewProject(&'a ProjectId),
+    /// A project, and for plan-related project actions the plan of the year named.
+    Project { project: &'a Project, plan: Option<&'a Plan> },
+    /// A plan and the projects proposed for it (not by supplementary request) that are not yet in it.
+    Plan { plan: &'a Plan, proposals: &'a [ProjectId] },
+}
+
+/// What a decision produced.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Decision {
+    pub events: Vec<Event>,
+    pub warnings: Vec<Notice>,
+    /// The policy versions used (`wuhan@2021-08-21+jiangan@2021-10-01`).
+    pub policy: String,
+}
+
+/// The outcome of one chapter's rule: events, perhaps with warnings.
+pub(crate) struct Outcome {
+    events: Vec<Event>,
+    warnings: Vec<Notice>,
+}
+
+impl Outcome {
+    pub(crate) fn event(e: Event) -> Outcome {
+        Outcome { events: vec![e], warnings: Vec::new() }
+    }
+    pub(crate) fn warn(mut self, warning: Option<Notice>) -> Outcome {
+        self.warnings.extend(warning);
+        self
+    }
+}
+
+pub(crate) type Ruling = Result<Outcome, Refusal>;
+
+/// The jurisdiction a command without one works in: the actor's own.
+pub fn default_jurisdiction<'a>(given: Option<&'a JurisdictionId>, actor: &'a Actor) -> &'a JurisdictionId {
+    given.unwrap_or(&actor.jurisdiction)
+}
+
+/// Decides one command. Pure: the same inputs always give the same answer.
+pub fn decide(ctx: &Context<'_>, world: World<'_>, command: &Command) -> Result<Decision, Rejection> {
+    let action = command.action();
+    let area = match command {
+        Command::OrderRectification { area, .. } => Some(*area),
+        _ => None,
+    };
+    let (subject, jurisdiction) = match (world, command) {
+        (World::NewProject(_), Command::RegisterProject(r)) => {
+            let j = default_jurisdiction(r.jurisdiction.as_ref(), ctx.actor);
+            (Subject::NewProject { owner: &r.owner.name, jurisdiction: j }, j)
+        }
+        (World::Project { project, .. }, _) => (Subject::Project(project), &project.jurisdiction),
+        (World::Plan { plan, .. }, _) => (Subject::Plan { jurisdiction: &plan.jurisdiction }, &plan.jurisdiction),
+        (World::NewProject(_), _) => return Err(mismatch()),
+    };
+    authz::authorize(ctx.actor, action, subject, area, ctx.policies, ctx.on)?;
+    if let World::Project { project, .. } = world {
+        if project.status == Status::Terminated {
+            return Err(Refusal::single(&[25], "项目已终止,不再受理任何事项").into());
+        }
+    }
+    let policy = ctx.policies.resolve(jurisdiction, ctx.on)?;
+    let outcome = match world {
+        World::NewProject(id) => register::decide(ctx, &policy, id, command),
+        World::Project { project, plan } => decide_for_project(ctx, &policy, project, plan, command),
+        World::Plan { plan, proposals } => plan::decide_plan(ctx, plan, proposals, command),
+    }?;
+    Ok(Decision { events: outcome.events, warnings: outcome.warnings, policy: policy.version })
+}
+
+fn decide_for_project(ctx: &Context<'_>, policy: &Resolved, p: &Project, plan: Option<&Plan>, command: &Command) -> Ruling {
+    use Command as C;
+    match command {
+        C::ProposeForPlan { .. } | C::RequestSupplementaryInclusion { .. } | C::ApproveSupplementaryInclusion { .. } => {
+            plan::decide_project(ctx, p, plan, command)
+        }
+        C::FileRecord { .. }
+        | C::SubmitStage(_)
+        | C::CommissionReview { .. }
+        | C::SubmitEvaluation { .. }
+        | C::ApproveStage { .. }
+        | C::ReturnStage { .. }
+        | C::GovernmentApprove { .. }
+        | C::IssueTechnicalOpinion { .. } => approval::decide(ctx, policy, p, command),
+        C::ReleaseFunds { .. }
+        | C::AppointTeam { .. }
+        | C::StartConstruction { .. }
+        | C::SignContract { .. }
+        | C::RequestAdjustment(_)
+        | C::SubmitAnnualReport { .. }
+        | C::CompleteConstruction { .. } => construction::decide(ctx, policy, p, command),
+        C::RecordAssessment { .. }
+        | C::ConfirmReadyForAcceptance { .. }
+        | C::Accept { .. }
+        | C::FileAcceptance { .. }
+        | C::RegisterAssets { .. }
+        | C::StartOperation { .. }
+        | C::SubmitSelfEvaluation { .. }
+        | C::CommissionPostEvaluation { .. } => acceptance::decide(ctx, p, command),
+        C::OrderRectification { .. } | C::ReportRectified { .. } | C::ImposeMeasure { .. } | C::LiftSuspension { .. } => {
+            supervision::decide(ctx, p, command)
+        }
+        C::RegisterProject(_) | C::ReviewPlan { .. } | C::ApprovePlan { .. } => Err(mismatch_refusal()),
+    }
+}
+
+fn mismatch_refusal() -> Refusal {
+    Refusal::single(&[], "该事项与所选对象不符")
+}
+
+fn mismatch() -> Rejection {
+    mismatch_refusal().into()
+}

@@ -1,0 +1,86 @@
+//! Annual plans [5][6][7] and supplementary inclusion [7].
+
+use super::{Context, Outcome, Ruling};
+use crate::command::Command;
+use crate::event::Event;
+use crate::ids::ProjectId;
+use crate::notice::{Checks, refuse};
+use crate::state::{Plan, Project};
+use crate::vocab::{PlanStatus, Status, SupplementaryReason};
+use chrono::Datelike;
+
+/// Plan years accepted: from the year of the action up to five years ahead; earlier years are over.
+fn year_in_range(ctx: &Context<'_>, year: i32) -> bool {
+    (ctx.on.year()..=ctx.on.year() + 5).contains(&year)
+}
+
+/// [6] units draw up their annual plans; [7] "未列入计划的项目不得申请立项", and "市委、市人民政府有明确要求或者确属
+/// 情况紧急的项目,可以申请补充列入年度实施计划" — only those two reasons.
+pub(super) fn decide_project(ctx: &Context<'_>, p: &Project, plan: Option<&Plan>, command: &Command) -> Ruling {
+    match command {
+        Command::ProposeForPlan { project, year } => {
+            let plan_approved = plan.is_some_and(|pl| pl.status == PlanStatus::Approved);
+            Checks::new()
+                .require(p.status == Status::Registered, &[7], || format!("项目当前状态为“{}”,不能再申报年度计划", p.status.label()))
+                .require(year_in_range(ctx, *year), &[6, 7], || format!("{year}年度不在可申报的年度范围内"))
+                .require(!plan_approved, &[7], || format!("{year}年度实施计划已经批准,只能申请补充列入"))
+                .finish()?;
+            Ok(Outcome::event(Event::ProposedForPlan { project: project.clone(), year: *year }))
+        }
+        Command::RequestSupplementaryInclusion { project, year, reason } => {
+            Checks::new()
+                .require(*reason != SupplementaryReason::Other, &[7], || {
+                    "补充列入年度实施计划仅限市委、市人民政府有明确要求或者确属情况紧急的项目".to_owned()
+                })
+                .require(p.status == Status::Registered, &[7], || format!("项目当前状态为“{}”,无需补充列入", p.status.label()))
+                .require(year_in_range(ctx, *year), &[6, 7], || format!("{year}年度不在可申报的年度范围内"))
+                .finish()?;
+            Ok(Outcome::event(Event::SupplementaryInclusionRequested { project: project.clone(), year: *year, reason: *reason }))
+        }
+        Command::ApproveSupplementaryInclusion { project, year } => {
+            let pending = p.status == Status::Proposed
+                && p.plan.as_ref().is_some_and(|e| e.year == *year && e.supplementary.is_some() && !e.approved);
+            if !pending {
+                return refuse(&[7], format!("该项目没有待批准的{year}年度补充列入申请"));
+            }
+            Ok(Outcome::event(Event::SupplementaryInclusionApproved { project: project.clone(), year: *year }))
+        }
+        _ => Err(super::mismatch_refusal()),
+    }
+}
+
+/// [7] "市政务服务和大数据管理局……对……年度实施计划进行论证……形成市级政务信息化项目年度实施计划,报市人民政府批准":
+/// the review may cut items (`exclude`), and the government approves only a reviewed plan.
+pub(super) fn decide_plan(_ctx: &Context<'_>, plan: &Plan, proposals: &[ProjectId], command: &Command) -> Ruling {
+    match command {
+        Command::ReviewPlan { exclude, .. } => {
+            if plan.status == PlanStatus::Approved {
+                return refuse(&[7], format!("{}年度实施计划已经批准,不能重新论证", plan.year));
+            }
+            let unknown: Vec<&str> = exclude.iter().filter(|e| !proposals.contains(e)).map(ProjectId::as_str).collect();
+            if !unknown.is_empty() {
+                return refuse(&[7], format!("项目 {} 未申报{}年度实施计划,无从调减", unknown.join("、"), plan.year));
+            }
+            let included = proposals.iter().filter(|p| !exclude.contains(p)).cloned().collect();
+            Ok(Outcome::event(Event::PlanReviewed {
+                jurisdiction: plan.jurisdiction.clone(),
+                year: plan.year,
+                included,
+                excluded: exclude.clone(),
+            }))
+        }
+        Command::ApprovePlan { .. } => {
+            match plan.status {
+                PlanStatus::Open => return refuse(&[7], format!("{}年度实施计划尚未经论证,不能批准", plan.year)),
+                PlanStatus::Approved => return refuse(&[7], format!("{}年度实施计划已经批准", plan.year)),
+                PlanStatus::Reviewed => {}
+            }
+            Ok(Outcome::event(Event::PlanApproved {
+                jurisdiction: plan.jurisdiction.clone(),
+                year: plan.year,
+                projects: plan.included.clone(),
+            }))
+        }
+        _ => Err(super::mismatch_refusal()),
+    }
+}

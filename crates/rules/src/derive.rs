@@ -1,0 +1,233 @@
+//! What follows from a project's state on a date: deadlines, overdue items, the next stage, funds.
+//!
+//! Each deadline is computed with the policy in force on the day it starts (completion, operation start,
+//! 1 January or the start of construction), so a later policy version never moves a running deadline.
+
+use crate::date::{Date, add_months};
+use crate::policy::{Parameters, PolicySet};
+use crate::state::Project;
+use crate::vocab::*;
+use chrono::{Datelike, NaiveDate};
+use serde::Serialize;
+use std::fmt;
+
+/// The name of a deadline, as FORMAT.md spells it (`annual_report_2022`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum DeadlineName {
+    AnnualReport(i32),
+    Acceptance,
+    SelfEvaluation,
+    CryptographyAssessment,
+    Rectification,
+}
+
+impl DeadlineName {
+    pub fn parse(text: &str) -> Option<DeadlineName> {
+        match text {
+            "acceptance" => Some(DeadlineName::Acceptance),
+            "self_evaluation" => Some(DeadlineName::SelfEvaluation),
+            "cryptography_assessment" => Some(DeadlineName::CryptographyAssessment),
+            "rectification" => Some(DeadlineName::Rectification),
+            _ => text.strip_prefix("annual_report_").and_then(|y| y.parse().ok()).map(DeadlineName::AnnualReport),
+        }
+    }
+
+    /// What a person reads.
+    pub fn label(self) -> String {
+        match self {
+            DeadlineName::AnnualReport(y) => format!("{y}年度项目绩效评价报告"),
+            DeadlineName::Acceptance => "项目验收".to_owned(),
+            DeadlineName::SelfEvaluation => "项目自评".to_owned(),
+            DeadlineName::CryptographyAssessment => "密码应用安全性定期评估".to_owned(),
+            DeadlineName::Rectification => "限期整改".to_owned(),
+        }
+    }
+
+    /// The article that sets the deadline.
+    pub fn article(self) -> u8 {
+        match self {
+            DeadlineName::AnnualReport(_) => 20,
+            DeadlineName::Acceptance => 21,
+            DeadlineName::SelfEvaluation => 22,
+            DeadlineName::CryptographyAssessment => 26,
+            DeadlineName::Rectification => 25,
+        }
+    }
+}
+
+impl fmt::Display for DeadlineName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            DeadlineName::AnnualReport(y) => write!(f, "annual_report_{y}"),
+            DeadlineName::Acceptance => f.write_str("acceptance"),
+            DeadlineName::SelfEvaluation => f.write_str("self_evaluation"),
+            DeadlineName::CryptographyAssessment => f.write_str("cryptography_assessment"),
+            DeadlineName::Rectification => f.write_str("rectification"),
+        }
+    }
+}
+
+impl Serialize for DeadlineName {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+/// A pending deadline: open from `from`, met by an action on `due` itself, overdue the day after.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Deadline {
+    pub name: DeadlineName,
+    pub from: Date,
+    pub due: Date,
+}
+
+impl Deadline {
+    pub fn is_overdue(&self, on: Date) -> bool {
+        on > self.due
+    }
+}
+
+fn params_at(p: &Project, policies: &PolicySet, on: Date) -> Option<Parameters> {
+    policies.resolve(&p.jurisdiction, on).ok().map(|r| r.parameters)
+}
+
+fn jan_first(year: i32) -> Date {
+    NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or(NaiveDate::MIN)
+}
+
+/// [20] "在建设期内每年年底之前形成项目绩效评价报告". A report for `year` is owed when the project is under
+/// construction (suspension included) on that year's due day: construction started on or before it, and
+/// neither completion nor termination on or before it. Returns `(from, due, owed)`.
+fn annual_report_terms(p: &Project, year: i32, policies: &PolicySet) -> Option<(Date, Date, bool)> {
+    let start = p.construction_started_on?;
+    let from = start.max(jan_first(year));
+    let due = params_at(p, policies, from)?.annual_report_due.in_year(year);
+    let ended_by_due = |d: Option<Date>| d.is_some_and(|d| d <= due);
+    let owed = year >= start.year() && start <= due && !ended_by_due(p.completed_on) && !ended_by_due(p.terminated_on);
+    Some((from, due, owed))
+}
+
+/// Whether a report for `year` may be submitted on `on`: one is owed (or, for the current year, pending while
+/// the project is under construction) and none was submitted yet. `Err` carries the reason in Chinese.
+pub fn annual_report_status(p: &Project, year: i32, on: Date, policies: &PolicySet) -> Result<(), String> {
+    if p.annual_reports.contains_key(&year) {
+        return Err(format!("{year}年度绩效评价报告已经提交"));
+    }
+    if year > on.year() {
+        return Err(format!("{year}年度尚未开始"));
+    }
+    match annual_report_terms(p, year, policies) {
+        Some((_, _, true)) => Ok(()),
+        Some(_) => Err(format!("项目在{year}年度报告截止日不处于建设期,无需提交该年度绩效评价报告")),
+        None => Err("项目尚未开工,无需提交绩效评价报告".to_owned()),
+    }
+}
+
+/// [21] "信息化项目建成后半年内……组织项目验收": due `acceptance_window_months` after completion.
+pub fn acceptance_due(p: &Project, policies: &PolicySet) -> Option<Date> {
+    let completed = p.completed_on?;
+    Some(add_months(completed, params_at(p, policies, completed)?.acceptance_window_months))
+}
+
+/// [22] "投入运行后12至24个月内……开展自评": the window, while no self-evaluation is in.
+pub fn self_evaluation_window(p: &Project, policies: &PolicySet) -> Option<(Date, Date)> {
+    if p.self_evaluation_on.is_some() {
+        return None;
+    }
+    let start = p.operation_started_on?;
+    let (from, to) = params_at(p, policies, start)?.self_evaluation_window_months;
+    Some((add_months(start, from), add_months(start, to)))
+}
+
+/// Every deadline pending on `on` (met ones are gone; overdue ones stay until met). A terminated project
+/// accepts no action [25], so it has none.
+pub fn deadlines(p: &Project, on: Date, policies: &PolicySet) -> Vec<Deadline> {
+    let mut out = Vec::new();
+    if p.status == Status::Terminated {
+        return out;
+    }
+    if let Some(start) = p.construction_started_on {
+        for year in start.year()..=on.year() {
+            if p.annual_reports.contains_key(&year) {
+                continue;
+            }
+            let Some((from, due, owed)) = annual_report_terms(p, year, policies) else { continue };
+            // Before the due day the current year's report is pending while construction goes on; it falls
+            // away if the project completes first. After the due day it is owed or it is not.
+            let pending = if on <= due { p.completed_on.is_none() && start <= due } else { owed };
+            if pending && on >= from {
+                out.push(Deadline { name: DeadlineName::AnnualReport(year), from, due });
+            }
+        }
+    }
+    if let (Some(completed), None, Some(due)) = (p.completed_on, p.accepted_on, acceptance_due(p, policies)) {
+        out.push(Deadline { name: DeadlineName::Acceptance, from: completed, due });
+    }
+    if let Some((from, due)) = self_evaluation_window(p, policies) {
+        out.push(Deadline { name: DeadlineName::SelfEvaluation, from, due });
+    }
+    if let Some(start) = p.operation_started_on {
+        let base = p.cryptography_assessed_in_operation_on.unwrap_or(start);
+        if let Some(params) = params_at(p, policies, base) {
+            let due = add_months(base, params.cryptography_assessment_interval_months);
+            out.push(Deadline { name: DeadlineName::CryptographyAssessment, from: base, due });
+        }
+    }
+    if let Some(r) = p.open_rectifications().min_by_key(|r| (r.due, r.number)) {
+        out.push(Deadline { name: DeadlineName::Rectification, from: r.ordered_on, due: r.due });
+    }
+    out
+}
+
+/// The pending deadlines past due on `on`.
+pub fn overdue(p: &Project, on: Date, policies: &PolicySet) -> Vec<Deadline> {
+    deadlines(p, on, policies).into_iter().filter(|d| d.is_overdue(on)).collect()
+}
+
+/// [10] The stages the owner may submit next, the first being the one to show: `proposal` (or a merged
+/// `implementation_plan`) before any approval, then the next of the chosen path, the returned stage again
+/// after `return_stage`; nothing while a stage is under review or after the final one.
+pub fn next_stages(p: &Project) -> Vec<Stage> {
+    if !matches!(p.route, Route::Approval | Route::IndustryAuthorityApproval) || p.current.is_some() {
+        return Vec::new();
+    }
+    if p.status == Status::Terminated {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    match p.approved_stages.last().map(|s| s.stage) {
+        None => {
+            out.extend(p.returned);
+            for s in [Stage::Proposal, Stage::ImplementationPlan] {
+                if !out.contains(&s) {
+                    out.push(s);
+                }
+            }
+        }
+        Some(Stage::Proposal) => out.push(Stage::FeasibilityStudy),
+        Some(Stage::FeasibilityStudy) => out.push(Stage::PreliminaryDesign),
+        Some(Stage::PreliminaryDesign | Stage::ImplementationPlan) => {}
+    }
+    out
+}
+
+/// FORMAT.md's `next_stage`.
+pub fn next_stage(p: &Project) -> Option<Stage> {
+    next_stages(p).first().copied()
+}
+
+/// [14]: construction funds once approved (by the government too where [15] applies) or filed, and not while
+/// suspended [25]; preliminary-work funds once in an approved annual plan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct FundsReleasable {
+    pub construction: bool,
+    pub preliminary_work: bool,
+}
+
+pub fn funds_releasable(p: &Project) -> FundsReleasable {
+    let alive = p.status != Status::Terminated;
+    FundsReleasable {
+        construction: p.is_cleared_for_construction() && p.status != Status::Suspended,
+        preliminary_work: alive && p.in_approved_plan(),
+    }
+}

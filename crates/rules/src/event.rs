@@ -1,0 +1,199 @@
+//! What happened: the facts the log keeps. Every fact a decision derived from policy (route, approver,
+//! whether the government must approve, an adjustment's outcome, lateness) is written into its event, so
+//! replaying the log needs no policy and never reaches back.
+
+use crate::actor::Actor;
+use crate::command::{Owner, RegisterProject, RequestAdjustment, SubmitStage};
+use crate::date::Date;
+use crate::ids::{JurisdictionId, OrgName, ProjectId, Text};
+use crate::money::Money;
+use crate::notice::Notice;
+use crate::vocab::*;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProjectRegistered {
+    pub project: ProjectId,
+    pub name: Text,
+    pub owner: Owner,
+    pub category: Category,
+    pub construction: Construction,
+    pub funding: Funding,
+    pub investment: Money,
+    pub jurisdiction: JurisdictionId,
+    pub route: Route,
+    pub approver: Authority,
+    pub industry_authority: Option<OrgName>,
+    pub government_approval_required: bool,
+}
+
+impl ProjectRegistered {
+    pub fn from_command(project: ProjectId, c: &RegisterProject, jurisdiction: JurisdictionId) -> ProjectRegistered {
+        ProjectRegistered {
+            project,
+            name: c.name.clone(),
+            owner: c.owner.clone(),
+            category: c.category,
+            construction: c.construction,
+            funding: c.funding,
+            investment: c.investment,
+            jurisdiction,
+            route: Route::Filing,
+            approver: Authority::Bureau,
+            industry_authority: c.industry_authority.clone(),
+            government_approval_required: false,
+        }
+    }
+}
+
+/// One fact. Most concern one project; the plan events concern a plan and the projects in it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Event {
+    ProjectRegistered(Box<ProjectRegistered>),
+    ProposedForPlan { project: ProjectId, year: i32 },
+    PlanReviewed { jurisdiction: JurisdictionId, year: i32, included: Vec<ProjectId>, excluded: Vec<ProjectId> },
+    PlanApproved { jurisdiction: JurisdictionId, year: i32, projects: Vec<ProjectId> },
+    SupplementaryInclusionRequested { project: ProjectId, year: i32, reason: SupplementaryReason },
+    SupplementaryInclusionApproved { project: ProjectId, year: i32 },
+    RecordFiled { project: ProjectId, investment: Money },
+    StageSubmitted(Box<SubmitStage>),
+    ReviewCommissioned { project: ProjectId, consultant: OrgName },
+    EvaluationSubmitted { project: ProjectId, consultant: OrgName, opinions: BTreeSet<Opinion>, recommended_investment: Money },
+    StageApproved {
+        project: ProjectId,
+        stage: Stage,
+        approved_investment: Money,
+        opinions: BTreeSet<Opinion>,
+        /// The last stage of its path: the project is approved, or awaits the government [15].
+        final_stage: bool,
+        government_approval_required: bool,
+    },
+    StageReturned { project: ProjectId, stage: Stage, reason: Text },
+    GovernmentApproved { project: ProjectId },
+    TechnicalOpinionIssued { project: ProjectId },
+    FundsReleased { project: ProjectId, purpose: Purpose, amount: Money },
+    TeamAppointed { project: ProjectId, agency: OrgName, leader: Text },
+    ConstructionStarted { project: ProjectId },
+    ContractSigned { project: ProjectId, contract: Text, amount: Money, procurement: Procurement },
+    AdjustmentRequested { request: RequestAdjustment, outcome: AdjustmentOutcome, limit: Money },
+    AnnualReportSubmitted { project: ProjectId, year: i32, opinions_from: BTreeSet<ReportOpinion> },
+    ConstructionCompleted { project: ProjectId },
+    AssessmentRecorded { project: ProjectId, kind: AssessmentKind },
+    ReadyForAcceptanceConfirmed { project: ProjectId },
+    Accepted { project: ProjectId, reviewed: BTreeSet<AcceptanceReview> },
+    AcceptanceFiled { project: ProjectId },
+    AssetsRegistered { project: ProjectId },
+    OperationStarted { project: ProjectId },
+    SelfEvaluationSubmitted { project: ProjectId },
+    PostEvaluationCommissioned { project: ProjectId, consultant: OrgName },
+    RectificationOrdered { project: ProjectId, number: u32, area: Area, finding: Text, due: Date },
+    RectificationReported { project: ProjectId, numbers: Vec<u32> },
+    MeasureImposed { project: ProjectId, measure: Measure },
+    SuspensionLifted { project: ProjectId },
+}
+
+impl Event {
+    /// The projects whose state this event changes.
+    pub fn projects(&self) -> Vec<&ProjectId> {
+        use Event::*;
+        match self {
+            ProjectRegistered(r) => vec![&r.project],
+            PlanReviewed { included, excluded, .. } => included.iter().chain(excluded).collect(),
+            PlanApproved { projects, .. } => projects.iter().collect(),
+            StageSubmitted(s) => vec![&s.project],
+            AdjustmentRequested { request, .. } => vec![&request.project],
+            ProposedForPlan { project, .. }
+            | SupplementaryInclusionRequested { project, .. }
+            | SupplementaryInclusionApproved { project, .. }
+            | RecordFiled { project, .. }
+            | ReviewCommissioned { project, .. }
+            | EvaluationSubmitted { project, .. }
+            | StageApproved { project, .. }
+            | StageReturned { project, .. }
+            | GovernmentApproved { project }
+            | TechnicalOpinionIssued { project }
+            | FundsReleased { project, .. }
+            | TeamAppointed { project, .. }
+            | ConstructionStarted { project }
+            | ContractSigned { project, .. }
+            | AnnualReportSubmitted { project, .. }
+            | ConstructionCompleted { project }
+            | AssessmentRecorded { project, .. }
+            | ReadyForAcceptanceConfirmed { project }
+            | Accepted { project, .. }
+            | AcceptanceFiled { project }
+            | AssetsRegistered { project }
+            | OperationStarted { project }
+            | SelfEvaluationSubmitted { project }
+            | PostEvaluationCommissioned { project, .. }
+            | RectificationOrdered { project, .. }
+            | RectificationReported { project, .. }
+            | MeasureImposed { project, .. }
+            | SuspensionLifted { project } => vec![project],
+        }
+    }
+
+    /// The plan this event changes, if any: `(jurisdiction, year)`.
+    pub fn plan(&self) -> Option<(&JurisdictionId, i32)> {
+        match self {
+            Event::PlanReviewed { jurisdiction, year, .. } | Event::PlanApproved { jurisdiction, year, .. } => {
+                Some((jurisdiction, *year))
+            }
+            _ => None,
+        }
+    }
+
+    /// The event's type name as stored (`stage_approved`).
+    pub fn kind(&self) -> &'static str {
+        use Event::*;
+        match self {
+            ProjectRegistered(_) => "project_registered",
+            ProposedForPlan { .. } => "proposed_for_plan",
+            PlanReviewed { .. } => "plan_reviewed",
+            PlanApproved { .. } => "plan_approved",
+            SupplementaryInclusionRequested { .. } => "supplementary_inclusion_requested",
+            SupplementaryInclusionApproved { .. } => "supplementary_inclusion_approved",
+            RecordFiled { .. } => "record_filed",
+            StageSubmitted(_) => "stage_submitted",
+            ReviewCommissioned { .. } => "review_commissioned",
+            EvaluationSubmitted { .. } => "evaluation_submitted",
+            StageApproved { .. } => "stage_approved",
+            StageReturned { .. } => "stage_returned",
+            GovernmentApproved { .. } => "government_approved",
+            TechnicalOpinionIssued { .. } => "technical_opinion_issued",
+            FundsReleased { .. } => "funds_released",
+            TeamAppointed { .. } => "team_appointed",
+            ConstructionStarted { .. } => "construction_started",
+            ContractSigned { .. } => "contract_signed",
+            AdjustmentRequested { .. } => "adjustment_requested",
+            AnnualReportSubmitted { .. } => "annual_report_submitted",
+            ConstructionCompleted { .. } => "construction_completed",
+            AssessmentRecorded { .. } => "assessment_recorded",
+            ReadyForAcceptanceConfirmed { .. } => "ready_for_acceptance_confirmed",
+            Accepted { .. } => "accepted",
+            AcceptanceFiled { .. } => "acceptance_filed",
+            AssetsRegistered { .. } => "assets_registered",
+            OperationStarted { .. } => "operation_started",
+            SelfEvaluationSubmitted { .. } => "self_evaluation_submitted",
+            PostEvaluationCommissioned { .. } => "post_evaluation_commissioned",
+            RectificationOrdered { .. } => "rectification_ordered",
+            RectificationReported { .. } => "rectification_reported",
+            MeasureImposed { .. } => "measure_imposed",
+            SuspensionLifted { .. } => "suspension_lifted",
+        }
+    }
+}
+
+/// An event as the log keeps it: when, by whom, under which policy, with which warnings.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Recorded {
+    pub on: Date,
+    pub actor: Actor,
+    /// The policy versions the decision used (`wuhan@2021-08-21`).
+    pub policy: String,
+    pub event: Event,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<Notice>,
+}

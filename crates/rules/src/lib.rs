@@ -1,0 +1,33 @@
+//! # govit-rules
+//!
+//! 《武汉市政务信息化项目建设管理办法》(2021) as pure rules. Every function here is a function of its
+//! arguments: no I/O, no clock, no database. The application layer loads state, calls [`decide`], stores the
+//! events it returns, and folds them back with [`state::Project::apply`]; [`derive`] says what follows on a
+//! date (deadlines, overdue items, the next stage).
+//!
+//! Where each article lives: `docs/ARTICLES.md` at the repository root.
+
+pub mod actor;
+pub mod authz;
+pub mod command;
+pub mod date;
+pub mod decide;
+pub mod derive;
+pub mod event;
+pub mod ids;
+pub mod money;
+pub mod notice;
+pub mod policy;
+pub mod state;
+pub mod vocab;
+
+pub use actor::{Actor, Role};
+pub use command::{Action, Command, Target};
+pub use date::Date;
+pub use decide::{Context, Decision, World, decide};
+pub use event::{Event, Recorded};
+pub use ids::{JurisdictionId, OrgName, ProjectId, Text};
+pub use money::Money;
+pub use notice::{Article, Forbidden, Notice, Refusal, Rejection};
+pub use policy::PolicySet;
+pub use state::{Plan, Project};
