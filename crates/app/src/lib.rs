@@ -1,1 +1,46 @@
+//! # govit-app
+//!
+//! The application layer: command handlers and queries, the one path every front end takes — the scenario
+//! runner, the CLI and (later) HTTP. A command is loaded, decided by the pure rules and appended to the
+//! store under one writer guard; a query reads projections and derives what follows on a date.
 
+pub mod clock;
+mod error;
+mod execute;
+mod query;
+pub mod scenario;
+
+pub use clock::{Clock, FixedClock, SystemClock};
+pub use error::AppError;
+pub use execute::{CommandRequest, Executed};
+pub use query::{ProjectView, StageView};
+
+use govit_rules::PolicySet;
+use govit_store::Store;
+use std::sync::Arc;
+
+/// The application: a store, the policies in force, and a clock for recording times.
+#[derive(Debug)]
+pub struct App {
+    store: Store,
+    policies: PolicySet,
+    clock: Arc<dyn Clock>,
+}
+
+impl App {
+    pub fn new(store: Store, policies: PolicySet, clock: Arc<dyn Clock>) -> App {
+        App { store, policies, clock }
+    }
+
+    pub fn policies(&self) -> &PolicySet {
+        &self.policies
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    pub fn clock(&self) -> &dyn Clock {
+        self.clock.as_ref()
+    }
+}

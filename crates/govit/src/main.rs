@@ -1,1 +1,74 @@
-fn main() {}
+//! `govit`: the command line. Every subcommand goes through the application layer.
+
+use anyhow::Result;
+use clap::{Parser, Subcommand};
+use govit_app::scenario;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Debug, Parser)]
+#[command(name = "govit", version, about = "政务信息化项目建设管理平台(《武汉市政务信息化项目建设管理办法》)")]
+struct Cli {
+    #[command(subcommand)]
+    command: Top,
+}
+
+#[derive(Debug, Subcommand)]
+enum Top {
+    /// Executable regulation scenarios (FORMAT.md).
+    Scenario {
+        #[command(subcommand)]
+        command: ScenarioCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum ScenarioCommand {
+    /// Runs scenario files or folders (recursively `*.yaml`), each on a fresh in-memory system.
+    Run {
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Print a machine-readable JSON report instead of lines.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("错误:{e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<ExitCode> {
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    match cli.command {
+        Top::Scenario { command: ScenarioCommand::Run { paths, json } } => runtime.block_on(scenario_run(&paths, json)),
+    }
+}
+
+async fn scenario_run(paths: &[PathBuf], json: bool) -> Result<ExitCode> {
+    let files = scenario::collect(paths).map_err(anyhow::Error::msg)?;
+    let mut results = Vec::with_capacity(files.len());
+    for file in &files {
+        let result = scenario::run_file(file).await;
+        if !json {
+            println!("{}", result.line());
+        }
+        results.push(result);
+    }
+    let passed = results.iter().filter(|r| r.passed).count();
+    let failed = results.len() - passed;
+    if json {
+        let report = serde_json::json!({ "passed": passed, "failed": failed, "scenarios": results });
+        println!("{}", serde_json::to_string_pretty(&report)?);
+    } else {
+        println!("{passed} passed, {failed} failed");
+    }
+    Ok(if failed == 0 && !results.is_empty() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+}

@@ -317,6 +317,18 @@ impl PolicySet {
         self.jurisdictions.get(jurisdiction).map_or_else(|| jurisdiction.to_string(), |j| j.name.clone())
     }
 
+    /// The top of `jurisdiction`'s chain of parents: the city whose departments act for all its districts.
+    pub fn root_of(&self, jurisdiction: &JurisdictionId) -> JurisdictionId {
+        let mut cursor = jurisdiction.clone();
+        for _ in 0..64 {
+            match self.jurisdictions.get(&cursor).and_then(|p| p.parent.clone()) {
+                Some(parent) => cursor = parent,
+                None => break,
+            }
+        }
+        cursor
+    }
+
     /// Whether `outer` is `inner` or one of its ancestors: a city department's remit covers its districts.
     pub fn covers(&self, outer: &JurisdictionId, inner: &JurisdictionId) -> bool {
         let mut cursor = Some(inner.clone());

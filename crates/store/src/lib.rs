@@ -1,1 +1,20 @@
-pub fn placeholder() {}
+//! # govit-store
+//!
+//! One append-only event log for everything, and the read tables (projections) folded from it.
+//!
+//! - Each event row keeps `body`, the exact UTF-8 JSON bytes that were hashed:
+//!   `hash = SM3(previous hash ‖ body)`, the first event's previous hash being 32 zero bytes. The body
+//!   carries its own sequence number and recording time, so reordering or renumbering breaks the chain.
+//! - An append writes its events and every projection they change in one transaction, or nothing.
+//! - Projections are derived only: [`Store::rebuild_projections`] drops and refolds them from the log.
+//! - Writers are serialised by [`Store::lock`]: a command loads state, decides and appends under one guard,
+//!   so no decision is made on stale state.
+
+mod chain;
+mod error;
+mod schema;
+mod store;
+
+pub use chain::{ChainBreak, ChainReport, GENESIS, hash_event};
+pub use error::StoreError;
+pub use store::{Appended, ProjectRow, ProjectFilter, Store, StoredEvent, WriteGuard};

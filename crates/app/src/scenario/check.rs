@@ -1,0 +1,112 @@
+//! Comparing what the system answered with what the scenario says it must.
+
+use super::parse::{DeadlineCheck, Expect, Then};
+use crate::{Executed, ProjectView};
+use govit_rules::Rejection;
+use govit_rules::derive::DeadlineName;
+use std::collections::BTreeSet;
+use std::fmt::Debug;
+
+/// How an outcome reads in a failure message.
+fn describe(outcome: &Executed) -> String {
+    match outcome {
+        Executed::Done { warnings, .. } if warnings.is_empty() => "ok(已办理)".to_owned(),
+        Executed::Done { warnings, .. } => {
+            let w: Vec<String> = warnings.iter().map(ToString::to_string).collect();
+            format!("warned(已办理,提示:{})", w.join(";"))
+        }
+        Executed::Rejected { rejection: Rejection::Forbidden(f) } => format!("forbidden({})", f.message),
+        Executed::Rejected { rejection: Rejection::Refused(r) } => format!("rejected({r})"),
+    }
+}
+
+fn covers(cited: &BTreeSet<u8>, expected: &[u8]) -> bool {
+    expected.iter().all(|a| cited.contains(a))
+}
+
+pub(super) fn check_expect(expect: Option<&Expect>, outcome: &Executed) -> Result<(), String> {
+    let expect = expect.unwrap_or(&Expect::Ok);
+    let ok = match (expect, outcome) {
+        (Expect::Ok, Executed::Done { warnings, .. }) => warnings.is_empty(),
+        (Expect::Forbidden, Executed::Rejected { rejection: Rejection::Forbidden(_) }) => true,
+        (Expect::Rejected(articles), Executed::Rejected { rejection: Rejection::Refused(r) }) => {
+            covers(&r.articles().iter().map(|a| a.0).collect(), articles)
+        }
+        (Expect::Warned(articles), Executed::Done { warnings, .. }) => {
+            covers(&warnings.iter().flat_map(|w| w.articles.iter().map(|a| a.0)).collect(), articles)
+        }
+        _ => false,
+    };
+    if ok { Ok(()) } else { Err(format!("应为 {},实为 {}", expected_text(expect), describe(outcome))) }
+}
+
+fn expected_text(expect: &Expect) -> String {
+    match expect {
+        Expect::Ok => "ok".to_owned(),
+        Expect::Forbidden => "forbidden".to_owned(),
+        Expect::Rejected(a) => format!("rejected {a:?}"),
+        Expect::Warned(a) => format!("warned {a:?}"),
+    }
+}
+
+fn same<T: PartialEq + Debug>(key: &str, expected: Option<T>, actual: T) -> Result<(), String> {
+    match expected {
+        Some(e) if e != actual => Err(format!("then.{key}:应为 {e:?},实为 {actual:?}")),
+        _ => Ok(()),
+    }
+}
+
+pub(super) fn check_then(then: &Then, view: &ProjectView) -> Result<(), String> {
+    same("status", then.status, view.status)?;
+    same("route", then.route, view.route)?;
+    same("approver", then.approver, view.approver)?;
+    same("government_approval_required", then.government_approval_required, view.government_approval_required)?;
+    same("next_stage", then.next_stage, view.next_stage)?;
+    same("approved_investment", then.approved_investment, view.approved_investment)?;
+    if let Some(f) = &then.funds_releasable {
+        same("funds_releasable.construction", f.construction, view.funds_releasable.construction)?;
+        same("funds_releasable.preliminary_work", f.preliminary_work, view.funds_releasable.preliminary_work)?;
+    }
+    same("last_adjustment", then.last_adjustment, view.last_adjustment)?;
+    same("adjustment_used", then.adjustment_used, view.adjustment_used)?;
+    if let Some(deadlines) = &then.deadlines {
+        for (name, expected) in deadlines {
+            let actual = view.deadlines.iter().find(|d| d.name.to_string() == *name);
+            let ok = match (expected, actual) {
+                (None, None) => true,
+                (Some(DeadlineCheck::Due(due)), Some(d)) => d.due == *due,
+                (Some(DeadlineCheck::Window { from, due }), Some(d)) => d.from == *from && d.due == *due,
+                _ => false,
+            };
+            if !ok {
+                let shown = actual.map_or_else(|| "无待办期限".to_owned(), |d| format!("{{from: {}, due: {}}}", d.from, d.due));
+                let wanted = match expected {
+                    None => "无待办期限".to_owned(),
+                    Some(DeadlineCheck::Due(d)) => d.to_string(),
+                    Some(DeadlineCheck::Window { from, due }) => format!("{{from: {from}, due: {due}}}"),
+                };
+                return Err(format!("then.deadlines.{name}:应为 {wanted},实为 {shown}"));
+            }
+        }
+    }
+    if let Some(expected) = &then.overdue {
+        let expected: BTreeSet<DeadlineName> = expected.iter().filter_map(|n| DeadlineName::parse(n)).collect();
+        let actual: BTreeSet<DeadlineName> = view.overdue.iter().copied().collect();
+        if expected != actual {
+            return Err(format!("then.overdue:应为 {},实为 {}", names(&expected), names(&actual)));
+        }
+    }
+    if let Some(expected) = &then.warnings {
+        let expected: BTreeSet<u8> = expected.iter().copied().collect();
+        let actual: BTreeSet<u8> = view.warnings.iter().map(|a| a.0).collect();
+        if expected != actual {
+            return Err(format!("then.warnings:应为 {expected:?},实为 {actual:?}"));
+        }
+    }
+    Ok(())
+}
+
+fn names(set: &BTreeSet<DeadlineName>) -> String {
+    let list: Vec<String> = set.iter().map(ToString::to_string).collect();
+    format!("[{}]", list.join(", "))
+}

@@ -1,0 +1,17 @@
+//! The store's errors: the database, or bytes in it that are not what govit wrote.
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("数据库错误:{0}")]
+    Database(#[from] sqlx::Error),
+    #[error("存储的数据无法解析(事件 {seq}):{reason}")]
+    Corrupt { seq: i64, reason: String },
+    #[error("数据库版本 {found} 高于本程序支持的版本 {supported},请升级 govit")]
+    TooNew { found: i64, supported: i64 },
+}
+
+impl StoreError {
+    pub(crate) fn corrupt(seq: i64, reason: impl ToString) -> StoreError {
+        StoreError::Corrupt { seq, reason: reason.to_string() }
+    }
+}

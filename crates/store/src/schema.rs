@@ -1,0 +1,81 @@
+//! Schema migrations, applied in order at open; each runs once and is recorded in `schema_migrations`.
+
+use crate::error::StoreError;
+use sqlx::SqlitePool;
+
+const MIGRATIONS: &[&str] = &[
+    // 1: the log, and the projections folded from it.
+    r#"
+    CREATE TABLE events (
+        seq          INTEGER PRIMARY KEY,
+        kind         TEXT NOT NULL,
+        occurred_on  TEXT NOT NULL,
+        recorded_at  TEXT NOT NULL,
+        body         TEXT NOT NULL,
+        prev_hash    TEXT NOT NULL,
+        hash         TEXT NOT NULL
+    );
+    CREATE TABLE requests (
+        request_id   TEXT PRIMARY KEY,
+        first_seq    INTEGER NOT NULL,
+        last_seq     INTEGER NOT NULL
+    );
+    CREATE TABLE projects (
+        id                  TEXT PRIMARY KEY,
+        name                TEXT NOT NULL,
+        owner               TEXT NOT NULL,
+        jurisdiction        TEXT NOT NULL,
+        status              TEXT NOT NULL,
+        route               TEXT NOT NULL,
+        approver            TEXT NOT NULL,
+        category            TEXT NOT NULL,
+        investment          INTEGER NOT NULL,
+        approved_investment INTEGER,
+        plan_year           INTEGER,
+        supplementary       INTEGER NOT NULL DEFAULT 0,
+        registered_on       TEXT NOT NULL,
+        last_seq            INTEGER NOT NULL,
+        state               TEXT NOT NULL
+    );
+    CREATE INDEX projects_plan ON projects (jurisdiction, plan_year, status);
+    CREATE INDEX projects_owner ON projects (owner);
+    CREATE INDEX projects_status ON projects (status);
+    CREATE TABLE project_events (
+        project  TEXT NOT NULL,
+        seq      INTEGER NOT NULL,
+        PRIMARY KEY (project, seq)
+    );
+    CREATE TABLE plans (
+        jurisdiction TEXT NOT NULL,
+        year         INTEGER NOT NULL,
+        status       TEXT NOT NULL,
+        state        TEXT NOT NULL,
+        PRIMARY KEY (jurisdiction, year)
+    );
+    "#,
+];
+
+/// Empties the projections before a rebuild refolds them from the log.
+pub(crate) const CLEAR_PROJECTIONS: &[&str] = &["DELETE FROM projects", "DELETE FROM project_events", "DELETE FROM plans"];
+
+pub(crate) async fn migrate(pool: &SqlitePool) -> Result<(), StoreError> {
+    sqlx::query("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)")
+        .execute(pool)
+        .await?;
+    let (current,): (i64,) = sqlx::query_as("SELECT COALESCE(MAX(version), 0) FROM schema_migrations").fetch_one(pool).await?;
+    let supported = i64::try_from(MIGRATIONS.len()).unwrap_or(i64::MAX);
+    if current > supported {
+        return Err(StoreError::TooNew { found: current, supported });
+    }
+    for (index, sql) in MIGRATIONS.iter().enumerate().skip(usize::try_from(current).unwrap_or(usize::MAX)) {
+        let version = i64::try_from(index).unwrap_or(i64::MAX) + 1;
+        let mut tx = pool.begin().await?;
+        sqlx::raw_sql(*sql).execute(&mut *tx).await?;
+        sqlx::query("INSERT INTO schema_migrations (version, applied_at) VALUES ($1, datetime('now'))")
+            .bind(version)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+    }
+    Ok(())
+}

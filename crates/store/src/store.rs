@@ -1,0 +1,456 @@
+//! The store: open, append under the writer guard, read projections, walk the chain, rebuild.
+
+use crate::chain::{ChainBreak, ChainReport, GENESIS, hash_event};
+use crate::error::StoreError;
+use crate::schema::{CLEAR_PROJECTIONS, migrate};
+use govit_rules::{Event, JurisdictionId, Plan, Project, ProjectId, Recorded};
+use serde::{Deserialize, Serialize};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{Row, Sqlite, SqlitePool, Transaction};
+use std::collections::HashMap;
+use std::str::FromStr;
+use std::time::Duration;
+use tokio::sync::{Mutex, MutexGuard};
+
+/// The bytes that are hashed: the record with its place in the log.
+#[derive(Debug, Serialize, Deserialize)]
+struct Body {
+    seq: i64,
+    recorded_at: String,
+    record: Recorded,
+}
+
+/// One event as stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StoredEvent {
+    pub seq: i64,
+    pub recorded_at: String,
+    pub hash: String,
+    pub record: Recorded,
+}
+
+/// The sequence numbers an append wrote.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Appended {
+    pub first_seq: i64,
+    pub last_seq: i64,
+}
+
+/// Proof that the caller holds the single writer's lock.
+#[derive(Debug)]
+pub struct WriteGuard<'a>(#[allow(dead_code)] MutexGuard<'a, ()>);
+
+/// A project's row in the list projection.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ProjectRow {
+    pub id: String,
+    pub name: String,
+    pub owner: String,
+    pub jurisdiction: String,
+    pub status: String,
+    pub route: String,
+    pub approver: String,
+    pub category: String,
+    pub investment: i64,
+    pub approved_investment: Option<i64>,
+    pub plan_year: Option<i64>,
+    pub registered_on: String,
+}
+
+/// Which projects to list; every field narrows.
+#[derive(Debug, Clone, Default)]
+pub struct ProjectFilter {
+    pub owner: Option<String>,
+    pub jurisdiction: Option<String>,
+    pub status: Option<String>,
+    pub limit: Option<i64>,
+}
+
+/// The event log and its projections on SQLite.
+#[derive(Debug)]
+pub struct Store {
+    pool: SqlitePool,
+    writer: Mutex<()>,
+}
+
+impl Store {
+    /// Opens (creating if needed) a SQLite file in WAL mode with full synchronous commits.
+    pub async fn open_file(path: &std::path::Path) -> Result<Store, StoreError> {
+        let options = SqliteConnectOptions::new()
+            .filename(path)
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Full)
+            .busy_timeout(Duration::from_secs(10))
+            .foreign_keys(true);
+        let pool = SqlitePoolOptions::new().max_connections(8).connect_with(options).await?;
+        Store::with_pool(pool).await
+    }
+
+    /// A private in-memory database: one connection, kept for the life of the store (scenario runs, tests).
+    pub async fn open_memory() -> Result<Store, StoreError> {
+        let options = SqliteConnectOptions::from_str("sqlite::memory:")?;
+        let pool = SqlitePoolOptions::new()
+            .max_connections(1)
+            .min_connections(1)
+            .idle_timeout(None)
+            .max_lifetime(None)
+            .connect_with(options)
+            .await?;
+        Store::with_pool(pool).await
+    }
+
+    async fn with_pool(pool: SqlitePool) -> Result<Store, StoreError> {
+        migrate(&pool).await?;
+        Ok(Store { pool, writer: Mutex::new(()) })
+    }
+
+    /// Takes the single writer's lock: hold it from loading state to appending the decision's events.
+    pub async fn lock(&self) -> WriteGuard<'_> {
+        WriteGuard(self.writer.lock().await)
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
+    /// The events a request id already produced, if a command with that id was done before.
+    pub async fn find_request(&self, request_id: &str) -> Result<Option<Appended>, StoreError> {
+        let row: Option<(i64, i64)> = sqlx::query_as("SELECT first_seq, last_seq FROM requests WHERE request_id = $1")
+            .bind(request_id)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.map(|(first_seq, last_seq)| Appended { first_seq, last_seq }))
+    }
+
+    /// The number the next project registered in `jurisdiction` in `year` gets: `wuhan-2022-0001`.
+    pub async fn next_project_id(&self, _guard: &WriteGuard<'_>, jurisdiction: &JurisdictionId, year: i32) -> Result<ProjectId, StoreError> {
+        let prefix = format!("{jurisdiction}-{year}-");
+        let (count,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM projects WHERE id LIKE $1 || '%'")
+            .bind(&prefix)
+            .fetch_one(&self.pool)
+            .await?;
+        ProjectId::parse(format!("{prefix}{:04}", count + 1)).map_err(|e| StoreError::corrupt(0, e))
+    }
+
+    /// Appends records as one transaction: events, chain, request id and every projection they change.
+    pub async fn append(
+        &self,
+        _guard: &WriteGuard<'_>,
+        request_id: Option<&str>,
+        recorded_at: &str,
+        records: &[Recorded],
+    ) -> Result<Appended, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let head: Option<(i64, String)> = sqlx::query_as("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1").fetch_optional(&mut *tx).await?;
+        let (mut seq, mut prev) = match head {
+            Some((seq, hash)) => (seq, decode_hash(seq, &hash)?),
+            None => (0, GENESIS),
+        };
+        let first_seq = seq + 1;
+        let mut fold = Fold::default();
+        for record in records {
+            seq += 1;
+            let body = Body { seq, recorded_at: recorded_at.to_owned(), record: record.clone() };
+            let text = serde_json::to_string(&body).map_err(|e| StoreError::corrupt(seq, e))?;
+            let hash = hash_event(&prev, text.as_bytes());
+            sqlx::query("INSERT INTO events (seq, kind, occurred_on, recorded_at, body, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7)")
+                .bind(seq)
+                .bind(record.event.kind())
+                .bind(record.on.to_string())
+                .bind(recorded_at)
+                .bind(&text)
+                .bind(hex::encode(prev))
+                .bind(hex::encode(hash))
+                .execute(&mut *tx)
+                .await?;
+            fold.apply(&mut tx, seq, record).await?;
+            prev = hash;
+        }
+        if let Some(id) = request_id {
+            sqlx::query("INSERT INTO requests (request_id, first_seq, last_seq) VALUES ($1, $2, $3)")
+                .bind(id)
+                .bind(first_seq)
+                .bind(seq)
+                .execute(&mut *tx)
+                .await?;
+        }
+        fold.write(&mut tx).await?;
+        tx.commit().await?;
+        Ok(Appended { first_seq, last_seq: seq })
+    }
+
+    pub async fn project(&self, id: &ProjectId) -> Result<Option<Project>, StoreError> {
+        let row: Option<(i64, String)> = sqlx::query_as("SELECT last_seq, state FROM projects WHERE id = $1")
+            .bind(id.as_str())
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|(seq, state)| serde_json::from_str(&state).map_err(|e| StoreError::corrupt(seq, e))).transpose()
+    }
+
+    pub async fn plan(&self, jurisdiction: &JurisdictionId, year: i32) -> Result<Option<Plan>, StoreError> {
+        let row: Option<(String,)> = sqlx::query_as("SELECT state FROM plans WHERE jurisdiction = $1 AND year = $2")
+            .bind(jurisdiction.as_str())
+            .bind(year)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|(state,)| serde_json::from_str(&state).map_err(|e| StoreError::corrupt(0, e))).transpose()
+    }
+
+    /// Projects proposed (not by supplementary request) for a jurisdiction's plan of `year`.
+    pub async fn proposals(&self, jurisdiction: &JurisdictionId, year: i32) -> Result<Vec<ProjectId>, StoreError> {
+        let rows: Vec<(String,)> = sqlx::query_as(
+            "SELECT id FROM projects WHERE jurisdiction = $1 AND plan_year = $2 AND status = 'proposed' AND supplementary = 0 ORDER BY id",
+        )
+        .bind(jurisdiction.as_str())
+        .bind(year)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter().map(|(id,)| ProjectId::parse(id).map_err(|e| StoreError::corrupt(0, e))).collect()
+    }
+
+    pub async fn projects(&self, filter: &ProjectFilter) -> Result<Vec<ProjectRow>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id, name, owner, jurisdiction, status, route, approver, category, investment, approved_investment, plan_year, registered_on
+             FROM projects
+             WHERE ($1 IS NULL OR owner = $1) AND ($2 IS NULL OR jurisdiction = $2) AND ($3 IS NULL OR status = $3)
+             ORDER BY id LIMIT $4",
+        )
+        .bind(&filter.owner)
+        .bind(&filter.jurisdiction)
+        .bind(&filter.status)
+        .bind(filter.limit.unwrap_or(i64::MAX))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(ProjectRow {
+                    id: r.try_get("id")?,
+                    name: r.try_get("name")?,
+                    owner: r.try_get("owner")?,
+                    jurisdiction: r.try_get("jurisdiction")?,
+                    status: r.try_get("status")?,
+                    route: r.try_get("route")?,
+                    approver: r.try_get("approver")?,
+                    category: r.try_get("category")?,
+                    investment: r.try_get("investment")?,
+                    approved_investment: r.try_get("approved_investment")?,
+                    plan_year: r.try_get("plan_year")?,
+                    registered_on: r.try_get("registered_on")?,
+                })
+            })
+            .collect()
+    }
+
+    /// A project's events, oldest first: its timeline.
+    pub async fn project_events(&self, id: &ProjectId) -> Result<Vec<StoredEvent>, StoreError> {
+        let rows: Vec<(i64, String, String)> = sqlx::query_as(
+            "SELECT e.seq, e.body, e.hash FROM project_events p JOIN events e ON e.seq = p.seq WHERE p.project = $1 ORDER BY e.seq",
+        )
+        .bind(id.as_str())
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter().map(|(seq, body, hash)| stored(seq, &body, hash)).collect()
+    }
+
+    /// Events with `seq` in `[first, last]`.
+    pub async fn events_between(&self, first: i64, last: i64) -> Result<Vec<StoredEvent>, StoreError> {
+        let rows: Vec<(i64, String, String)> = sqlx::query_as("SELECT seq, body, hash FROM events WHERE seq BETWEEN $1 AND $2 ORDER BY seq")
+            .bind(first)
+            .bind(last)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.into_iter().map(|(seq, body, hash)| stored(seq, &body, hash)).collect()
+    }
+
+    /// Walks the whole log: contiguous sequence numbers from 1, each body naming its own row, each hash
+    /// recomputed from the previous one. Reports the first place where the log is not what was written.
+    pub async fn verify_chain(&self) -> Result<ChainReport, StoreError> {
+        let mut report = ChainReport { events: 0, bytes: 0, head: GENESIS, first_break: None };
+        let mut expected_seq = 1i64;
+        let mut after = 0i64;
+        loop {
+            let rows: Vec<(i64, String, String, String)> =
+                sqlx::query_as("SELECT seq, body, prev_hash, hash FROM events WHERE seq > $1 ORDER BY seq LIMIT 5000")
+                    .bind(after)
+                    .fetch_all(&self.pool)
+                    .await?;
+            if rows.is_empty() {
+                return Ok(report);
+            }
+            for (seq, body, prev_hash, hash) in rows {
+                after = seq;
+                let broken = |reason: String| Some(ChainBreak { seq, reason });
+                let problem = if seq != expected_seq {
+                    broken(format!("序号不连续:应为 {expected_seq},实为 {seq}(事件被删除或插入)"))
+                } else if prev_hash != hex::encode(report.head) {
+                    broken("前一哈希与上一事件的哈希不符(事件被删除、插入或重排)".to_owned())
+                } else if hex::encode(hash_event(&report.head, body.as_bytes())) != hash {
+                    broken("内容与哈希不符(事件内容被改动)".to_owned())
+                } else {
+                    match serde_json::from_str::<Body>(&body) {
+                        Ok(b) if b.seq == seq => None,
+                        Ok(b) => broken(format!("事件内容记载的序号为 {},与所在位置 {seq} 不符", b.seq)),
+                        Err(e) => broken(format!("事件内容无法解析:{e}")),
+                    }
+                };
+                if problem.is_some() {
+                    report.first_break = problem;
+                    return Ok(report);
+                }
+                report.head = decode_hash(seq, &hash)?;
+                report.events += 1;
+                report.bytes += body.len() as u64;
+                expected_seq += 1;
+            }
+        }
+    }
+
+    /// Empties every projection and folds the whole log again, in one transaction.
+    pub async fn rebuild_projections(&self, _guard: &WriteGuard<'_>) -> Result<i64, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        for statement in CLEAR_PROJECTIONS {
+            sqlx::query(*statement).execute(&mut *tx).await?;
+        }
+        let mut fold = Fold::default();
+        let mut after = 0i64;
+        loop {
+            let rows: Vec<(i64, String)> = sqlx::query_as("SELECT seq, body FROM events WHERE seq > $1 ORDER BY seq LIMIT 5000")
+                .bind(after)
+                .fetch_all(&mut *tx)
+                .await?;
+            if rows.is_empty() {
+                break;
+            }
+            for (seq, body) in rows {
+                let body: Body = serde_json::from_str(&body).map_err(|e| StoreError::corrupt(seq, e))?;
+                fold.apply(&mut tx, seq, &body.record).await?;
+                after = seq;
+            }
+        }
+        fold.write(&mut tx).await?;
+        tx.commit().await?;
+        Ok(after)
+    }
+
+    /// The number of events in the log.
+    pub async fn event_count(&self) -> Result<i64, StoreError> {
+        let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM events").fetch_one(&self.pool).await?;
+        Ok(n)
+    }
+}
+
+fn stored(seq: i64, body: &str, hash: String) -> Result<StoredEvent, StoreError> {
+    let b: Body = serde_json::from_str(body).map_err(|e| StoreError::corrupt(seq, e))?;
+    Ok(StoredEvent { seq, recorded_at: b.recorded_at, hash, record: b.record })
+}
+
+fn decode_hash(seq: i64, text: &str) -> Result<[u8; 32], StoreError> {
+    let bytes = hex::decode(text).map_err(|e| StoreError::corrupt(seq, e))?;
+    bytes.try_into().map_err(|_| StoreError::corrupt(seq, "哈希长度不是32字节"))
+}
+
+/// Folds events into projections: loads what it touches once, writes each changed row once at the end.
+#[derive(Default)]
+struct Fold {
+    projects: HashMap<ProjectId, (Project, i64)>,
+    plans: HashMap<(JurisdictionId, i32), Plan>,
+    links: Vec<(ProjectId, i64)>,
+}
+
+impl Fold {
+    async fn apply(&mut self, tx: &mut Transaction<'_, Sqlite>, seq: i64, record: &Recorded) -> Result<(), StoreError> {
+        if let Event::ProjectRegistered(r) = &record.event {
+            self.projects.insert(r.project.clone(), (Project::register(r, record.on), seq));
+        }
+        for id in record.event.projects() {
+            if !self.projects.contains_key(id) {
+                let row: Option<(String,)> =
+                    sqlx::query_as("SELECT state FROM projects WHERE id = $1").bind(id.as_str()).fetch_optional(&mut **tx).await?;
+                let Some((state,)) = row else {
+                    return Err(StoreError::corrupt(seq, format!("事件涉及的项目 {id} 不存在")));
+                };
+                let project: Project = serde_json::from_str(&state).map_err(|e| StoreError::corrupt(seq, e))?;
+                self.projects.insert(id.clone(), (project, seq));
+            }
+            if let Some((project, last)) = self.projects.get_mut(id) {
+                project.apply(record);
+                *last = seq;
+            }
+            self.links.push((id.clone(), seq));
+        }
+        if let Some((jurisdiction, year)) = record.event.plan() {
+            let key = (jurisdiction.clone(), year);
+            if !self.plans.contains_key(&key) {
+                let row: Option<(String,)> = sqlx::query_as("SELECT state FROM plans WHERE jurisdiction = $1 AND year = $2")
+                    .bind(jurisdiction.as_str())
+                    .bind(year)
+                    .fetch_optional(&mut **tx)
+                    .await?;
+                let plan = match row {
+                    Some((state,)) => serde_json::from_str(&state).map_err(|e| StoreError::corrupt(seq, e))?,
+                    None => Plan::new(jurisdiction.clone(), year),
+                };
+                self.plans.insert(key.clone(), plan);
+            }
+            if let Some(plan) = self.plans.get_mut(&key) {
+                plan.apply(record);
+            }
+        }
+        Ok(())
+    }
+
+    async fn write(self, tx: &mut Transaction<'_, Sqlite>) -> Result<(), StoreError> {
+        for (id, (p, last_seq)) in &self.projects {
+            let state = serde_json::to_string(p).map_err(|e| StoreError::corrupt(*last_seq, e))?;
+            let plan_year = p.plan.as_ref().map(|e| e.year);
+            let supplementary = p.plan.as_ref().is_some_and(|e| e.supplementary.is_some());
+            sqlx::query(
+                "INSERT INTO projects (id, name, owner, jurisdiction, status, route, approver, category, investment, approved_investment, plan_year, supplementary, registered_on, last_seq, state)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+                 ON CONFLICT (id) DO UPDATE SET status = excluded.status, approver = excluded.approver,
+                   approved_investment = excluded.approved_investment, plan_year = excluded.plan_year,
+                   supplementary = excluded.supplementary, last_seq = excluded.last_seq, state = excluded.state",
+            )
+            .bind(id.as_str())
+            .bind(p.name.as_str())
+            .bind(p.owner.name.as_str())
+            .bind(p.jurisdiction.as_str())
+            .bind(p.status.code())
+            .bind(p.route.code())
+            .bind(p.approver.code())
+            .bind(p.category.code())
+            .bind(p.investment.yuan())
+            .bind(p.approved_investment.map(|m| m.yuan()))
+            .bind(plan_year)
+            .bind(i64::from(supplementary))
+            .bind(p.registered_on.to_string())
+            .bind(last_seq)
+            .bind(state)
+            .execute(&mut **tx)
+            .await?;
+        }
+        for ((jurisdiction, year), plan) in &self.plans {
+            let state = serde_json::to_string(plan).map_err(|e| StoreError::corrupt(0, e))?;
+            sqlx::query(
+                "INSERT INTO plans (jurisdiction, year, status, state) VALUES ($1, $2, $3, $4)
+                 ON CONFLICT (jurisdiction, year) DO UPDATE SET status = excluded.status, state = excluded.state",
+            )
+            .bind(jurisdiction.as_str())
+            .bind(year)
+            .bind(plan.status.code())
+            .bind(state)
+            .execute(&mut **tx)
+            .await?;
+        }
+        for (id, seq) in &self.links {
+            sqlx::query("INSERT OR IGNORE INTO project_events (project, seq) VALUES ($1, $2)")
+                .bind(id.as_str())
+                .bind(seq)
+                .execute(&mut **tx)
+                .await?;
+        }
+        Ok(())
+    }
+}
+
