@@ -31,10 +31,10 @@ pub enum Executed {
 impl App {
     /// Executes one command: the only way anything is written.
     pub async fn execute(&self, request: CommandRequest) -> Result<Executed, AppError> {
-        if let Some(id) = &request.request_id {
-            if let Some(done) = self.store.find_request(id).await? {
-                return self.replay(done.first_seq, done.last_seq).await;
-            }
+        if let Some(id) = &request.request_id
+            && let Some(done) = self.store.find_request(id).await?
+        {
+            return self.replay(done.first_seq, done.last_seq).await;
         }
         let guard = self.store.lock().await;
         let ctx = Context { on: request.on, actor: &request.actor, policies: &self.policies };
@@ -58,7 +58,11 @@ impl App {
             }
             Target::Plan { year, jurisdiction } => {
                 let jurisdiction = default_jurisdiction(jurisdiction, &request.actor).clone();
-                let plan = self.store.plan(&jurisdiction, year).await?.unwrap_or_else(|| Plan::new(jurisdiction.clone(), year));
+                let plan = self
+                    .store
+                    .plan(&jurisdiction, year)
+                    .await?
+                    .unwrap_or_else(|| Plan::new(jurisdiction.clone(), year));
                 if let Some(last) = plan.approved_on.or(plan.reviewed_on) {
                     not_before(request.on, last, &format!("{year}年度计划"))?;
                 }

@@ -18,9 +18,14 @@ use crate::vocab::{Area, Authority};
 #[derive(Debug, Clone, Copy)]
 pub enum Subject<'a> {
     /// Registering a project for `owner` in `jurisdiction`.
-    NewProject { owner: &'a OrgName, jurisdiction: &'a JurisdictionId },
+    NewProject {
+        owner: &'a OrgName,
+        jurisdiction: &'a JurisdictionId,
+    },
     Project(&'a Project),
-    Plan { jurisdiction: &'a JurisdictionId },
+    Plan {
+        jurisdiction: &'a JurisdictionId,
+    },
 }
 
 /// Who is named in FORMAT.md's `by` column.
@@ -37,9 +42,23 @@ enum By {
 fn by(action: Action) -> By {
     use Action::*;
     match action {
-        RegisterProject | ProposeForPlan | RequestSupplementaryInclusion | FileRecord | SubmitStage | AppointTeam
-        | StartConstruction | SignContract | RequestAdjustment | SubmitAnnualReport | CompleteConstruction
-        | RecordAssessment | Accept | FileAcceptance | RegisterAssets | StartOperation | SubmitSelfEvaluation
+        RegisterProject
+        | ProposeForPlan
+        | RequestSupplementaryInclusion
+        | FileRecord
+        | SubmitStage
+        | AppointTeam
+        | StartConstruction
+        | SignContract
+        | RequestAdjustment
+        | SubmitAnnualReport
+        | CompleteConstruction
+        | RecordAssessment
+        | Accept
+        | FileAcceptance
+        | RegisterAssets
+        | StartOperation
+        | SubmitSelfEvaluation
         | ReportRectified => By::Owner,
         CommissionReview | ApproveStage | ReturnStage => By::Approver,
         ImposeMeasure | LiftSuspension => By::ApproverOrBureau,
@@ -85,7 +104,11 @@ pub fn authorize(
     policies: &PolicySet,
     on: Date,
 ) -> Result<(), Forbidden> {
-    let denied = |why: String| Err(Forbidden { message: format!("{}({})无权{}:{why}", actor.role.label(), actor.organization, action.label()) });
+    let denied = |why: String| {
+        Err(Forbidden {
+            message: format!("{}({})无权{}:{why}", actor.role.label(), actor.organization, action.label()),
+        })
+    };
     let jurisdiction = match subject {
         Subject::NewProject { jurisdiction, .. } | Subject::Plan { jurisdiction } => jurisdiction,
         Subject::Project(p) => &p.jurisdiction,
@@ -109,7 +132,10 @@ pub fn authorize(
         }
         By::Approver | By::ApproverOrBureau => {
             let Subject::Project(p) = subject else { return denied("缺少项目".to_owned()) };
-            let named = p.industry_authority.as_ref().is_none_or(|o| o == &actor.organization || p.approver != Authority::IndustryAuthority);
+            let named = p
+                .industry_authority
+                .as_ref()
+                .is_none_or(|o| o == &actor.organization || p.approver != Authority::IndustryAuthority);
             if in_remit(role_of(p.approver)) && named {
                 return Ok(());
             }
@@ -119,11 +145,20 @@ pub fn authorize(
             denied(format!("该项目的审批部门是{}", p.approver.label()))
         }
         By::Role(role) => {
-            if in_remit(role) { Ok(()) } else { denied(format!("该事项由{}办理", role.label())) }
+            if in_remit(role) {
+                Ok(())
+            } else {
+                denied(format!("该事项由{}办理", role.label()))
+            }
         }
         By::PlanReviewer => {
-            let reviewer = policies.resolve(jurisdiction, on).map_or(Authority::Bureau, |r| r.parameters.approval_authority);
-            if in_remit(role_of(reviewer)) { Ok(()) } else { denied(format!("该辖区的年度计划由{}论证", reviewer.label())) }
+            let reviewer =
+                policies.resolve(jurisdiction, on).map_or(Authority::Bureau, |r| r.parameters.approval_authority);
+            if in_remit(role_of(reviewer)) {
+                Ok(())
+            } else {
+                denied(format!("该辖区的年度计划由{}论证", reviewer.label()))
+            }
         }
         By::Supervisor => match area {
             Some(area) if covers && supervises(actor.role, area) => Ok(()),

@@ -76,7 +76,10 @@ fn yes() -> bool {
 #[serde(tag = "do", content = "with", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Command {
     RegisterProject(Box<RegisterProject>),
-    ProposeForPlan { project: ProjectId, year: i32 },
+    ProposeForPlan {
+        project: ProjectId,
+        year: i32,
+    },
     ReviewPlan {
         year: i32,
         #[serde(default)]
@@ -89,11 +92,23 @@ pub enum Command {
         #[serde(default)]
         jurisdiction: Option<JurisdictionId>,
     },
-    RequestSupplementaryInclusion { project: ProjectId, year: i32, reason: SupplementaryReason },
-    ApproveSupplementaryInclusion { project: ProjectId, year: i32 },
-    FileRecord { project: ProjectId },
+    RequestSupplementaryInclusion {
+        project: ProjectId,
+        year: i32,
+        reason: SupplementaryReason,
+    },
+    ApproveSupplementaryInclusion {
+        project: ProjectId,
+        year: i32,
+    },
+    FileRecord {
+        project: ProjectId,
+    },
     SubmitStage(Box<SubmitStage>),
-    CommissionReview { project: ProjectId, consultant: OrgName },
+    CommissionReview {
+        project: ProjectId,
+        consultant: OrgName,
+    },
     SubmitEvaluation {
         project: ProjectId,
         #[serde(default)]
@@ -106,13 +121,35 @@ pub enum Command {
         #[serde(default)]
         opinions: BTreeSet<Opinion>,
     },
-    ReturnStage { project: ProjectId, reason: Text },
-    GovernmentApprove { project: ProjectId },
-    IssueTechnicalOpinion { project: ProjectId },
-    ReleaseFunds { project: ProjectId, purpose: Purpose, amount: Money },
-    AppointTeam { project: ProjectId, agency: OrgName, leader: Text },
-    StartConstruction { project: ProjectId },
-    SignContract { project: ProjectId, contract: Text, amount: Money, procurement: Procurement },
+    ReturnStage {
+        project: ProjectId,
+        reason: Text,
+    },
+    GovernmentApprove {
+        project: ProjectId,
+    },
+    IssueTechnicalOpinion {
+        project: ProjectId,
+    },
+    ReleaseFunds {
+        project: ProjectId,
+        purpose: Purpose,
+        amount: Money,
+    },
+    AppointTeam {
+        project: ProjectId,
+        agency: OrgName,
+        leader: Text,
+    },
+    StartConstruction {
+        project: ProjectId,
+    },
+    SignContract {
+        project: ProjectId,
+        contract: Text,
+        amount: Money,
+        procurement: Procurement,
+    },
     RequestAdjustment(RequestAdjustment),
     SubmitAnnualReport {
         project: ProjectId,
@@ -120,23 +157,53 @@ pub enum Command {
         #[serde(default)]
         opinions_from: BTreeSet<ReportOpinion>,
     },
-    CompleteConstruction { project: ProjectId },
-    RecordAssessment { project: ProjectId, kind: AssessmentKind },
-    ConfirmReadyForAcceptance { project: ProjectId },
+    CompleteConstruction {
+        project: ProjectId,
+    },
+    RecordAssessment {
+        project: ProjectId,
+        kind: AssessmentKind,
+    },
+    ConfirmReadyForAcceptance {
+        project: ProjectId,
+    },
     Accept {
         project: ProjectId,
         #[serde(default)]
         reviewed: BTreeSet<AcceptanceReview>,
     },
-    FileAcceptance { project: ProjectId },
-    RegisterAssets { project: ProjectId },
-    StartOperation { project: ProjectId },
-    SubmitSelfEvaluation { project: ProjectId },
-    CommissionPostEvaluation { project: ProjectId, consultant: OrgName },
-    OrderRectification { project: ProjectId, area: Area, finding: Text, due: Date },
-    ReportRectified { project: ProjectId },
-    ImposeMeasure { project: ProjectId, measure: Measure },
-    LiftSuspension { project: ProjectId },
+    FileAcceptance {
+        project: ProjectId,
+    },
+    RegisterAssets {
+        project: ProjectId,
+    },
+    StartOperation {
+        project: ProjectId,
+    },
+    SubmitSelfEvaluation {
+        project: ProjectId,
+    },
+    CommissionPostEvaluation {
+        project: ProjectId,
+        consultant: OrgName,
+    },
+    OrderRectification {
+        project: ProjectId,
+        area: Area,
+        finding: Text,
+        due: Date,
+    },
+    ReportRectified {
+        project: ProjectId,
+    },
+    ImposeMeasure {
+        project: ProjectId,
+        measure: Measure,
+    },
+    LiftSuspension {
+        project: ProjectId,
+    },
 }
 
 /// What a command acts on, so the application layer knows what to load before deciding.

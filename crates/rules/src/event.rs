@@ -52,15 +52,45 @@ impl ProjectRegistered {
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Event {
     ProjectRegistered(Box<ProjectRegistered>),
-    ProposedForPlan { project: ProjectId, year: i32 },
-    PlanReviewed { jurisdiction: JurisdictionId, year: i32, included: Vec<ProjectId>, excluded: Vec<ProjectId> },
-    PlanApproved { jurisdiction: JurisdictionId, year: i32, projects: Vec<ProjectId> },
-    SupplementaryInclusionRequested { project: ProjectId, year: i32, reason: SupplementaryReason },
-    SupplementaryInclusionApproved { project: ProjectId, year: i32 },
-    RecordFiled { project: ProjectId, investment: Money },
+    ProposedForPlan {
+        project: ProjectId,
+        year: i32,
+    },
+    PlanReviewed {
+        jurisdiction: JurisdictionId,
+        year: i32,
+        included: Vec<ProjectId>,
+        excluded: Vec<ProjectId>,
+    },
+    PlanApproved {
+        jurisdiction: JurisdictionId,
+        year: i32,
+        projects: Vec<ProjectId>,
+    },
+    SupplementaryInclusionRequested {
+        project: ProjectId,
+        year: i32,
+        reason: SupplementaryReason,
+    },
+    SupplementaryInclusionApproved {
+        project: ProjectId,
+        year: i32,
+    },
+    RecordFiled {
+        project: ProjectId,
+        investment: Money,
+    },
     StageSubmitted(Box<SubmitStage>),
-    ReviewCommissioned { project: ProjectId, consultant: OrgName },
-    EvaluationSubmitted { project: ProjectId, consultant: OrgName, opinions: BTreeSet<Opinion>, recommended_investment: Money },
+    ReviewCommissioned {
+        project: ProjectId,
+        consultant: OrgName,
+    },
+    EvaluationSubmitted {
+        project: ProjectId,
+        consultant: OrgName,
+        opinions: BTreeSet<Opinion>,
+        recommended_investment: Money,
+    },
     StageApproved {
         project: ProjectId,
         stage: Stage,
@@ -70,28 +100,94 @@ pub enum Event {
         final_stage: bool,
         government_approval_required: bool,
     },
-    StageReturned { project: ProjectId, stage: Stage, reason: Text },
-    GovernmentApproved { project: ProjectId },
-    TechnicalOpinionIssued { project: ProjectId },
-    FundsReleased { project: ProjectId, purpose: Purpose, amount: Money },
-    TeamAppointed { project: ProjectId, agency: OrgName, leader: Text },
-    ConstructionStarted { project: ProjectId },
-    ContractSigned { project: ProjectId, contract: Text, amount: Money, procurement: Procurement },
-    AdjustmentRequested { request: RequestAdjustment, outcome: AdjustmentOutcome, limit: Money },
-    AnnualReportSubmitted { project: ProjectId, year: i32, opinions_from: BTreeSet<ReportOpinion> },
-    ConstructionCompleted { project: ProjectId },
-    AssessmentRecorded { project: ProjectId, kind: AssessmentKind },
-    ReadyForAcceptanceConfirmed { project: ProjectId },
-    Accepted { project: ProjectId, reviewed: BTreeSet<AcceptanceReview> },
-    AcceptanceFiled { project: ProjectId },
-    AssetsRegistered { project: ProjectId },
-    OperationStarted { project: ProjectId },
-    SelfEvaluationSubmitted { project: ProjectId },
-    PostEvaluationCommissioned { project: ProjectId, consultant: OrgName },
-    RectificationOrdered { project: ProjectId, number: u32, area: Area, finding: Text, due: Date },
-    RectificationReported { project: ProjectId, numbers: Vec<u32> },
-    MeasureImposed { project: ProjectId, measure: Measure },
-    SuspensionLifted { project: ProjectId },
+    StageReturned {
+        project: ProjectId,
+        stage: Stage,
+        reason: Text,
+    },
+    GovernmentApproved {
+        project: ProjectId,
+    },
+    TechnicalOpinionIssued {
+        project: ProjectId,
+    },
+    FundsReleased {
+        project: ProjectId,
+        purpose: Purpose,
+        amount: Money,
+    },
+    TeamAppointed {
+        project: ProjectId,
+        agency: OrgName,
+        leader: Text,
+    },
+    ConstructionStarted {
+        project: ProjectId,
+    },
+    ContractSigned {
+        project: ProjectId,
+        contract: Text,
+        amount: Money,
+        procurement: Procurement,
+    },
+    AdjustmentRequested {
+        request: RequestAdjustment,
+        outcome: AdjustmentOutcome,
+        limit: Money,
+    },
+    AnnualReportSubmitted {
+        project: ProjectId,
+        year: i32,
+        opinions_from: BTreeSet<ReportOpinion>,
+    },
+    ConstructionCompleted {
+        project: ProjectId,
+    },
+    AssessmentRecorded {
+        project: ProjectId,
+        kind: AssessmentKind,
+    },
+    ReadyForAcceptanceConfirmed {
+        project: ProjectId,
+    },
+    Accepted {
+        project: ProjectId,
+        reviewed: BTreeSet<AcceptanceReview>,
+    },
+    AcceptanceFiled {
+        project: ProjectId,
+    },
+    AssetsRegistered {
+        project: ProjectId,
+    },
+    OperationStarted {
+        project: ProjectId,
+    },
+    SelfEvaluationSubmitted {
+        project: ProjectId,
+    },
+    PostEvaluationCommissioned {
+        project: ProjectId,
+        consultant: OrgName,
+    },
+    RectificationOrdered {
+        project: ProjectId,
+        number: u32,
+        area: Area,
+        finding: Text,
+        due: Date,
+    },
+    RectificationReported {
+        project: ProjectId,
+        numbers: Vec<u32>,
+    },
+    MeasureImposed {
+        project: ProjectId,
+        measure: Measure,
+    },
+    SuspensionLifted {
+        project: ProjectId,
+    },
 }
 
 impl Event {

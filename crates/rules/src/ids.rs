@@ -76,7 +76,11 @@ impl JurisdictionId {
         let ok = !text.is_empty()
             && text.len() <= 40
             && text.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-');
-        if ok { Ok(JurisdictionId(text)) } else { Err(format!("辖区代码“{text}”无效:须为小写字母、数字、下划线或连字符")) }
+        if ok {
+            Ok(JurisdictionId(text))
+        } else {
+            Err(format!("辖区代码“{text}”无效:须为小写字母、数字、下划线或连字符"))
+        }
     }
     pub fn wuhan() -> JurisdictionId {
         JurisdictionId("wuhan".to_owned())

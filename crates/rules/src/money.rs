@@ -77,7 +77,7 @@ impl fmt::Display for Money {
         let digits = self.0.to_string();
         let mut out = String::with_capacity(digits.len() + digits.len() / 3);
         for (i, c) in digits.chars().enumerate() {
-            if i > 0 && (digits.len() - i) % 3 == 0 {
+            if i > 0 && (digits.len() - i).is_multiple_of(3) {
                 out.push(',');
             }
             out.push(c);
@@ -133,7 +133,8 @@ impl BasisPoints {
         }
         let whole: u32 = whole.parse().ok()?;
         let frac_value: u32 = if frac.is_empty() { 0 } else { frac.parse().ok()? };
-        let value = whole.checked_mul(10u32.pow(scale))?.checked_add(frac_value * 10u32.pow(scale - frac.len() as u32))?;
+        let value =
+            whole.checked_mul(10u32.pow(scale))?.checked_add(frac_value * 10u32.pow(scale - frac.len() as u32))?;
         (value <= 10_000).then_some(BasisPoints(value))
     }
 }

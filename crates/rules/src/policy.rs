@@ -107,9 +107,9 @@ fn share<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<BasisPoint
         Raw::Number(n) => n.to_string(),
         Raw::Text(t) => t,
     };
-    BasisPoints::parse(&text)
-        .map(Some)
-        .ok_or_else(|| serde::de::Error::custom(format!("比例“{text}”无效:须在0到1之间(如 0.15 或 \"15%\"),至多四位小数")))
+    BasisPoints::parse(&text).map(Some).ok_or_else(|| {
+        serde::de::Error::custom(format!("比例“{text}”无效:须在0到1之间(如 0.15 或 \"15%\"),至多四位小数"))
+    })
 }
 
 impl Parameters {
@@ -145,7 +145,10 @@ impl Parameters {
             adjustment_basis: o.adjustment_basis.ok_or("adjustment_basis")?,
             annual_report_due: o.annual_report_due.ok_or("annual_report_due")?,
             acceptance_window_months: o.acceptance_window_months.ok_or("acceptance_window_months")?.0,
-            self_evaluation_window_months: o.self_evaluation_window_months.map(|w| (w.0, w.1)).ok_or("self_evaluation_window_months")?,
+            self_evaluation_window_months: o
+                .self_evaluation_window_months
+                .map(|w| (w.0, w.1))
+                .ok_or("self_evaluation_window_months")?,
             cryptography_assessment_interval_months: o
                 .cryptography_assessment_interval_months
                 .ok_or("cryptography_assessment_interval_months")?
@@ -244,13 +247,21 @@ impl PolicySet {
         }
         for (i, pair) in policy.versions.windows(2).enumerate() {
             if pair[0].effective >= pair[1].effective {
-                return Err(err(source, &format!("versions[{}].effective", i + 1), "生效日期须晚于上一版本".to_owned()));
+                return Err(err(
+                    source,
+                    &format!("versions[{}].effective", i + 1),
+                    "生效日期须晚于上一版本".to_owned(),
+                ));
             }
         }
         match &policy.parent {
             None => {
                 if let Err(missing) = Parameters::complete(&policy.versions[0].set) {
-                    return Err(err(source, &format!("versions[0].set.{missing}"), "顶层辖区的首个版本须设定全部参数".to_owned()));
+                    return Err(err(
+                        source,
+                        &format!("versions[0].set.{missing}"),
+                        "顶层辖区的首个版本须设定全部参数".to_owned(),
+                    ));
                 }
             }
             Some(parent) => {
@@ -292,8 +303,12 @@ impl PolicySet {
                 existing.versions.sort_by_key(|v| v.effective);
             }
             None => {
-                let policy =
-                    JurisdictionPolicy { jurisdiction: jurisdiction.clone(), name: jurisdiction.to_string(), parent, versions: vec![version] };
+                let policy = JurisdictionPolicy {
+                    jurisdiction: jurisdiction.clone(),
+                    name: jurisdiction.to_string(),
+                    parent,
+                    versions: vec![version],
+                };
                 candidate.jurisdictions.insert(jurisdiction.clone(), policy);
             }
         }
@@ -376,7 +391,9 @@ impl PolicySet {
             }
         }
         match parameters {
-            Some(parameters) => Ok(Resolved { jurisdiction: jurisdiction.clone(), parameters, version: used.join("+") }),
+            Some(parameters) => {
+                Ok(Resolved { jurisdiction: jurisdiction.clone(), parameters, version: used.join("+") })
+            }
             None => refuse(&[31], format!("{on} 时《武汉市政务信息化项目建设管理办法》尚未施行")),
         }
     }
@@ -477,7 +494,11 @@ mod tests {
         let e = PolicySet::parse_file("x.yaml", "jurisdiction: x\nname: X\nparent: wuhan\nversions:\n  - effective: 2022-01-01\n    set: {adjustment_tolerance: 1.5}\n").unwrap_err();
         assert_eq!(e.source_name, "x.yaml");
         assert!(e.field.contains("adjustment_tolerance"), "{}", e.field);
-        let e = PolicySet::parse_file("y.yaml", "jurisdiction: y\nname: Y\nversions:\n  - effective: 2022-01-01\n    set: {approval_treshold: 1}\n").unwrap_err();
+        let e = PolicySet::parse_file(
+            "y.yaml",
+            "jurisdiction: y\nname: Y\nversions:\n  - effective: 2022-01-01\n    set: {approval_treshold: 1}\n",
+        )
+        .unwrap_err();
         assert!(e.reason.contains("approval_treshold"), "{}", e.reason);
         let e = PolicySet::parse_file("z.yaml", "jurisdiction: z\nname: Z\nparent: wuhan\nversions:\n  - effective: 2022-01-01\n    set: {approval_authority: finance}\n").unwrap_err();
         assert!(e.field.contains("approval_authority"), "{}", e.field);
@@ -485,10 +506,18 @@ mod tests {
 
     #[test]
     fn an_unknown_parent_or_an_incomplete_root_is_refused() {
-        let orphan = PolicySet::parse_file("o.yaml", "jurisdiction: o\nname: O\nparent: nowhere\nversions:\n  - effective: 2022-01-01\n").unwrap();
+        let orphan = PolicySet::parse_file(
+            "o.yaml",
+            "jurisdiction: o\nname: O\nparent: nowhere\nversions:\n  - effective: 2022-01-01\n",
+        )
+        .unwrap();
         let e = PolicySet::build(vec![("o.yaml".to_owned(), orphan)]).unwrap_err();
         assert_eq!(e.field, "parent");
-        let root = PolicySet::parse_file("r.yaml", "jurisdiction: r\nname: R\nversions:\n  - effective: 2022-01-01\n    set: {approval_threshold: 1}\n").unwrap();
+        let root = PolicySet::parse_file(
+            "r.yaml",
+            "jurisdiction: r\nname: R\nversions:\n  - effective: 2022-01-01\n    set: {approval_threshold: 1}\n",
+        )
+        .unwrap();
         let e = PolicySet::build(vec![("r.yaml".to_owned(), root)]).unwrap_err();
         assert!(e.field.starts_with("versions[0].set."), "{}", e.field);
     }

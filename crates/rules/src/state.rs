@@ -195,7 +195,12 @@ impl Project {
     pub fn is_cleared_for_construction(&self) -> bool {
         !matches!(
             self.status,
-            Status::Registered | Status::Proposed | Status::Planned | Status::InApproval | Status::AwaitingGovernmentApproval | Status::Terminated
+            Status::Registered
+                | Status::Proposed
+                | Status::Planned
+                | Status::InApproval
+                | Status::AwaitingGovernmentApproval
+                | Status::Terminated
         )
     }
 
@@ -294,7 +299,12 @@ impl Project {
                 self.status = Status::UnderConstruction;
             }
             Event::ContractSigned { contract, amount, procurement, .. } => {
-                self.contracts.push(Contract { contract: contract.clone(), amount: *amount, procurement: *procurement, on });
+                self.contracts.push(Contract {
+                    contract: contract.clone(),
+                    amount: *amount,
+                    procurement: *procurement,
+                    on,
+                });
             }
             Event::AdjustmentRequested { request, outcome, .. } => {
                 self.last_adjustment = Some(*outcome);
@@ -375,7 +385,15 @@ pub struct Plan {
 
 impl Plan {
     pub fn new(jurisdiction: JurisdictionId, year: i32) -> Plan {
-        Plan { jurisdiction, year, status: PlanStatus::Open, reviewed_on: None, approved_on: None, included: Vec::new(), excluded: Vec::new() }
+        Plan {
+            jurisdiction,
+            year,
+            status: PlanStatus::Open,
+            reviewed_on: None,
+            approved_on: None,
+            included: Vec::new(),
+            excluded: Vec::new(),
+        }
     }
 
     pub fn apply(&mut self, recorded: &Recorded) {

@@ -2,7 +2,6 @@
 //!
 //! `code()` is the scenario format's and the API's English word; `label()` is what a person reads.
 
-
 /// Declares a closed list whose members serialize as their code and carry a Chinese label.
 macro_rules! vocabulary {
     ($(#[$meta:meta])* $name:ident { $($variant:ident = $code:literal => $label:literal),+ $(,)? }) => {

@@ -190,18 +190,18 @@ fn a_supplementary_inclusion_for_any_other_reason_is_refused() {
 }
 
 #[test]
-fn an_urgent_supplementary_inclusion_approved_by_the_government_puts_the_project_in_the_plan() {
-    let mut sim = Sim::new();
-    sim.registered("P", 1_000_000, "2022-01-05");
-    for reason in [SupplementaryReason::Urgent] {
+fn an_urgent_or_required_supplementary_inclusion_approved_by_the_government_puts_the_project_in_the_plan() {
+    for reason in [SupplementaryReason::Urgent, SupplementaryReason::LeadershipRequirement] {
+        let mut sim = Sim::new();
+        sim.registered("P", 1_000_000, "2022-01-05");
         let request = govit_rules::Command::RequestSupplementaryInclusion { project: pid("P"), year: 2022, reason };
         ok(sim.act("2022-03-01", &owner(), request));
+        assert_eq!(sim.project("P").status, Status::Proposed);
+        let approve = govit_rules::Command::ApproveSupplementaryInclusion { project: pid("P"), year: 2022 };
+        ok(sim.act("2022-03-05", &government(), approve));
+        assert_eq!(sim.project("P").status, Status::Planned);
+        ok(sim.act("2022-03-06", &owner(), submit_stage("P", Stage::Proposal, 1_000_000)));
     }
-    assert_eq!(sim.project("P").status, Status::Proposed);
-    let approve = govit_rules::Command::ApproveSupplementaryInclusion { project: pid("P"), year: 2022 };
-    ok(sim.act("2022-03-05", &government(), approve));
-    assert_eq!(sim.project("P").status, Status::Planned);
-    ok(sim.act("2022-03-06", &owner(), submit_stage("P", Stage::Proposal, 1_000_000)));
 }
 
 #[test]

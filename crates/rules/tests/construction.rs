@@ -219,7 +219,10 @@ fn construction_funds_that_are_both_early_and_too_much_cite_14_first() {
     let mut sim = Sim::new();
     sim.registered("P", 1_000_000, "2022-01-05");
     sim.planned("P", "2022-01-10");
-    assert_eq!(refused(sim.act("2022-01-11", &finance(), release_funds("P", Purpose::Construction, 2_000_000))), articles(&[14, 18]));
+    assert_eq!(
+        refused(sim.act("2022-01-11", &finance(), release_funds("P", Purpose::Construction, 2_000_000))),
+        articles(&[14, 18])
+    );
 }
 
 // [14][17] starting construction ----------------------------------------------------------------------------

@@ -224,7 +224,10 @@ fn an_early_assessment_restarts_the_interval_from_its_own_date() {
     let mut sim = Sim::new();
     sim.operating("P", "2023-03-15");
     ok(sim.act("2023-09-30", &owner(), record_assessment("P", AssessmentKind::CryptographyAssessment)));
-    assert_eq!(sim.deadlines("P", "2023-10-01").get("cryptography_assessment"), Some(&(d("2023-09-30"), d("2024-09-30"))));
+    assert_eq!(
+        sim.deadlines("P", "2023-10-01").get("cryptography_assessment"),
+        Some(&(d("2023-09-30"), d("2024-09-30")))
+    );
 }
 
 #[test]

@@ -200,7 +200,9 @@ fn every_in_scope_owner_kind_category_construction_and_funding_registers() {
     let mut sim = Sim::new();
     let mut n = 0;
     for kind in [OwnerKind::PartyGovernmentOrgan, OwnerKind::PublicInstitution] {
-        for category in Category::ALL.iter().filter(|c| !matches!(c, Category::OfficeEquipment | Category::BuildingIntelligence)) {
+        for category in
+            Category::ALL.iter().filter(|c| !matches!(c, Category::OfficeEquipment | Category::BuildingIntelligence))
+        {
             for construction in Construction::ALL {
                 for funding in Funding::ALL {
                     let mut r = registration(1_000_000);

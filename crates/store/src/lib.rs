@@ -17,4 +17,4 @@ mod store;
 
 pub use chain::{ChainBreak, ChainReport, GENESIS, hash_event};
 pub use error::StoreError;
-pub use store::{Appended, ProjectRow, ProjectFilter, Store, StoredEvent, WriteGuard};
+pub use store::{Appended, ProjectFilter, ProjectRow, Store, StoredEvent, WriteGuard};

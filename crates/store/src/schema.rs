@@ -56,13 +56,15 @@ const MIGRATIONS: &[&str] = &[
 ];
 
 /// Empties the projections before a rebuild refolds them from the log.
-pub(crate) const CLEAR_PROJECTIONS: &[&str] = &["DELETE FROM projects", "DELETE FROM project_events", "DELETE FROM plans"];
+pub(crate) const CLEAR_PROJECTIONS: &[&str] =
+    &["DELETE FROM projects", "DELETE FROM project_events", "DELETE FROM plans"];
 
 pub(crate) async fn migrate(pool: &SqlitePool) -> Result<(), StoreError> {
     sqlx::query("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)")
         .execute(pool)
         .await?;
-    let (current,): (i64,) = sqlx::query_as("SELECT COALESCE(MAX(version), 0) FROM schema_migrations").fetch_one(pool).await?;
+    let (current,): (i64,) =
+        sqlx::query_as("SELECT COALESCE(MAX(version), 0) FROM schema_migrations").fetch_one(pool).await?;
     let supported = i64::try_from(MIGRATIONS.len()).unwrap_or(i64::MAX);
     if current > supported {
         return Err(StoreError::TooNew { found: current, supported });

@@ -124,7 +124,12 @@ impl Store {
     }
 
     /// The number the next project registered in `jurisdiction` in `year` gets: `wuhan-2022-0001`.
-    pub async fn next_project_id(&self, _guard: &WriteGuard<'_>, jurisdiction: &JurisdictionId, year: i32) -> Result<ProjectId, StoreError> {
+    pub async fn next_project_id(
+        &self,
+        _guard: &WriteGuard<'_>,
+        jurisdiction: &JurisdictionId,
+        year: i32,
+    ) -> Result<ProjectId, StoreError> {
         let prefix = format!("{jurisdiction}-{year}-");
         let (count,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM projects WHERE id LIKE $1 || '%'")
             .bind(&prefix)
@@ -142,7 +147,8 @@ impl Store {
         records: &[Recorded],
     ) -> Result<Appended, StoreError> {
         let mut tx = self.pool.begin().await?;
-        let head: Option<(i64, String)> = sqlx::query_as("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1").fetch_optional(&mut *tx).await?;
+        let head: Option<(i64, String)> =
+            sqlx::query_as("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1").fetch_optional(&mut *tx).await?;
         let (mut seq, mut prev) = match head {
             Some((seq, hash)) => (seq, decode_hash(seq, &hash)?),
             None => (0, GENESIS),
@@ -255,11 +261,12 @@ impl Store {
 
     /// Events with `seq` in `[first, last]`.
     pub async fn events_between(&self, first: i64, last: i64) -> Result<Vec<StoredEvent>, StoreError> {
-        let rows: Vec<(i64, String, String)> = sqlx::query_as("SELECT seq, body, hash FROM events WHERE seq BETWEEN $1 AND $2 ORDER BY seq")
-            .bind(first)
-            .bind(last)
-            .fetch_all(&self.pool)
-            .await?;
+        let rows: Vec<(i64, String, String)> =
+            sqlx::query_as("SELECT seq, body, hash FROM events WHERE seq BETWEEN $1 AND $2 ORDER BY seq")
+                .bind(first)
+                .bind(last)
+                .fetch_all(&self.pool)
+                .await?;
         rows.into_iter().map(|(seq, body, hash)| stored(seq, &body, hash)).collect()
     }
 
@@ -315,10 +322,11 @@ impl Store {
         let mut fold = Fold::default();
         let mut after = 0i64;
         loop {
-            let rows: Vec<(i64, String)> = sqlx::query_as("SELECT seq, body FROM events WHERE seq > $1 ORDER BY seq LIMIT 5000")
-                .bind(after)
-                .fetch_all(&mut *tx)
-                .await?;
+            let rows: Vec<(i64, String)> =
+                sqlx::query_as("SELECT seq, body FROM events WHERE seq > $1 ORDER BY seq LIMIT 5000")
+                    .bind(after)
+                    .fetch_all(&mut *tx)
+                    .await?;
             if rows.is_empty() {
                 break;
             }
@@ -365,8 +373,10 @@ impl Fold {
         }
         for id in record.event.projects() {
             if !self.projects.contains_key(id) {
-                let row: Option<(String,)> =
-                    sqlx::query_as("SELECT state FROM projects WHERE id = $1").bind(id.as_str()).fetch_optional(&mut **tx).await?;
+                let row: Option<(String,)> = sqlx::query_as("SELECT state FROM projects WHERE id = $1")
+                    .bind(id.as_str())
+                    .fetch_optional(&mut **tx)
+                    .await?;
                 let Some((state,)) = row else {
                     return Err(StoreError::corrupt(seq, format!("事件涉及的项目 {id} 不存在")));
                 };
@@ -382,11 +392,12 @@ impl Fold {
         if let Some((jurisdiction, year)) = record.event.plan() {
             let key = (jurisdiction.clone(), year);
             if !self.plans.contains_key(&key) {
-                let row: Option<(String,)> = sqlx::query_as("SELECT state FROM plans WHERE jurisdiction = $1 AND year = $2")
-                    .bind(jurisdiction.as_str())
-                    .bind(year)
-                    .fetch_optional(&mut **tx)
-                    .await?;
+                let row: Option<(String,)> =
+                    sqlx::query_as("SELECT state FROM plans WHERE jurisdiction = $1 AND year = $2")
+                        .bind(jurisdiction.as_str())
+                        .bind(year)
+                        .fetch_optional(&mut **tx)
+                        .await?;
                 let plan = match row {
                     Some((state,)) => serde_json::from_str(&state).map_err(|e| StoreError::corrupt(seq, e))?,
                     None => Plan::new(jurisdiction.clone(), year),
@@ -453,4 +464,3 @@ impl Fold {
         Ok(())
     }
 }
-

@@ -4,8 +4,8 @@ use super::parse::{DeadlineCheck, Expect, Then};
 use crate::{Executed, ProjectView};
 use govit_rules::Rejection;
 use govit_rules::derive::DeadlineName;
+use serde::Serialize;
 use std::collections::BTreeSet;
-use std::fmt::Debug;
 
 /// How an outcome reads in a failure message.
 fn describe(outcome: &Executed) -> String {
@@ -49,11 +49,16 @@ fn expected_text(expect: &Expect) -> String {
     }
 }
 
-fn same<T: PartialEq + Debug>(key: &str, expected: Option<T>, actual: T) -> Result<(), String> {
+fn same<T: PartialEq + Serialize>(key: &str, expected: Option<T>, actual: T) -> Result<(), String> {
     match expected {
-        Some(e) if e != actual => Err(format!("then.{key}:应为 {e:?},实为 {actual:?}")),
+        Some(e) if e != actual => Err(format!("then.{key}:应为 {},实为 {}", shown(&e), shown(&actual))),
         _ => Ok(()),
     }
+}
+
+/// A value as the scenario file writes it (`approved`, `1150000`, `null`).
+fn shown<T: Serialize>(value: &T) -> String {
+    serde_json::to_string(value).map_or_else(|_| "?".to_owned(), |s| s.trim_matches('"').to_owned())
 }
 
 pub(super) fn check_then(then: &Then, view: &ProjectView) -> Result<(), String> {
@@ -79,7 +84,8 @@ pub(super) fn check_then(then: &Then, view: &ProjectView) -> Result<(), String> 
                 _ => false,
             };
             if !ok {
-                let shown = actual.map_or_else(|| "无待办期限".to_owned(), |d| format!("{{from: {}, due: {}}}", d.from, d.due));
+                let shown =
+                    actual.map_or_else(|| "无待办期限".to_owned(), |d| format!("{{from: {}, due: {}}}", d.from, d.due));
                 let wanted = match expected {
                     None => "无待办期限".to_owned(),
                     Some(DeadlineCheck::Due(d)) => d.to_string(),

@@ -99,6 +99,8 @@ pub async fn run_file(path: &Path) -> ScenarioResult {
     match play::play(&file, &scenario).await {
         Ok(()) => ScenarioResult { file, name, passed: true, malformed: false, steps, failure: None },
         Err(play::Stop::Malformed(m)) => malformed(name, m),
-        Err(play::Stop::Failed(f)) => ScenarioResult { file, name, passed: false, malformed: false, steps, failure: Some(f) },
+        Err(play::Stop::Failed(f)) => {
+            ScenarioResult { file, name, passed: false, malformed: false, steps, failure: Some(f) }
+        }
     }
 }

@@ -103,7 +103,8 @@ fn expect<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Expect>, D::Error> {
         Value::String(s) if s == "forbidden" => Ok(Some(Expect::Forbidden)),
         Value::Mapping(m) if m.len() == 1 => {
             let (key, list) = m.iter().next().ok_or_else(bad)?;
-            let articles: Vec<u8> = serde_yaml_ng::from_value(list.clone()).map_err(|e| D::Error::custom(format!("条号列表无效:{e}")))?;
+            let articles: Vec<u8> =
+                serde_yaml_ng::from_value(list.clone()).map_err(|e| D::Error::custom(format!("条号列表无效:{e}")))?;
             match key.as_str() {
                 Some("rejected") => Ok(Some(Expect::Rejected(articles))),
                 Some("warned") => Ok(Some(Expect::Warned(articles))),
@@ -197,18 +198,21 @@ pub fn parse(text: &str) -> Result<Scenario, Malformed> {
         match (&step.action, &step.check) {
             (Some(_), Some(_)) => return Err(Malformed::new(at("check"), "一个步骤不能既有 do 又有 check")),
             (None, None) => return Err(Malformed::new(at("do"), "步骤须有 do(动作)或 check(检查项目)")),
-            (Some(_), None) if step.actor.is_none() => return Err(Malformed::new(at("as"), "有 do 的步骤须写明 as(由谁办理)")),
+            (Some(_), None) if step.actor.is_none() => {
+                return Err(Malformed::new(at("as"), "有 do 的步骤须写明 as(由谁办理)"));
+            }
             (None, Some(_)) if step.actor.is_some() || step.expect.is_some() || step.with.is_some() => {
                 return Err(Malformed::new(at("check"), "check 步骤只能有 on、check 和 then"));
             }
             _ => {}
         }
-        if let Some(with) = &step.with {
-            if !matches!(with, Value::Mapping(_)) {
-                return Err(Malformed::new(at("with"), "须为参数映射"));
-            }
+        if step.with.as_ref().is_some_and(|with| !matches!(with, Value::Mapping(_))) {
+            return Err(Malformed::new(at("with"), "须为参数映射"));
         }
-        if step.then.is_some() && project_handle(step).is_none() && !scenario.steps[..i].iter().any(|s| project_handle(s).is_some()) {
+        if step.then.is_some()
+            && project_handle(step).is_none()
+            && !scenario.steps[..i].iter().any(|s| project_handle(s).is_some())
+        {
             return Err(Malformed::new(at("then"), "该步骤没有 project,此前也没有提到任何项目,不能写 then"));
         }
         if let Some(then) = &step.then {

@@ -81,17 +81,24 @@ impl Run {
         if let (Some(action), Some(who)) = (step.action, step.actor) {
             let handle = project_handle(step);
             let project = match (&handle, action) {
-                (Some(h), a) if a != Action::RegisterProject => Some(self.resolve(h).map_err(fail)?),
+                (Some(h), a) if a != Action::RegisterProject => Some(self.resolve(h)),
                 _ => None,
             };
-            let command = self.command(action, step, project.as_ref()).map_err(|m| Malformed::new(at(&m.field), m.reason))?;
+            // The step's shape is checked before its project is looked up, so a malformed step is reported as
+            // such even when its project was never registered.
+            let placeholder = handle.as_deref().and_then(|h| ProjectId::parse(h).ok());
+            let id = project.as_ref().and_then(|r| r.as_ref().ok()).or(placeholder.as_ref());
+            let command = self.command(action, step, id).map_err(|m| Malformed::new(at(&m.field), m.reason))?;
+            let project = project.transpose().map_err(fail)?;
             let actor = self.actor(who, action, step, project.as_ref()).await.map_err(fail)?;
             let outcome = self
                 .app
                 .execute(CommandRequest { actor, on: step.on, command, request_id: None })
                 .await
                 .map_err(|e| fail(format!("系统错误:{e}")))?;
-            if let (Executed::Done { project: Some(id), .. }, Some(h), Action::RegisterProject) = (&outcome, &handle, action) {
+            if let (Executed::Done { project: Some(id), .. }, Some(h), Action::RegisterProject) =
+                (&outcome, &handle, action)
+            {
                 self.handles.insert(h.clone(), id.clone());
             }
             check_expect(step.expect.as_ref(), &outcome).map_err(fail)?;
@@ -131,7 +138,10 @@ impl Run {
                 if let Some(Value::Sequence(list)) = with.get_mut("exclude") {
                     for item in list.iter_mut() {
                         let handle = item.as_str().unwrap_or_default().to_owned();
-                        let id = self.handles.get(&handle).ok_or_else(|| Malformed::new("with.exclude", format!("项目“{handle}”未登记")))?;
+                        let id = self
+                            .handles
+                            .get(&handle)
+                            .ok_or_else(|| Malformed::new("with.exclude", format!("项目“{handle}”未登记")))?;
                         *item = Value::String(id.to_string());
                     }
                 }
@@ -158,7 +168,8 @@ impl Run {
             Some(id) => Some(self.app.project_view(id, step.on).await.map_err(|e| e.to_string())?.project),
             None => None,
         };
-        let with_str = |key: &str| step.with.as_ref().and_then(|w| w.get(key)).and_then(Value::as_str).map(str::to_owned);
+        let with_str =
+            |key: &str| step.with.as_ref().and_then(|w| w.get(key)).and_then(Value::as_str).map(str::to_owned);
         let target_jurisdiction = state
             .as_ref()
             .map(|p| p.jurisdiction.clone())

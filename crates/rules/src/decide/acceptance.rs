@@ -13,14 +13,18 @@ pub(super) fn decide(ctx: &Context<'_>, p: &Project, command: &Command) -> Rulin
     let on = ctx.on;
     match command {
         // [21] the four assessments after completion; [26] "定期进行评估" during operation.
-        Command::RecordAssessment { kind, .. } => Ok(Outcome::event(Event::AssessmentRecorded { project: id, kind: *kind })),
+        Command::RecordAssessment { kind, .. } => {
+            Ok(Outcome::event(Event::AssessmentRecorded { project: id, kind: *kind }))
+        }
         // [21] "完成项目的信息安全风险评估、密码应用安全性评估、决算审计等工作,并按照要求完成与市级大数据能力平台等系统
         // 对接,经市政务服务和大数据管理局确认后方可组织验收".
         Command::ConfirmReadyForAcceptance { .. } => {
             let missing: Vec<&str> =
                 AssessmentKind::ALL.iter().filter(|k| !p.assessments.contains_key(k)).map(|k| k.label()).collect();
             Checks::new()
-                .require(p.status == Status::Completed, &[21], || format!("项目当前状态为“{}”,建设任务尚未完成", p.status.label()))
+                .require(p.status == Status::Completed, &[21], || {
+                    format!("项目当前状态为“{}”,建设任务尚未完成", p.status.label())
+                })
                 .require(missing.is_empty(), &[21], || format!("尚未完成{}", missing.join("、")))
                 .finish()?;
             Ok(Outcome::event(Event::ReadyForAcceptanceConfirmed { project: id }))
@@ -36,9 +40,9 @@ pub(super) fn decide(ctx: &Context<'_>, p: &Project, command: &Command) -> Rulin
                 })
                 .require(missing.is_empty(), &[27], || format!("验收内容缺少{}", missing.join("、")))
                 .finish()?;
-            let late = acceptance_due(p, ctx.policies).filter(|due| on > *due).map(|due| {
-                Notice::new(&[21], format!("建成后应于{due}前组织验收,已逾期"))
-            });
+            let late = acceptance_due(p, ctx.policies)
+                .filter(|due| on > *due)
+                .map(|due| Notice::new(&[21], format!("建成后应于{due}前组织验收,已逾期")));
             Ok(Outcome::event(Event::Accepted { project: id, reviewed: reviewed.clone() }).warn(late))
         }
         // [21] "验收完成后及时报项目审批部门备案".

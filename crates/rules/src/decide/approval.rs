@@ -17,7 +17,9 @@ pub(super) fn decide(_ctx: &Context<'_>, policy: &Resolved, p: &Project, command
         Command::FileRecord { .. } => file_record(p),
         Command::SubmitStage(s) => submit_stage(p, s),
         Command::CommissionReview { consultant, .. } => {
-            let Some(current) = &p.current else { return refuse(&[16], "没有待审批的申报材料,无从委托评估") };
+            let Some(current) = &p.current else {
+                return refuse(&[16], "没有待审批的申报材料,无从委托评估");
+            };
             if current.evaluation.is_some() {
                 return refuse(&[16], "评估报告已经提交,不能另行委托");
             }
@@ -46,7 +48,9 @@ pub(super) fn decide(_ctx: &Context<'_>, policy: &Resolved, p: &Project, command
             let Some(current) = &p.current else { return refuse(&[16], "没有待审批的申报材料") };
             let missing = missing_opinions(opinions);
             Checks::new()
-                .require(current.evaluation.is_some(), &[16], || "尚无咨询评估单位的评估报告,不能形成审批文件".to_owned())
+                .require(current.evaluation.is_some(), &[16], || {
+                    "尚无咨询评估单位的评估报告,不能形成审批文件".to_owned()
+                })
                 .require(missing.is_empty(), &[13], || format!("批复文件缺少对{}情况的意见", missing.join("、")))
                 .finish()?;
             let final_stage = matches!(current.stage, Stage::PreliminaryDesign | Stage::ImplementationPlan);
@@ -56,7 +60,11 @@ pub(super) fn decide(_ctx: &Context<'_>, policy: &Resolved, p: &Project, command
                 approved_investment: *approved_investment,
                 opinions: opinions.clone(),
                 final_stage,
-                government_approval_required: government_approval_required(&policy.parameters, p.route, *approved_investment),
+                government_approval_required: government_approval_required(
+                    &policy.parameters,
+                    p.route,
+                    *approved_investment,
+                ),
             }))
         }
         Command::ReturnStage { reason, .. } => {
@@ -71,7 +79,9 @@ pub(super) fn decide(_ctx: &Context<'_>, policy: &Resolved, p: &Project, command
         }
         Command::IssueTechnicalOpinion { .. } => {
             Checks::new()
-                .require(p.route == Route::CapitalConstruction, &[9], || "仅纳入基本建设项目管理的项目由本局出具技术审查意见".to_owned())
+                .require(p.route == Route::CapitalConstruction, &[9], || {
+                    "仅纳入基本建设项目管理的项目由本局出具技术审查意见".to_owned()
+                })
                 .require(p.status != Status::Approved, &[9], || "技术审查意见已经出具".to_owned())
                 .finish()?;
             Ok(Outcome::event(Event::TechnicalOpinionIssued { project: id }))
@@ -90,9 +100,20 @@ fn missing_opinions(opinions: &BTreeSet<Opinion>) -> Vec<&'static str> {
 fn file_record(p: &Project) -> Ruling {
     Checks::new()
         .require(p.in_approved_plan() && p.status == Status::Planned, &[7], || {
-            if p.status == Status::Filed { "项目已经备案".to_owned() } else { "项目未列入经批准的年度实施计划,不得备案".to_owned() }
+            if p.status == Status::Filed {
+                "项目已经备案".to_owned()
+            } else {
+                "项目未列入经批准的年度实施计划,不得备案".to_owned()
+            }
         })
-        .require(p.route == Route::Filing, &[8], || format!("项目投资{},须报项目审批部门审批,不能备案", p.investment))
+        .require(p.route == Route::Filing, &[8], || match p.route {
+            // [9] routes are fixed at registration whatever the amount: the amount is not the reason.
+            Route::CapitalConstruction => "纳入基本建设项目管理的项目按基本建设程序办理,不能备案".to_owned(),
+            Route::IndustryAuthorityApproval => {
+                "使用市级财政性资金自建自用的项目由行业主管部门审批,不能以备案代替".to_owned()
+            }
+            _ => format!("项目投资{},须报项目审批部门审批,不能备案", p.investment),
+        })
         .finish()?;
     Ok(Outcome::event(Event::RecordFiled { project: p.id.clone(), investment: p.investment }))
 }
@@ -100,16 +121,17 @@ fn file_record(p: &Project) -> Ruling {
 /// One submission, refused for every article it breaks, in the order [7] [8] [10] [11] [12] [13] [27].
 fn submit_stage(p: &Project, s: &SubmitStage) -> Ruling {
     let mut checks = Checks::new();
-    // [7] "未列入计划的项目不得申请立项".
-    checks.require(p.in_approved_plan() && matches!(p.status, Status::Planned | Status::InApproval), &[7], || {
-        match p.status {
-            Status::Registered | Status::Proposed => "项目未列入经批准的年度实施计划,不得申请立项".to_owned(),
-            other => format!("项目当前状态为“{}”,不能报送审批材料", other.label()),
-        }
-    });
+    // [7] "未列入计划的项目不得申请立项": only whether the project is in an approved plan. A project in one
+    // whose approval is already complete (approved, awaiting the government, under construction ...) is
+    // refused by [10] below (no stage is left to submit), not by [7], which it does not break.
+    checks.require(p.in_approved_plan(), &[7], || "项目未列入经批准的年度实施计划,不得申请立项".to_owned());
     // [8] filing below the threshold; [9] capital construction takes the technical-opinion path.
-    checks.require(p.route != Route::Filing, &[8], || format!("项目投资{}低于审批限额,应自行组织实施并备案", p.investment));
-    checks.require(p.route != Route::CapitalConstruction, &[9], || "纳入基本建设项目管理的项目按基本建设程序审批".to_owned());
+    checks.require(p.route != Route::Filing, &[8], || {
+        format!("项目投资{}低于审批限额,应自行组织实施并备案", p.investment)
+    });
+    checks.require(p.route != Route::CapitalConstruction, &[9], || {
+        "纳入基本建设项目管理的项目按基本建设程序审批".to_owned()
+    });
     // [10] "审批项目建议书、可行性研究报告、初步设计等环节……前期工作深度达到初步设计要求的项目……直接编报项目实施方案".
     let expected = next_stages(p);
     let order_ok = if s.stage == Stage::ImplementationPlan {
@@ -161,6 +183,11 @@ fn submit_stage(p: &Project, s: &SubmitStage) -> Ruling {
 }
 
 fn stage_order_message(p: &Project, s: &SubmitStage, expected: &[Stage]) -> String {
+    match p.route {
+        Route::Filing => return "备案项目自行组织实施,不报送项目建议书、可行性研究报告、初步设计或实施方案".to_owned(),
+        Route::CapitalConstruction => return "纳入基本建设项目管理的项目不在本办法下分环节报送审批".to_owned(),
+        Route::Approval | Route::IndustryAuthorityApproval => {}
+    }
     if p.current.is_some() {
         return "上一环节的申报材料尚在审批中".to_owned();
     }

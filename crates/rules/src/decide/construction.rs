@@ -21,9 +21,11 @@ pub(super) fn decide(ctx: &Context<'_>, policy: &Resolved, p: &Project, command:
         Command::StartConstruction { .. } => {
             Checks::new()
                 .require(matches!(p.status, Status::Approved | Status::Filed), &[14], || match p.status {
-                    Status::UnderConstruction | Status::Suspended | Status::Completed | Status::Accepted | Status::Operating => {
-                        "项目已经开工".to_owned()
-                    }
+                    Status::UnderConstruction
+                    | Status::Suspended
+                    | Status::Completed
+                    | Status::Accepted
+                    | Status::Operating => "项目已经开工".to_owned(),
                     Status::AwaitingGovernmentApproval => "项目尚待市人民政府批准,不能开工".to_owned(),
                     _ => "项目初步设计(实施方案)未获批复或未备案,不能开工".to_owned(),
                 })
@@ -37,7 +39,12 @@ pub(super) fn decide(ctx: &Context<'_>, policy: &Resolved, p: &Project, command:
             if total > p.estimate() {
                 return refuse(&[18], format!("合同总额将达{total},超过{}{}", estimate_name(p), p.estimate()));
             }
-            Ok(Outcome::event(Event::ContractSigned { project: id, contract: contract.clone(), amount: *amount, procurement: *procurement }))
+            Ok(Outcome::event(Event::ContractSigned {
+                project: id,
+                contract: contract.clone(),
+                amount: *amount,
+                procurement: *procurement,
+            }))
         }
         Command::RequestAdjustment(r) => Ok(request_adjustment(policy, p, r)),
         Command::SubmitAnnualReport { year, opinions_from, .. } => {
@@ -48,7 +55,11 @@ pub(super) fn decide(ctx: &Context<'_>, policy: &Resolved, p: &Project, command:
                 .require(status.is_ok(), &[20], || status.err().unwrap_or_default())
                 .require(missing.is_empty(), &[20], || format!("绩效评价报告须征求{}的意见", missing.join("、")))
                 .finish()?;
-            Ok(Outcome::event(Event::AnnualReportSubmitted { project: id, year: *year, opinions_from: opinions_from.clone() }))
+            Ok(Outcome::event(Event::AnnualReportSubmitted {
+                project: id,
+                year: *year,
+                opinions_from: opinions_from.clone(),
+            }))
         }
         Command::CompleteConstruction { .. } => match p.status {
             Status::UnderConstruction => Ok(Outcome::event(Event::ConstructionCompleted { project: id })),
@@ -71,16 +82,22 @@ fn release_funds(p: &Project, purpose: Purpose, amount: Money) -> Ruling {
     match purpose {
         Purpose::Construction => {
             checks.require(p.is_cleared_for_construction(), &[14], || match p.status {
-                Status::AwaitingGovernmentApproval => "核定投资3000万元以上的项目须经市人民政府批准后方可下达建设资金".to_owned(),
+                Status::AwaitingGovernmentApproval => {
+                    "核定投资3000万元以上的项目须经市人民政府批准后方可下达建设资金".to_owned()
+                }
                 _ => "项目初步设计(实施方案)未获批复或未备案,不予下达建设资金".to_owned(),
             });
         }
         Purpose::PreliminaryWork => {
-            checks.require(p.in_approved_plan(), &[14], || "项目纳入经批准的年度实施计划后方可列支前期工作经费".to_owned());
+            checks.require(p.in_approved_plan(), &[14], || {
+                "项目纳入经批准的年度实施计划后方可列支前期工作经费".to_owned()
+            });
         }
     }
     let total = p.released_total().saturating_add(amount);
-    checks.require(total <= p.estimate(), &[18], || format!("累计下达资金将达{total},超过{}{}", estimate_name(p), p.estimate()));
+    checks.require(total <= p.estimate(), &[18], || {
+        format!("累计下达资金将达{total},超过{}{}", estimate_name(p), p.estimate())
+    });
     checks.require(!(purpose == Purpose::Construction && p.status == Status::Suspended), &[25], || {
         "项目已被暂停建设,暂停期间不下达建设资金".to_owned()
     });

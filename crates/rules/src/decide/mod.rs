@@ -89,10 +89,10 @@ pub fn decide(ctx: &Context<'_>, world: World<'_>, command: &Command) -> Result<
         (World::NewProject(_), _) => return Err(mismatch()),
     };
     authz::authorize(ctx.actor, action, subject, area, ctx.policies, ctx.on)?;
-    if let World::Project { project, .. } = world {
-        if project.status == Status::Terminated {
-            return Err(Refusal::single(&[25], "项目已终止,不再受理任何事项").into());
-        }
+    if let World::Project { project, .. } = world
+        && project.status == Status::Terminated
+    {
+        return Err(Refusal::single(&[25], "项目已终止,不再受理任何事项").into());
     }
     let policy = ctx.policies.resolve(jurisdiction, ctx.on)?;
     let outcome = match world {
@@ -103,12 +103,18 @@ pub fn decide(ctx: &Context<'_>, world: World<'_>, command: &Command) -> Result<
     Ok(Decision { events: outcome.events, warnings: outcome.warnings, policy: policy.version })
 }
 
-fn decide_for_project(ctx: &Context<'_>, policy: &Resolved, p: &Project, plan: Option<&Plan>, command: &Command) -> Ruling {
+fn decide_for_project(
+    ctx: &Context<'_>,
+    policy: &Resolved,
+    p: &Project,
+    plan: Option<&Plan>,
+    command: &Command,
+) -> Ruling {
     use Command as C;
     match command {
-        C::ProposeForPlan { .. } | C::RequestSupplementaryInclusion { .. } | C::ApproveSupplementaryInclusion { .. } => {
-            plan::decide_project(ctx, p, plan, command)
-        }
+        C::ProposeForPlan { .. }
+        | C::RequestSupplementaryInclusion { .. }
+        | C::ApproveSupplementaryInclusion { .. } => plan::decide_project(ctx, p, plan, command),
         C::FileRecord { .. }
         | C::SubmitStage(_)
         | C::CommissionReview { .. }
@@ -132,9 +138,10 @@ fn decide_for_project(ctx: &Context<'_>, policy: &Resolved, p: &Project, plan: O
         | C::StartOperation { .. }
         | C::SubmitSelfEvaluation { .. }
         | C::CommissionPostEvaluation { .. } => acceptance::decide(ctx, p, command),
-        C::OrderRectification { .. } | C::ReportRectified { .. } | C::ImposeMeasure { .. } | C::LiftSuspension { .. } => {
-            supervision::decide(ctx, p, command)
-        }
+        C::OrderRectification { .. }
+        | C::ReportRectified { .. }
+        | C::ImposeMeasure { .. }
+        | C::LiftSuspension { .. } => supervision::decide(ctx, p, command),
         C::RegisterProject(_) | C::ReviewPlan { .. } | C::ApprovePlan { .. } => Err(mismatch_refusal()),
     }
 }

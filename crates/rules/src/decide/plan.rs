@@ -21,7 +21,9 @@ pub(super) fn decide_project(ctx: &Context<'_>, p: &Project, plan: Option<&Plan>
         Command::ProposeForPlan { project, year } => {
             let plan_approved = plan.is_some_and(|pl| pl.status == PlanStatus::Approved);
             Checks::new()
-                .require(p.status == Status::Registered, &[7], || format!("项目当前状态为“{}”,不能再申报年度计划", p.status.label()))
+                .require(p.status == Status::Registered, &[7], || {
+                    format!("项目当前状态为“{}”,不能再申报年度计划", p.status.label())
+                })
                 .require(year_in_range(ctx, *year), &[6, 7], || format!("{year}年度不在可申报的年度范围内"))
                 .require(!plan_approved, &[7], || format!("{year}年度实施计划已经批准,只能申请补充列入"))
                 .finish()?;
@@ -32,10 +34,16 @@ pub(super) fn decide_project(ctx: &Context<'_>, p: &Project, plan: Option<&Plan>
                 .require(*reason != SupplementaryReason::Other, &[7], || {
                     "补充列入年度实施计划仅限市委、市人民政府有明确要求或者确属情况紧急的项目".to_owned()
                 })
-                .require(p.status == Status::Registered, &[7], || format!("项目当前状态为“{}”,无需补充列入", p.status.label()))
+                .require(p.status == Status::Registered, &[7], || {
+                    format!("项目当前状态为“{}”,无需补充列入", p.status.label())
+                })
                 .require(year_in_range(ctx, *year), &[6, 7], || format!("{year}年度不在可申报的年度范围内"))
                 .finish()?;
-            Ok(Outcome::event(Event::SupplementaryInclusionRequested { project: project.clone(), year: *year, reason: *reason }))
+            Ok(Outcome::event(Event::SupplementaryInclusionRequested {
+                project: project.clone(),
+                year: *year,
+                reason: *reason,
+            }))
         }
         Command::ApproveSupplementaryInclusion { project, year } => {
             let pending = p.status == Status::Proposed
@@ -74,6 +82,21 @@ pub(super) fn decide_plan(_ctx: &Context<'_>, plan: &Plan, proposals: &[ProjectI
                 PlanStatus::Open => return refuse(&[7], format!("{}年度实施计划尚未经论证,不能批准", plan.year)),
                 PlanStatus::Approved => return refuse(&[7], format!("{}年度实施计划已经批准", plan.year)),
                 PlanStatus::Reviewed => {}
+            }
+            // [7] the government approves the plan the bureau "进行论证……形成": a project proposed after the
+            // review has not been reviewed. Approving without it would leave it `proposed` for a plan that is
+            // closed (it could neither be planned nor apply again); the bureau reviews the plan again first.
+            let unreviewed: Vec<&str> =
+                proposals.iter().filter(|p| !plan.included.contains(p)).map(ProjectId::as_str).collect();
+            if !unreviewed.is_empty() {
+                return refuse(
+                    &[7],
+                    format!(
+                        "项目 {} 在{}年度实施计划论证后申报,尚未经论证,须重新论证后再批准",
+                        unreviewed.join("、"),
+                        plan.year
+                    ),
+                );
             }
             Ok(Outcome::event(Event::PlanApproved {
                 jurisdiction: plan.jurisdiction.clone(),

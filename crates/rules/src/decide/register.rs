@@ -35,7 +35,12 @@ pub(super) fn decide(ctx: &Context<'_>, policy: &Resolved, id: &ProjectId, comma
 /// opinion; the capital-construction approver is development and reform) and "学校、医疗机构等使用市级财政性资金
 /// 自建自用的信息化项目由行业主管部门负责审批" whatever the amount; otherwise [8] "投资50万元以下的……自行组织实施,
 /// 并向市政务服务和大数据管理局备案;投资50万元以上(含本数,下同)的……报项目审批部门审批".
-pub fn route(params: &Parameters, investment: crate::money::Money, bundled: bool, self_built: bool) -> (Route, Authority) {
+pub fn route(
+    params: &Parameters,
+    investment: crate::money::Money,
+    bundled: bool,
+    self_built: bool,
+) -> (Route, Authority) {
     if bundled {
         (Route::CapitalConstruction, Authority::DevelopmentReform)
     } else if self_built {
@@ -50,5 +55,6 @@ pub fn route(params: &Parameters, investment: crate::money::Money, bundled: bool
 /// [15] "核定投资3000万元以上的政务信息化项目,项目审批部门应当报市人民政府批准" — inclusive, and only where
 /// a 项目审批部门 approves (the approval and industry-authority routes).
 pub fn government_approval_required(params: &Parameters, route: Route, investment: crate::money::Money) -> bool {
-    matches!(route, Route::Approval | Route::IndustryAuthorityApproval) && investment >= params.government_approval_threshold
+    matches!(route, Route::Approval | Route::IndustryAuthorityApproval)
+        && investment >= params.government_approval_threshold
 }

@@ -18,7 +18,13 @@ pub(super) fn decide(ctx: &Context<'_>, p: &Project, command: &Command) -> Rulin
                 return refuse(&[25], format!("整改期限{due}早于下达日期{on}"));
             }
             let number = u32::try_from(p.rectifications.len()).unwrap_or(u32::MAX).saturating_add(1);
-            Ok(Outcome::event(Event::RectificationOrdered { project: id, number, area: *area, finding: finding.clone(), due: *due }))
+            Ok(Outcome::event(Event::RectificationOrdered {
+                project: id,
+                number,
+                area: *area,
+                finding: finding.clone(),
+                due: *due,
+            }))
         }
         Command::ReportRectified { .. } => {
             let numbers: Vec<u32> = p.open_rectifications().map(|r| r.number).collect();
@@ -34,9 +40,11 @@ pub(super) fn decide(ctx: &Context<'_>, p: &Project, command: &Command) -> Rulin
                     Some(due) => format!("整改期限{due}尚未届满,不能采取处理措施"),
                     None => "没有逾期未整改的事项,不能采取处理措施".to_owned(),
                 })
-                .require(*measure != Measure::SuspendConstruction || p.status == Status::UnderConstruction, &[25], || {
-                    format!("项目当前状态为“{}”,不在建设中,无从暂停", p.status.label())
-                })
+                .require(
+                    *measure != Measure::SuspendConstruction || p.status == Status::UnderConstruction,
+                    &[25],
+                    || format!("项目当前状态为“{}”,不在建设中,无从暂停", p.status.label()),
+                )
                 .finish()?;
             Ok(Outcome::event(Event::MeasureImposed { project: id, measure: *measure }))
         }

@@ -10,8 +10,8 @@ use govit_rules::notice::Article;
 use govit_rules::policy::{self, Overrides, PolicySet, Version};
 use govit_rules::vocab::*;
 use govit_rules::{
-    Actor, Command, Date, Decision, Event, JurisdictionId, Money, OrgName, Plan, Project, ProjectId,
-    Recorded, Rejection, Role, Target, Text, World, decide,
+    Actor, Command, Date, Decision, Event, JurisdictionId, Money, OrgName, Plan, Project, ProjectId, Recorded,
+    Rejection, Role, Target, Text, World, decide,
 };
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -183,7 +183,11 @@ pub fn all_opinions() -> BTreeSet<Opinion> {
 }
 
 pub fn submit_evaluation(project: &str, recommended: i64) -> Command {
-    Command::SubmitEvaluation { project: pid(project), opinions: all_opinions(), recommended_investment: yuan(recommended) }
+    Command::SubmitEvaluation {
+        project: pid(project),
+        opinions: all_opinions(),
+        recommended_investment: yuan(recommended),
+    }
 }
 
 pub fn approve_stage(project: &str, approved: i64) -> Command {
@@ -224,7 +228,13 @@ pub fn sign_contract(project: &str, contract: &str, amount: i64) -> Command {
 }
 
 pub fn adjustment(project: &str, amount: i64, reason: AdjustmentReason) -> RequestAdjustment {
-    RequestAdjustment { project: pid(project), amount: yuan(amount), reason, goal_unchanged: true, within_estimate: true }
+    RequestAdjustment {
+        project: pid(project),
+        amount: yuan(amount),
+        reason,
+        goal_unchanged: true,
+        within_estimate: true,
+    }
 }
 
 pub fn adjust(project: &str, amount: i64) -> Command {
@@ -232,7 +242,11 @@ pub fn adjust(project: &str, amount: i64) -> Command {
 }
 
 pub fn annual_report(project: &str, year: i32) -> Command {
-    Command::SubmitAnnualReport { project: pid(project), year, opinions_from: ReportOpinion::ALL.iter().copied().collect() }
+    Command::SubmitAnnualReport {
+        project: pid(project),
+        year,
+        opinions_from: ReportOpinion::ALL.iter().copied().collect(),
+    }
 }
 
 pub fn complete_construction(project: &str) -> Command {
@@ -302,7 +316,11 @@ pub fn warned(answer: Answer, article: u8) -> Decision {
     match answer {
         Ok(decision) => {
             let cited: Vec<Article> = decision.warnings.iter().flat_map(|w| w.articles.iter().copied()).collect();
-            assert!(cited.contains(&Article(article)), "expected a warning citing [{article}], got {:?}", decision.warnings);
+            assert!(
+                cited.contains(&Article(article)),
+                "expected a warning citing [{article}], got {:?}",
+                decision.warnings
+            );
             decision
         }
         Err(e) => panic!("expected ok with a warning [{article}], got {e:?}"),
@@ -363,7 +381,9 @@ impl Sim {
     /// Adds a policy version, as a scenario's `policies:` entry does.
     pub fn with_version(mut self, jurisdiction: &str, parent: Option<&str>, effective: &str, set: Overrides) -> Sim {
         let version = Version { effective: d(effective), title: None, set };
-        self.policies.add_version("test", jur(jurisdiction), parent.map(jur), version).expect("the policy version is valid");
+        self.policies
+            .add_version("test", jur(jurisdiction), parent.map(jur), version)
+            .expect("the policy version is valid");
         self
     }
 
@@ -460,13 +480,18 @@ impl Sim {
     /// The due date of the pending deadline `name` on `on`, if any.
     pub fn due(&self, id: &str, name: &str, on: &str) -> Option<Date> {
         let wanted = DeadlineName::parse(name).expect("a deadline name of FORMAT.md");
-        derive::deadlines(self.project(id), d(on), &self.policies).into_iter().find(|dl| dl.name == wanted).map(|dl| dl.due)
+        derive::deadlines(self.project(id), d(on), &self.policies)
+            .into_iter()
+            .find(|dl| dl.name == wanted)
+            .map(|dl| dl.due)
     }
 
     /// The names of the overdue deadlines on `on`, sorted.
     pub fn overdue(&self, id: &str, on: &str) -> Vec<String> {
-        let mut names: Vec<String> =
-            derive::overdue(self.project(id), d(on), &self.policies).into_iter().map(|dl| dl.name.to_string()).collect();
+        let mut names: Vec<String> = derive::overdue(self.project(id), d(on), &self.policies)
+            .into_iter()
+            .map(|dl| dl.name.to_string())
+            .collect();
         names.sort();
         names
     }

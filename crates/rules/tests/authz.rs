@@ -1,0 +1,394 @@
+//! Powers [24][25][29]: who may act, deny by default, decided before any article is looked at.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use common::*;
+use govit_rules::vocab::*;
+use govit_rules::{Actor, Command, Role};
+
+/// Every action of the owner, on project `P`.
+fn owner_commands() -> Vec<Command> {
+    vec![
+        propose("P", 2022),
+        Command::RequestSupplementaryInclusion { project: pid("P"), year: 2022, reason: SupplementaryReason::Urgent },
+        file_record("P"),
+        submit_stage("P", Stage::ImplementationPlan, 1_000_000),
+        appoint_team("P"),
+        start_construction("P"),
+        sign_contract("P", "C1", 1),
+        adjust("P", 1),
+        annual_report("P", 2022),
+        complete_construction("P"),
+        record_assessment("P", AssessmentKind::FinalAccountsAudit),
+        accept("P"),
+        Command::FileAcceptance { project: pid("P") },
+        Command::RegisterAssets { project: pid("P") },
+        start_operation("P"),
+        self_evaluation("P"),
+        report_rectified("P"),
+    ]
+}
+
+/// Every action on project `P`, whoever takes it.
+fn all_project_commands() -> Vec<Command> {
+    let mut all = owner_commands();
+    all.extend([
+        Command::ApproveSupplementaryInclusion { project: pid("P"), year: 2022 },
+        commission_review("P"),
+        submit_evaluation("P", 1_000_000),
+        approve_stage("P", 1_000_000),
+        return_stage("P"),
+        government_approve("P"),
+        issue_technical_opinion("P"),
+        release_funds("P", Purpose::PreliminaryWork, 1),
+        release_funds("P", Purpose::Construction, 1),
+        confirm_ready("P"),
+        commission_post_evaluation("P"),
+        order_rectification("P", Area::Funds, "2022-12-31"),
+        impose("P", Measure::PublicCriticism),
+        lift_suspension("P"),
+    ]);
+    all
+}
+
+/// Project `P` in jiangan, registered at 1,000,000 once jiangan's rules are in force: the district
+/// authority approves it. Planned and its implementation plan submitted.
+fn jiangan_project_submitted() -> Sim {
+    let mut sim = Sim::new();
+    sim.registered_in("P", 1_000_000, "jiangan", "2022-01-05");
+    sim.planned("P", "2022-01-10");
+    ok(sim.act("2022-01-20", &owner(), submit_stage("P", Stage::ImplementationPlan, 1_000_000)));
+    sim
+}
+
+// Owners ------------------------------------------------------------------------------------------------------
+
+#[test]
+fn another_units_owner_may_take_no_action_on_the_project() {
+    for command in owner_commands() {
+        let mut sim = Sim::new();
+        sim.under_construction("P", 1_000_000, "2022-03-01");
+        let before = sim.project("P").clone();
+        let what = format!("{:?}", command.action());
+        match sim.act("2022-04-01", &other_owner(), command) {
+            Err(govit_rules::Rejection::Forbidden(_)) => {}
+            other => panic!("{what}: expected forbidden, got {other:?}"),
+        }
+        assert_eq!(sim.project("P"), &before, "{what}: a forbidden action changes nothing");
+    }
+}
+
+#[test]
+fn the_owner_acts_on_its_own_project() {
+    let mut sim = Sim::new();
+    sim.approved("P", 1_000_000, "2022-02-01");
+    ok(sim.act("2022-03-01", &owner(), appoint_team("P")));
+    ok(sim.act("2022-03-01", &owner(), start_construction("P")));
+}
+
+#[test]
+fn an_owner_may_not_register_a_project_in_another_units_name() {
+    let mut sim = Sim::new();
+    assert_forbidden(sim.register("2022-01-05", &other_owner(), "P", registration(1_000_000)));
+    assert!(sim.projects.is_empty());
+}
+
+#[test]
+fn only_an_owner_registers_projects() {
+    for who in [bureau(), government(), finance(), consultant(), district_authority("jiangan"), admin()] {
+        let mut sim = Sim::new();
+        assert_forbidden(sim.register("2022-01-05", &who, "P", registration(1_000_000)));
+    }
+}
+
+#[test]
+fn an_owner_is_refused_by_the_rules_only_after_its_powers_are_checked() {
+    let mut sim = Sim::new();
+    sim.registered("P", 1_000_000, "2022-01-05");
+    let mut s = submission("P", Stage::FeasibilityStudy, 1_000_000);
+    s.documents.clear();
+    assert_forbidden(sim.act("2022-01-06", &other_owner(), submit(s.clone())));
+    assert_refused(sim.act("2022-01-06", &owner(), submit(s)), 7);
+}
+
+// Approver vs bureau in a district with district_authority ----------------------------------------------------
+
+#[test]
+fn in_a_district_with_its_own_authority_the_bureau_may_not_review_or_approve_a_stage() {
+    let mut sim = jiangan_project_submitted();
+    assert_eq!(sim.project("P").approver, Authority::DistrictAuthority);
+    assert_forbidden(sim.act("2022-01-21", &bureau(), commission_review("P")));
+    assert_forbidden(sim.act("2022-01-21", &bureau(), return_stage("P")));
+    ok(sim.act("2022-01-21", &district_authority("jiangan"), commission_review("P")));
+    ok(sim.act("2022-01-22", &consultant(), submit_evaluation("P", 1_000_000)));
+    assert_forbidden(sim.act("2022-01-23", &bureau(), approve_stage("P", 1_000_000)));
+    ok(sim.act("2022-01-23", &district_authority("jiangan"), approve_stage("P", 1_000_000)));
+    assert_eq!(sim.project("P").status, Status::Approved);
+}
+
+#[test]
+fn another_districts_authority_may_not_approve() {
+    let mut sim = jiangan_project_submitted();
+    assert_forbidden(sim.act("2022-01-21", &district_authority("wuchang"), commission_review("P")));
+}
+
+#[test]
+fn a_district_authority_may_not_approve_a_city_project() {
+    let mut sim = Sim::new();
+    sim.registered("P", 1_000_000, "2022-01-05");
+    sim.planned("P", "2022-01-10");
+    ok(sim.act("2022-01-20", &owner(), submit_stage("P", Stage::ImplementationPlan, 1_000_000)));
+    assert_forbidden(sim.act("2022-01-21", &district_authority("jiangan"), commission_review("P")));
+    ok(sim.act("2022-01-21", &bureau(), commission_review("P")));
+}
+
+#[test]
+fn a_district_project_registered_before_its_rules_keeps_the_bureau_as_approver() {
+    let mut sim = Sim::new();
+    sim.registered_in("P", 1_000_000, "jiangan", "2021-09-30");
+    assert_eq!(sim.project("P").approver, Authority::Bureau);
+    sim.planned("P", "2022-01-10");
+    ok(sim.act("2022-01-20", &owner(), submit_stage("P", Stage::ImplementationPlan, 1_000_000)));
+    assert_forbidden(sim.act("2022-01-21", &district_authority("jiangan"), commission_review("P")));
+    ok(sim.act("2022-01-21", &bureau(), commission_review("P")));
+}
+
+#[test]
+fn both_the_district_approver_and_the_bureau_may_impose_measures_and_lift_a_suspension() {
+    for who in [district_authority("jiangan"), bureau()] {
+        let mut sim = Sim::new();
+        sim.registered_in("P", 1_000_000, "jiangan", "2022-01-05");
+        sim.approve_existing("P", 1_000_000, "2022-01-10");
+        sim.started("P", "2022-02-01");
+        ok(sim.act("2022-05-01", &bureau(), order_rectification("P", Area::Funds, "2022-06-30")));
+        ok(sim.act("2022-07-01", &who, impose("P", Measure::SuspendConstruction)));
+        ok(sim.act("2022-07-02", &owner(), report_rectified("P")));
+        ok(sim.act("2022-07-03", &who, lift_suspension("P")));
+    }
+}
+
+#[test]
+fn no_one_but_the_approver_or_the_bureau_imposes_measures() {
+    for who in [finance(), audit(), cyberspace_office(), government(), owner(), district_authority("wuchang")] {
+        let mut sim = Sim::new();
+        sim.under_construction("P", 1_000_000, "2022-03-01");
+        ok(sim.act("2022-05-01", &bureau(), order_rectification("P", Area::Funds, "2022-06-30")));
+        assert_forbidden(sim.act("2022-07-01", &who, impose("P", Measure::PublicCriticism)));
+    }
+}
+
+#[test]
+fn in_a_district_with_its_own_authority_the_district_reviews_the_plan() {
+    let mut sim = Sim::new();
+    sim.registered_in("P", 1_000_000, "jiangan", "2022-01-05");
+    ok(sim.act("2022-01-06", &owner(), propose("P", 2022)));
+    assert_forbidden(sim.act("2022-01-07", &bureau(), review_plan(2022, &jur("jiangan"))));
+    assert_forbidden(sim.act("2022-01-07", &district_authority("wuchang"), review_plan(2022, &jur("jiangan"))));
+    ok(sim.act("2022-01-07", &district_authority("jiangan"), review_plan(2022, &jur("jiangan"))));
+    ok(sim.act("2022-01-08", &government(), approve_plan(2022, &jur("jiangan"))));
+}
+
+#[test]
+fn before_a_districts_rules_take_effect_the_bureau_reviews_its_plan() {
+    let mut sim = Sim::new();
+    assert_forbidden(sim.act("2021-09-30", &district_authority("jiangan"), review_plan(2021, &jur("jiangan"))));
+    ok(sim.act("2021-09-30", &bureau(), review_plan(2021, &jur("jiangan"))));
+}
+
+#[test]
+fn in_the_city_the_bureau_reviews_the_plan_and_the_government_approves_it() {
+    let mut sim = Sim::new();
+    sim.registered("P", 1_000_000, "2022-01-05");
+    ok(sim.act("2022-01-06", &owner(), propose("P", 2022)));
+    for who in [owner(), government(), district_authority("jiangan"), admin()] {
+        assert_forbidden(sim.act("2022-01-07", &who, review_plan(2022, &wuhan())));
+    }
+    ok(sim.act("2022-01-07", &bureau(), review_plan(2022, &wuhan())));
+    for who in [owner(), bureau(), admin()] {
+        assert_forbidden(sim.act("2022-01-08", &who, approve_plan(2022, &wuhan())));
+    }
+    ok(sim.act("2022-01-08", &government(), approve_plan(2022, &wuhan())));
+}
+
+// Other named powers ------------------------------------------------------------------------------------------
+
+#[test]
+fn only_finance_releases_funds() {
+    for who in [bureau(), government(), owner(), audit(), development_reform()] {
+        let mut sim = Sim::new();
+        sim.approved("P", 1_000_000, "2022-02-01");
+        assert_forbidden(sim.act("2022-02-02", &who, release_funds("P", Purpose::Construction, 1)));
+    }
+}
+
+#[test]
+fn a_city_department_acts_on_district_projects_but_a_district_one_not_on_city_projects() {
+    let mut sim = Sim::new();
+    sim.registered_in("D", 1_000_000, "jiangan", "2022-01-05");
+    sim.planned("D", "2022-01-10");
+    sim.registered("C", 1_000_000, "2022-01-05");
+    sim.planned("C", "2022-01-10");
+    ok(sim.act("2022-01-11", &finance(), release_funds("D", Purpose::PreliminaryWork, 1)));
+    let district_finance = actor(Role::Finance, "江岸区财政局", "jiangan");
+    ok(sim.act("2022-01-11", &district_finance, release_funds("D", Purpose::PreliminaryWork, 1)));
+    assert_forbidden(sim.act("2022-01-11", &district_finance, release_funds("C", Purpose::PreliminaryWork, 1)));
+}
+
+#[test]
+fn only_the_commissioned_consultant_submits_the_evaluation() {
+    let mut sim = Sim::new();
+    sim.registered("P", 1_000_000, "2022-01-05");
+    sim.planned("P", "2022-01-10");
+    ok(sim.act("2022-01-20", &owner(), submit_stage("P", Stage::ImplementationPlan, 1_000_000)));
+    ok(sim.act("2022-01-21", &bureau(), commission_review("P")));
+    let other_consultant = actor(Role::Consultant, "另一家咨询公司", "wuhan");
+    assert_forbidden(sim.act("2022-01-22", &other_consultant, submit_evaluation("P", 1_000_000)));
+    assert_forbidden(sim.act("2022-01-22", &bureau(), submit_evaluation("P", 1_000_000)));
+    ok(sim.act("2022-01-22", &consultant(), submit_evaluation("P", 1_000_000)));
+}
+
+#[test]
+fn only_the_named_industry_authority_approves_a_schools_own_project() {
+    let mut sim = Sim::new();
+    let mut r = registration(1_000_000);
+    r.owner.kind = OwnerKind::School;
+    r.self_built_self_used = true;
+    r.industry_authority = Some(org(INDUSTRY_AUTHORITY));
+    ok(sim.register("2022-01-05", &owner(), "P", r));
+    sim.planned("P", "2022-01-10");
+    ok(sim.act("2022-01-20", &owner(), submit_stage("P", Stage::ImplementationPlan, 1_000_000)));
+    let health_commission = actor(Role::IndustryAuthority, "武汉市卫生健康委", "wuhan");
+    assert_forbidden(sim.act("2022-01-21", &health_commission, commission_review("P")));
+    assert_forbidden(sim.act("2022-01-21", &bureau(), commission_review("P")));
+    ok(sim.act("2022-01-21", &industry_authority(), commission_review("P")));
+}
+
+#[test]
+fn the_technical_opinion_on_a_capital_construction_project_is_the_bureaus() {
+    let mut sim = Sim::new();
+    let mut r = registration(1_000_000);
+    r.bundled_with_fixed_asset = true;
+    ok(sim.register("2022-01-05", &owner(), "P", r));
+    sim.planned("P", "2022-01-10");
+    assert_forbidden(sim.act("2022-01-20", &development_reform(), issue_technical_opinion("P")));
+    ok(sim.act("2022-01-20", &bureau(), issue_technical_opinion("P")));
+}
+
+#[test]
+fn only_the_government_approves_a_large_project_or_a_supplementary_inclusion() {
+    let mut sim = Sim::new();
+    sim.registered("P", 30_000_000, "2022-01-05");
+    sim.planned("P", "2022-01-10");
+    sim.stage_approved("P", Stage::ImplementationPlan, 30_000_000, "2022-02-01");
+    for who in [bureau(), owner(), finance(), admin()] {
+        assert_forbidden(sim.act("2022-02-02", &who, government_approve("P")));
+    }
+    ok(sim.act("2022-02-02", &government(), government_approve("P")));
+
+    let mut sim = Sim::new();
+    sim.registered("Q", 1_000_000, "2022-01-05");
+    let request = Command::RequestSupplementaryInclusion {
+        project: pid("Q"),
+        year: 2022,
+        reason: SupplementaryReason::LeadershipRequirement,
+    };
+    ok(sim.act("2022-03-01", &owner(), request));
+    let approve = Command::ApproveSupplementaryInclusion { project: pid("Q"), year: 2022 };
+    assert_forbidden(sim.act("2022-03-02", &bureau(), approve.clone()));
+    ok(sim.act("2022-03-02", &government(), approve));
+}
+
+#[test]
+fn only_the_bureau_confirms_readiness_for_acceptance_and_commissions_a_post_evaluation() {
+    let mut sim = Sim::new();
+    sim.under_construction("P", 1_000_000, "2022-03-01");
+    ok(sim.act("2023-01-10", &owner(), complete_construction("P")));
+    for kind in AssessmentKind::ALL {
+        ok(sim.act("2023-01-10", &owner(), record_assessment("P", *kind)));
+    }
+    for who in [owner(), development_reform(), district_authority("jiangan"), admin()] {
+        assert_forbidden(sim.act("2023-01-11", &who, confirm_ready("P")));
+        assert_forbidden(sim.act("2023-01-11", &who, commission_post_evaluation("P")));
+    }
+    ok(sim.act("2023-01-11", &bureau(), confirm_ready("P")));
+}
+
+// Supervisors' areas -----------------------------------------------------------------------------------------
+
+fn may_order(who: &Actor, area: Area) -> bool {
+    let mut sim = Sim::new();
+    sim.under_construction("P", 1_000_000, "2022-03-01");
+    match sim.act("2022-05-01", who, order_rectification("P", area, "2022-06-30")) {
+        Ok(_) => true,
+        Err(govit_rules::Rejection::Forbidden(_)) => false,
+        Err(other) => panic!("{:?} ordering in {area:?}: expected ok or forbidden, got {other:?}", who.role),
+    }
+}
+
+#[test]
+fn each_supervising_department_orders_rectification_only_in_its_own_areas() {
+    use Area::*;
+    let table: [(Actor, &[Area]); 6] = [
+        (bureau(), &[InformationSharing, Procurement, Funds, Cryptography, Cybersecurity]),
+        (cyberspace_office(), &[InformationSharing, Cryptography, Cybersecurity]),
+        (development_reform(), &[Procurement, Funds]),
+        (finance(), &[Procurement, Funds]),
+        (audit(), &[Procurement, Funds]),
+        (secrecy_bureau(), &[Cryptography, Cybersecurity]),
+    ];
+    for (who, allowed) in &table {
+        for area in Area::ALL {
+            assert_eq!(may_order(who, *area), allowed.contains(area), "{:?} in {area:?}", who.role);
+        }
+    }
+}
+
+#[test]
+fn no_one_outside_the_supervising_departments_orders_rectification() {
+    for who in [
+        owner(),
+        other_owner(),
+        government(),
+        consultant(),
+        industry_authority(),
+        district_authority("jiangan"),
+        admin(),
+    ] {
+        for area in Area::ALL {
+            assert!(!may_order(&who, *area), "{:?} in {area:?}", who.role);
+        }
+    }
+}
+
+#[test]
+fn a_finance_bureau_may_not_order_cybersecurity_rectification_but_the_cyberspace_office_may() {
+    assert!(!may_order(&finance(), Area::Cybersecurity));
+    assert!(may_order(&cyberspace_office(), Area::Cybersecurity));
+}
+
+// Deny by default: the administrator ------------------------------------------------------------------------
+
+#[test]
+fn the_administrator_may_take_no_action_at_all() {
+    for command in all_project_commands() {
+        let mut sim = Sim::new();
+        sim.under_construction("P", 1_000_000, "2022-03-01");
+        let what = format!("{:?}", command.action());
+        match sim.act("2022-04-01", &admin(), command) {
+            Err(govit_rules::Rejection::Forbidden(_)) => {}
+            other => panic!("{what}: expected forbidden for the administrator, got {other:?}"),
+        }
+    }
+    let mut sim = Sim::new();
+    assert_forbidden(sim.register("2022-01-05", &admin(), "P", registration(1_000_000)));
+    assert_forbidden(sim.act("2022-01-05", &admin(), review_plan(2022, &wuhan())));
+    assert_forbidden(sim.act("2022-01-05", &admin(), approve_plan(2022, &wuhan())));
+}
+
+#[test]
+fn forbidden_comes_before_the_regulation_being_in_force() {
+    let mut sim = Sim::new();
+    assert_forbidden(sim.register("2021-08-20", &bureau(), "P", registration(1_000_000)));
+    assert_forbidden(sim.act("2021-08-20", &admin(), review_plan(2021, &wuhan())));
+}
