@@ -102,6 +102,16 @@ fn no_construction_funds_or_construction_while_awaiting_the_government() {
 }
 
 #[test]
+fn no_construction_funds_until_the_final_stage_of_the_three_is_approved() {
+    let mut sim = planned(1_000_000);
+    sim.stage_approved("P", Stage::Proposal, 1_000_000, "2022-02-01");
+    sim.stage_approved("P", Stage::FeasibilityStudy, 1_000_000, "2022-03-01");
+    assert_refused(sim.act("2022-03-02", &finance(), release_funds("P", Purpose::Construction, 1)), 14);
+    sim.stage_approved("P", Stage::PreliminaryDesign, 1_000_000, "2022-04-01");
+    ok(sim.act("2022-04-02", &finance(), release_funds("P", Purpose::Construction, 1)));
+}
+
+#[test]
 fn a_district_project_approved_at_30m_still_needs_the_municipal_government() {
     let mut sim = Sim::new();
     sim.registered_in("P", 30_000_000, "jiangan", "2022-01-05");

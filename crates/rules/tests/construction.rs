@@ -178,7 +178,9 @@ fn the_basis_in_force_on_the_day_of_the_request_decides() {
     sim.started("P", "2023-02-01");
     assert_eq!(request(&mut sim, "2023-12-30", 100_000), AdjustmentOutcome::SelfAdjusted);
     assert_eq!(request(&mut sim, "2023-12-31", 100_000), AdjustmentOutcome::RequiresReapproval, "cumulative in 2023");
-    assert_eq!(request(&mut sim, "2024-01-01", 100_000), AdjustmentOutcome::SelfAdjusted, "per_change from 2024");
+    let decision = ok(sim.act("2024-01-01", &owner(), adjust("P", 100_000)));
+    assert_eq!(decision.policy, "wuhan@2021-08-21+wuchang@2022-01-01+wuchang@2024-01-01");
+    assert_eq!(sim.project("P").last_adjustment, Some(AdjustmentOutcome::SelfAdjusted), "per_change from 2024");
     assert_eq!(sim.project("P").adjustment_used, yuan(200_000));
 }
 

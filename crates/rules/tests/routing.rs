@@ -322,3 +322,39 @@ fn a_district_override_outlives_a_later_city_version_that_sets_the_same_paramete
     sim.registered_in("P", 300_000, "jiangan", "2025-06-01");
     assert_eq!(sim.project("P").route, Route::Approval, "jiangan's 300k still applies over the city's new 1m");
 }
+
+/// Every parameter, as a policy file would set them.
+fn complete_set() -> Overrides {
+    serde_yaml_ng::from_str(
+        "{approval_threshold: 500000, government_approval_threshold: 30000000, adjustment_tolerance: 0.15, \
+         adjustment_basis: cumulative, annual_report_due: '12-31', acceptance_window_months: 6, \
+         self_evaluation_window_months: [12, 24], cryptography_assessment_interval_months: 12, \
+         approval_authority: bureau}",
+    )
+    .unwrap()
+}
+
+/// [31] holds whatever the policy data: a version dated before the issuance is either refused when it is
+/// added, or does not make anything decidable before 2021-08-21.
+fn nothing_decidable_before_issuance(jurisdiction: &str, parent: Option<&str>) {
+    let mut sim = Sim::new();
+    let version = govit_rules::policy::Version { effective: d("2021-01-01"), title: None, set: complete_set() };
+    if sim.policies.add_version("test", jur(jurisdiction), parent.map(jur), version).is_err() {
+        return;
+    }
+    let mut r = registration(1_000_000);
+    r.jurisdiction = Some(jur(jurisdiction));
+    assert_refused(sim.register("2021-05-01", &owner(), "P", r), 31);
+}
+
+#[test]
+#[ignore = "suspected bug: PolicySet::resolve (policy.rs) puts a district's complete version dated before 2021-08-21 in force before [31]"]
+fn a_district_rule_dated_before_the_regulation_does_not_bring_it_into_force_early() {
+    nothing_decidable_before_issuance("hanyang", Some("wuhan"));
+}
+
+#[test]
+#[ignore = "suspected bug: PolicySet::add_version/resolve (policy.rs) accept a wuhan version dated before 2021-08-21 and apply it, against [31]"]
+fn a_city_version_dated_before_the_regulation_does_not_bring_it_into_force_early() {
+    nothing_decidable_before_issuance("wuhan", None);
+}
