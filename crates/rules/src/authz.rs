@@ -34,6 +34,8 @@ enum By {
     Approver,
     ApproverOrBureau,
     Role(Role),
+    /// [15] "报市人民政府批准": the government of the city itself, not a district's.
+    CityGovernment,
     PlanReviewer,
     Supervisor,
     CommissionedConsultant,
@@ -63,7 +65,8 @@ fn by(action: Action) -> By {
         CommissionReview | ApproveStage | ReturnStage => By::Approver,
         ImposeMeasure | LiftSuspension => By::ApproverOrBureau,
         ReviewPlan => By::PlanReviewer,
-        ApprovePlan | ApproveSupplementaryInclusion | GovernmentApprove => By::Role(Role::Government),
+        ApprovePlan | ApproveSupplementaryInclusion => By::Role(Role::Government),
+        GovernmentApprove => By::CityGovernment,
         IssueTechnicalOpinion | ConfirmReadyForAcceptance | CommissionPostEvaluation => By::Role(Role::Bureau),
         ReleaseFunds => By::Role(Role::Finance),
         SubmitEvaluation => By::CommissionedConsultant,
@@ -149,6 +152,13 @@ pub fn authorize(
                 Ok(())
             } else {
                 denied(format!("该事项由{}办理", role.label()))
+            }
+        }
+        By::CityGovernment => {
+            if in_remit(Role::Government) && actor.jurisdiction == policies.root_of(jurisdiction) {
+                Ok(())
+            } else {
+                denied("核定投资3000万元以上的项目由市人民政府批准".to_owned())
             }
         }
         By::PlanReviewer => {

@@ -186,6 +186,12 @@ pub struct JurisdictionPolicy {
     pub versions: Vec<Version>,
 }
 
+/// [31] "本办法自印发之日起施行": 2021-08-21. No policy version takes effect before it, and nothing is
+/// decided before it, whatever a policy file says.
+pub fn regulation_in_force() -> Date {
+    Date::from_ymd_opt(2021, 8, 21).unwrap_or(Date::MIN)
+}
+
 /// A policy file or entry that cannot be used: where, which field, and why.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("政策文件 {source_name}:字段 {field}:{reason}")]
@@ -244,6 +250,14 @@ impl PolicySet {
     fn validate(&self, source: &str, policy: &JurisdictionPolicy) -> Result<(), PolicyError> {
         if policy.versions.is_empty() {
             return Err(err(source, "versions", "至少需要一个版本".to_owned()));
+        }
+        if let Some((i, early)) = policy.versions.iter().enumerate().find(|(_, v)| v.effective < regulation_in_force())
+        {
+            return Err(err(
+                source,
+                &format!("versions[{i}].effective"),
+                format!("生效日期{}早于《办法》施行日期{}(第三十一条)", early.effective, regulation_in_force()),
+            ));
         }
         for (i, pair) in policy.versions.windows(2).enumerate() {
             if pair[0].effective >= pair[1].effective {
@@ -363,6 +377,12 @@ impl PolicySet {
 
     /// The parameters in force in `jurisdiction` on `on`. Refused [31] before the regulation took effect.
     pub fn resolve(&self, jurisdiction: &JurisdictionId, on: Date) -> Result<Resolved, Refusal> {
+        if on < regulation_in_force() {
+            return refuse(
+                &[31],
+                format!("{on} 时《武汉市政务信息化项目建设管理办法》尚未施行(自{}起施行)", regulation_in_force()),
+            );
+        }
         let mut chain = Vec::new();
         let mut cursor = Some(jurisdiction.clone());
         while let Some(j) = cursor {

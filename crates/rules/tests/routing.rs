@@ -348,13 +348,11 @@ fn nothing_decidable_before_issuance(jurisdiction: &str, parent: Option<&str>) {
 }
 
 #[test]
-#[ignore = "suspected bug: PolicySet::resolve (policy.rs) puts a district's complete version dated before 2021-08-21 in force before [31]"]
 fn a_district_rule_dated_before_the_regulation_does_not_bring_it_into_force_early() {
     nothing_decidable_before_issuance("hanyang", Some("wuhan"));
 }
 
 #[test]
-#[ignore = "suspected bug: PolicySet::add_version/resolve (policy.rs) accept a wuhan version dated before 2021-08-21 and apply it, against [31]"]
 fn a_city_version_dated_before_the_regulation_does_not_bring_it_into_force_early() {
     nothing_decidable_before_issuance("wuhan", None);
 }
