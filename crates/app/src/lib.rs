@@ -4,6 +4,7 @@
 //! runner, the CLI and (later) HTTP. A command is loaded, decided by the pure rules and appended to the
 //! store under one writer guard; a query reads projections and derives what follows on a date.
 
+pub mod accounts;
 pub mod clock;
 mod error;
 mod execute;

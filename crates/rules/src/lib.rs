@@ -18,6 +18,7 @@ pub mod ids;
 pub mod money;
 pub mod notice;
 pub mod policy;
+pub mod regulation;
 pub mod state;
 pub mod vocab;
 

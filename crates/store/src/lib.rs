@@ -10,11 +10,13 @@
 //! - Writers are serialised by [`Store::lock`]: a command loads state, decides and appends under one guard,
 //!   so no decision is made on stale state.
 
+mod accounts;
 mod chain;
 mod error;
 mod schema;
 mod store;
 
+pub use accounts::{NewUser, OrganizationRow, SessionRow, UserRow};
 pub use chain::{ChainBreak, ChainReport, GENESIS, hash_event};
 pub use error::StoreError;
 pub use store::{Appended, ProjectFilter, ProjectRow, Store, StoredEvent, WriteGuard};

@@ -53,6 +53,36 @@ const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (jurisdiction, year)
     );
     "#,
+    // 2: organisations, users and sessions. Session ids are stored only as their SM3 digest.
+    r#"
+    CREATE TABLE organizations (
+        id            INTEGER PRIMARY KEY,
+        name          TEXT NOT NULL UNIQUE,
+        jurisdiction  TEXT NOT NULL,
+        owner_kind    TEXT,
+        created_at    TEXT NOT NULL
+    );
+    CREATE TABLE users (
+        id                    INTEGER PRIMARY KEY,
+        username              TEXT NOT NULL UNIQUE,
+        display_name          TEXT NOT NULL,
+        organization_id       INTEGER NOT NULL REFERENCES organizations (id),
+        roles                 TEXT NOT NULL,
+        password_hash         TEXT NOT NULL,
+        active                INTEGER NOT NULL DEFAULT 1,
+        must_change_password  INTEGER NOT NULL DEFAULT 0,
+        created_at            TEXT NOT NULL
+    );
+    CREATE TABLE sessions (
+        id_digest   TEXT PRIMARY KEY,
+        user_id     INTEGER NOT NULL REFERENCES users (id),
+        role        TEXT NOT NULL,
+        csrf        TEXT NOT NULL,
+        created_at  TEXT NOT NULL,
+        last_seen   TEXT NOT NULL
+    );
+    CREATE INDEX sessions_user ON sessions (user_id);
+    "#,
 ];
 
 /// Empties the projections before a rebuild refolds them from the log.

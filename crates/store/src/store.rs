@@ -110,6 +110,10 @@ impl Store {
         WriteGuard(self.writer.lock().await)
     }
 
+    pub(crate) fn pool(&self) -> &SqlitePool {
+        &self.pool
+    }
+
     pub async fn close(&self) {
         self.pool.close().await;
     }

@@ -1,0 +1,232 @@
+//! Accounts: organisations, users with roles, login with argon2id, sessions with an idle timeout.
+//!
+//! A session token is 32 random bytes shown to the browser once; the store keeps only its SM3 digest, so a
+//! copy of the database cannot be used to take over a session.
+
+use crate::{App, AppError};
+use argon2::Argon2;
+use argon2::password_hash::phc::PasswordHash;
+use argon2::password_hash::{PasswordHasher, PasswordVerifier};
+use chrono::{DateTime, Duration};
+use govit_rules::vocab::OwnerKind;
+use govit_rules::{Actor, JurisdictionId, OrgName, Role};
+use govit_store::{NewUser, OrganizationRow, SessionRow, UserRow};
+use sm3::{Digest, Sm3};
+
+/// Sessions end after this long without a request (GB/T 22239 level 3 asks for an idle timeout).
+pub const IDLE_TIMEOUT_MINUTES: i64 = 30;
+
+/// A new organisation: its name, jurisdiction and, if it may own projects, its kind [2][9].
+#[derive(Debug, Clone)]
+pub struct NewOrganization {
+    pub name: String,
+    pub jurisdiction: String,
+    pub owner_kind: Option<OwnerKind>,
+}
+
+/// A new user account.
+#[derive(Debug, Clone)]
+pub struct NewUserInput {
+    pub username: String,
+    pub display_name: String,
+    pub organization: String,
+    pub roles: Vec<Role>,
+    pub password: String,
+    pub must_change_password: bool,
+}
+
+/// A logged-in user as every front end needs them: who, for which organisation, acting in which role.
+#[derive(Debug, Clone)]
+pub struct SessionUser {
+    pub user: UserRow,
+    pub organization: OrganizationRow,
+    pub roles: Vec<Role>,
+    /// The role the user acts in now (one of `roles`).
+    pub role: Role,
+    pub csrf: String,
+    pub actor: Actor,
+}
+
+/// What a successful login hands the browser.
+#[derive(Debug, Clone)]
+pub struct NewSession {
+    pub token: String,
+    pub csrf: String,
+}
+
+/// The password policy: at least 12 characters, three of four character classes, not the user name.
+pub fn check_password(username: &str, password: &str) -> Result<(), String> {
+    if password.chars().count() < 12 {
+        return Err("密码至少12个字符".to_owned());
+    }
+    let classes = [
+        password.chars().any(|c| c.is_ascii_lowercase()),
+        password.chars().any(|c| c.is_ascii_uppercase()),
+        password.chars().any(|c| c.is_ascii_digit()),
+        password.chars().any(|c| !c.is_ascii_alphanumeric()),
+    ];
+    if classes.iter().filter(|c| **c).count() < 3 {
+        return Err("密码须包含小写字母、大写字母、数字、符号中的至少三类".to_owned());
+    }
+    if !username.is_empty() && password.to_lowercase().contains(&username.to_lowercase()) {
+        return Err("密码不能包含用户名".to_owned());
+    }
+    Ok(())
+}
+
+fn random_hex(bytes: usize) -> Result<String, AppError> {
+    let mut buf = vec![0u8; bytes];
+    getrandom::fill(&mut buf).map_err(|e| AppError::invalid("random", format!("系统随机数不可用:{e}")))?;
+    Ok(hex::encode(buf))
+}
+
+fn digest(token: &str) -> String {
+    hex::encode(Sm3::digest(token.as_bytes()))
+}
+
+fn hash_password(password: &str) -> Result<String, AppError> {
+    Argon2::default()
+        .hash_password(password.as_bytes())
+        .map(|h| h.to_string())
+        .map_err(|e| AppError::invalid("password", format!("无法处理密码:{e}")))
+}
+
+fn verify_password(password: &str, hash: &str) -> bool {
+    PasswordHash::new(hash).is_ok_and(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+}
+
+fn parse_role(code: &str) -> Option<Role> {
+    Role::from_code(code)
+}
+
+impl App {
+    pub async fn create_organization(&self, o: NewOrganization) -> Result<i64, AppError> {
+        let name = OrgName::parse(o.name).map_err(|e| AppError::invalid("name", e))?;
+        let jurisdiction = JurisdictionId::parse(o.jurisdiction).map_err(|e| AppError::invalid("jurisdiction", e))?;
+        if !self.policies.contains(&jurisdiction) {
+            return Err(AppError::invalid("jurisdiction", format!("辖区 {jurisdiction} 没有政策定义")));
+        }
+        if self.store.organization_by_name(name.as_str()).await?.is_some() {
+            return Err(AppError::invalid("name", format!("单位“{name}”已存在")));
+        }
+        let now = self.clock.now().to_rfc3339();
+        Ok(self
+            .store
+            .insert_organization(name.as_str(), jurisdiction.as_str(), o.owner_kind.map(OwnerKind::code), &now)
+            .await?)
+    }
+
+    pub async fn create_user(&self, u: NewUserInput) -> Result<i64, AppError> {
+        let username = u.username.trim();
+        let valid_name = (3..=40).contains(&username.len())
+            && username.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '.');
+        if !valid_name {
+            return Err(AppError::invalid("username", "用户名须为3到40个字母、数字、下划线、连字符或点"));
+        }
+        if self.store.user_by_username(username).await?.is_some() {
+            return Err(AppError::invalid("username", format!("用户名“{username}”已被使用")));
+        }
+        let display_name = OrgName::parse(u.display_name)
+            .map_err(|e| AppError::invalid("display_name", e.replace("单位名称", "姓名")))?;
+        let org = self
+            .store
+            .organization_by_name(u.organization.trim())
+            .await?
+            .ok_or_else(|| AppError::invalid("organization", format!("单位“{}”不存在", u.organization.trim())))?;
+        if u.roles.is_empty() {
+            return Err(AppError::invalid("roles", "至少选择一个角色"));
+        }
+        if u.roles.contains(&Role::Owner) && org.owner_kind.is_none() {
+            return Err(AppError::invalid("roles", format!("“{}”不是项目建设单位,不能授予建设单位角色", org.name)));
+        }
+        check_password(username, &u.password).map_err(|e| AppError::invalid("password", e))?;
+        let hash = hash_password(&u.password)?;
+        let roles: Vec<String> = u.roles.iter().map(|r| r.code().to_owned()).collect();
+        let now = self.clock.now().to_rfc3339();
+        let new = NewUser {
+            username,
+            display_name: display_name.as_str(),
+            organization_id: org.id,
+            roles: &roles,
+            password_hash: &hash,
+            must_change_password: u.must_change_password,
+        };
+        Ok(self.store.insert_user(&new, &now).await?)
+    }
+
+    /// Checks a user name and password; on success opens a new session (a fresh id at every login).
+    pub async fn login(&self, username: &str, password: &str) -> Result<NewSession, AppError> {
+        let wrong = || AppError::invalid("password", "用户名或密码错误");
+        let user = self.store.user_by_username(username.trim()).await?;
+        let Some(user) = user.filter(|u| u.active) else {
+            // Spend the same effort as a real check, so timing does not tell which user names exist.
+            let _ = verify_password(
+                password,
+                "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$2CT8DsKaI5Rz4Jsa0ERU0w1A5qG6N8PFxB7QQVqf6W0",
+            );
+            return Err(wrong());
+        };
+        if !verify_password(password, &user.password_hash) {
+            return Err(wrong());
+        }
+        let role = user.roles.first().cloned().ok_or_else(|| AppError::invalid("roles", "该用户没有任何角色"))?;
+        let token = random_hex(32)?;
+        let csrf = random_hex(32)?;
+        let now = self.clock.now().to_rfc3339();
+        let row = SessionRow {
+            id_digest: digest(&token),
+            user_id: user.id,
+            role,
+            csrf: csrf.clone(),
+            created_at: now.clone(),
+            last_seen: now,
+        };
+        self.store.insert_session(&row).await?;
+        tracing::info!(user = %user.username, "login");
+        Ok(NewSession { token, csrf })
+    }
+
+    /// The user behind a session token, if the session exists, is not idle too long and the user is active.
+    /// Touches the session so that activity keeps it alive.
+    pub async fn session_user(&self, token: &str) -> Result<Option<SessionUser>, AppError> {
+        let id = digest(token);
+        let Some(session) = self.store.session(&id).await? else { return Ok(None) };
+        let now = self.clock.now();
+        let idle =
+            DateTime::parse_from_rfc3339(&session.last_seen).map(|t| now - t > Duration::minutes(IDLE_TIMEOUT_MINUTES));
+        if idle.unwrap_or(true) {
+            self.store.delete_session(&id).await?;
+            return Ok(None);
+        }
+        let Some(user) = self.store.user(session.user_id).await?.filter(|u| u.active) else { return Ok(None) };
+        let Some(organization) = self.store.organization(user.organization_id).await? else { return Ok(None) };
+        let roles: Vec<Role> = user.roles.iter().filter_map(|r| parse_role(r)).collect();
+        let role = parse_role(&session.role).filter(|r| roles.contains(r)).or_else(|| roles.first().copied());
+        let Some(role) = role else { return Ok(None) };
+        self.store.touch_session(&id, &now.to_rfc3339(), role.code()).await?;
+        let actor = Actor {
+            role,
+            organization: OrgName::parse(organization.name.clone())
+                .map_err(|e| AppError::invalid("organization", e))?,
+            jurisdiction: JurisdictionId::parse(organization.jurisdiction.clone())
+                .map_err(|e| AppError::invalid("jurisdiction", e))?,
+        };
+        Ok(Some(SessionUser { user, organization, roles, role, csrf: session.csrf, actor }))
+    }
+
+    /// Switches the role a session acts in, among the user's own roles.
+    pub async fn switch_role(&self, token: &str, role: Role) -> Result<(), AppError> {
+        let Some(user) = self.session_user(token).await? else {
+            return Err(AppError::NotFound { what: "会话".to_owned() });
+        };
+        if !user.roles.contains(&role) {
+            return Err(AppError::invalid("role", format!("您没有“{}”角色", role.label())));
+        }
+        self.store.touch_session(&digest(token), &self.clock.now().to_rfc3339(), role.code()).await?;
+        Ok(())
+    }
+
+    pub async fn logout(&self, token: &str) -> Result<(), AppError> {
+        Ok(self.store.delete_session(&digest(token)).await?)
+    }
+}

@@ -1,0 +1,228 @@
+//! Organisations, users and sessions: the rows behind login and "whose project is it".
+
+use crate::error::StoreError;
+use crate::store::Store;
+use serde::Serialize;
+use sqlx::Row;
+use sqlx::sqlite::SqliteRow;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OrganizationRow {
+    pub id: i64,
+    pub name: String,
+    pub jurisdiction: String,
+    /// Set when the organisation may own projects (its kind under [2][9]).
+    pub owner_kind: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct UserRow {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub organization_id: i64,
+    pub roles: Vec<String>,
+    #[serde(skip)]
+    pub password_hash: String,
+    pub active: bool,
+    pub must_change_password: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewUser<'a> {
+    pub username: &'a str,
+    pub display_name: &'a str,
+    pub organization_id: i64,
+    pub roles: &'a [String],
+    pub password_hash: &'a str,
+    pub must_change_password: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionRow {
+    pub id_digest: String,
+    pub user_id: i64,
+    pub role: String,
+    pub csrf: String,
+    pub created_at: String,
+    pub last_seen: String,
+}
+
+fn org(r: &SqliteRow) -> Result<OrganizationRow, sqlx::Error> {
+    Ok(OrganizationRow {
+        id: r.try_get("id")?,
+        name: r.try_get("name")?,
+        jurisdiction: r.try_get("jurisdiction")?,
+        owner_kind: r.try_get("owner_kind")?,
+    })
+}
+
+fn user(r: &SqliteRow) -> Result<UserRow, StoreError> {
+    let roles: String = r.try_get("roles")?;
+    let id: i64 = r.try_get("id")?;
+    Ok(UserRow {
+        id,
+        username: r.try_get("username")?,
+        display_name: r.try_get("display_name")?,
+        organization_id: r.try_get("organization_id")?,
+        roles: serde_json::from_str(&roles).map_err(|e| StoreError::corrupt(0, format!("用户 {id} 的角色:{e}")))?,
+        password_hash: r.try_get("password_hash")?,
+        active: r.try_get::<i64, _>("active")? != 0,
+        must_change_password: r.try_get::<i64, _>("must_change_password")? != 0,
+    })
+}
+
+const USER_COLUMNS: &str =
+    "SELECT id, username, display_name, organization_id, roles, password_hash, active, must_change_password FROM users";
+
+impl Store {
+    pub async fn insert_organization(
+        &self,
+        name: &str,
+        jurisdiction: &str,
+        owner_kind: Option<&str>,
+        created_at: &str,
+    ) -> Result<i64, StoreError> {
+        let r = sqlx::query(
+            "INSERT INTO organizations (name, jurisdiction, owner_kind, created_at) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(name)
+        .bind(jurisdiction)
+        .bind(owner_kind)
+        .bind(created_at)
+        .execute(self.pool())
+        .await?;
+        Ok(r.last_insert_rowid())
+    }
+
+    pub async fn organizations(&self) -> Result<Vec<OrganizationRow>, StoreError> {
+        let rows =
+            sqlx::query("SELECT id, name, jurisdiction, owner_kind FROM organizations ORDER BY jurisdiction, id")
+                .fetch_all(self.pool())
+                .await?;
+        Ok(rows.iter().map(org).collect::<Result<_, _>>()?)
+    }
+
+    pub async fn organization(&self, id: i64) -> Result<Option<OrganizationRow>, StoreError> {
+        let row = sqlx::query("SELECT id, name, jurisdiction, owner_kind FROM organizations WHERE id = $1")
+            .bind(id)
+            .fetch_optional(self.pool())
+            .await?;
+        Ok(row.as_ref().map(org).transpose()?)
+    }
+
+    pub async fn organization_by_name(&self, name: &str) -> Result<Option<OrganizationRow>, StoreError> {
+        let row = sqlx::query("SELECT id, name, jurisdiction, owner_kind FROM organizations WHERE name = $1")
+            .bind(name)
+            .fetch_optional(self.pool())
+            .await?;
+        Ok(row.as_ref().map(org).transpose()?)
+    }
+
+    pub async fn insert_user(&self, u: &NewUser<'_>, created_at: &str) -> Result<i64, StoreError> {
+        let roles = serde_json::to_string(u.roles).map_err(|e| StoreError::corrupt(0, e))?;
+        let r = sqlx::query(
+            "INSERT INTO users (username, display_name, organization_id, roles, password_hash, must_change_password, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(u.username)
+        .bind(u.display_name)
+        .bind(u.organization_id)
+        .bind(roles)
+        .bind(u.password_hash)
+        .bind(i64::from(u.must_change_password))
+        .bind(created_at)
+        .execute(self.pool())
+        .await?;
+        Ok(r.last_insert_rowid())
+    }
+
+    pub async fn users(&self) -> Result<Vec<UserRow>, StoreError> {
+        let sql = format!("{USER_COLUMNS} ORDER BY organization_id, id");
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).fetch_all(self.pool()).await?;
+        rows.iter().map(user).collect()
+    }
+
+    pub async fn user(&self, id: i64) -> Result<Option<UserRow>, StoreError> {
+        let sql = format!("{USER_COLUMNS} WHERE id = $1");
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(self.pool()).await?;
+        row.as_ref().map(user).transpose()
+    }
+
+    pub async fn user_by_username(&self, username: &str) -> Result<Option<UserRow>, StoreError> {
+        let sql = format!("{USER_COLUMNS} WHERE username = $1");
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(username).fetch_optional(self.pool()).await?;
+        row.as_ref().map(user).transpose()
+    }
+
+    pub async fn update_user(&self, id: i64, roles: &[String], active: bool) -> Result<(), StoreError> {
+        let roles = serde_json::to_string(roles).map_err(|e| StoreError::corrupt(0, e))?;
+        sqlx::query("UPDATE users SET roles = $1, active = $2 WHERE id = $3")
+            .bind(roles)
+            .bind(i64::from(active))
+            .bind(id)
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
+    pub async fn set_password(&self, id: i64, password_hash: &str, must_change: bool) -> Result<(), StoreError> {
+        sqlx::query("UPDATE users SET password_hash = $1, must_change_password = $2 WHERE id = $3")
+            .bind(password_hash)
+            .bind(i64::from(must_change))
+            .bind(id)
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
+    pub async fn insert_session(&self, s: &SessionRow) -> Result<(), StoreError> {
+        sqlx::query("INSERT INTO sessions (id_digest, user_id, role, csrf, created_at, last_seen) VALUES ($1, $2, $3, $4, $5, $6)")
+            .bind(&s.id_digest)
+            .bind(s.user_id)
+            .bind(&s.role)
+            .bind(&s.csrf)
+            .bind(&s.created_at)
+            .bind(&s.last_seen)
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
+    pub async fn session(&self, id_digest: &str) -> Result<Option<SessionRow>, StoreError> {
+        let row: Option<(String, i64, String, String, String, String)> = sqlx::query_as(
+            "SELECT id_digest, user_id, role, csrf, created_at, last_seen FROM sessions WHERE id_digest = $1",
+        )
+        .bind(id_digest)
+        .fetch_optional(self.pool())
+        .await?;
+        Ok(row.map(|(id_digest, user_id, role, csrf, created_at, last_seen)| SessionRow {
+            id_digest,
+            user_id,
+            role,
+            csrf,
+            created_at,
+            last_seen,
+        }))
+    }
+
+    pub async fn touch_session(&self, id_digest: &str, last_seen: &str, role: &str) -> Result<(), StoreError> {
+        sqlx::query("UPDATE sessions SET last_seen = $1, role = $2 WHERE id_digest = $3")
+            .bind(last_seen)
+            .bind(role)
+            .bind(id_digest)
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
+    pub async fn delete_session(&self, id_digest: &str) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM sessions WHERE id_digest = $1").bind(id_digest).execute(self.pool()).await?;
+        Ok(())
+    }
+
+    pub async fn delete_user_sessions(&self, user_id: i64) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user_id).execute(self.pool()).await?;
+        Ok(())
+    }
+}
