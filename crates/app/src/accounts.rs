@@ -230,3 +230,65 @@ impl App {
         Ok(self.store.delete_session(&digest(token)).await?)
     }
 }
+
+impl App {
+    /// Changes a user's roles and whether the account is active, and optionally resets the password (the
+    /// user must then change it). Ends the user's sessions, so the change applies at once.
+    pub async fn update_user(
+        &self,
+        id: i64,
+        roles: Vec<Role>,
+        active: bool,
+        new_password: Option<&str>,
+    ) -> Result<(), AppError> {
+        let user = self.store.user(id).await?.ok_or_else(|| AppError::NotFound { what: format!("用户 {id}") })?;
+        if roles.is_empty() {
+            return Err(AppError::invalid("roles", "至少选择一个角色"));
+        }
+        let org = self.store.organization(user.organization_id).await?;
+        if roles.contains(&Role::Owner) && org.as_ref().is_none_or(|o| o.owner_kind.is_none()) {
+            return Err(AppError::invalid("roles", "该用户所在单位不是项目建设单位,不能授予建设单位角色"));
+        }
+        if let Some(password) = new_password.filter(|p| !p.is_empty()) {
+            check_password(&user.username, password).map_err(|e| AppError::invalid("password", e))?;
+            self.store.set_password(id, &hash_password(password)?, true).await?;
+        }
+        let codes: Vec<String> = roles.iter().map(|r| r.code().to_owned()).collect();
+        self.store.update_user(id, &codes, active).await?;
+        self.store.delete_user_sessions(id).await?;
+        tracing::info!(user = %user.username, "account changed");
+        Ok(())
+    }
+}
+
+impl App {
+    /// On a store with no users at all, creates the administrator's organisation and account with a random
+    /// password that must be changed, and returns that password to be shown once. `None` when users exist.
+    pub async fn bootstrap_admin(&self) -> Result<Option<String>, AppError> {
+        if !self.store.users().await?.is_empty() {
+            return Ok(None);
+        }
+        let org = "系统管理";
+        if self.store.organization_by_name(org).await?.is_none() {
+            let root = self.policies.root_of(&JurisdictionId::wuhan());
+            self.create_organization(NewOrganization {
+                name: org.to_owned(),
+                jurisdiction: root.to_string(),
+                owner_kind: None,
+            })
+            .await?;
+        }
+        // Three classes guaranteed by the fixed prefix; the random part carries the strength.
+        let password = format!("Gv-{}", random_hex(12)?);
+        self.create_user(NewUserInput {
+            username: "admin".to_owned(),
+            display_name: "系统管理员".to_owned(),
+            organization: org.to_owned(),
+            roles: vec![Role::Admin],
+            password: password.clone(),
+            must_change_password: true,
+        })
+        .await?;
+        Ok(Some(password))
+    }
+}

@@ -6,10 +6,14 @@
 
 pub mod accounts;
 pub mod clock;
+pub mod demo;
+pub mod describe;
 mod error;
 mod execute;
+pub mod listing;
 mod query;
 pub mod scenario;
+pub mod work;
 
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use error::AppError;

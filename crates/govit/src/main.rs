@@ -1,8 +1,11 @@
 //! `govit`: the command line. Every subcommand goes through the application layer.
 
+mod serve;
+
 use anyhow::Result;
 use clap::{Parser, Subcommand};
 use govit_app::scenario;
+use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -15,6 +18,18 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Top {
+    /// Serves the web UI and the JSON API.
+    Serve {
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: SocketAddr,
+        /// Folder of the SQLite database (created on first start).
+        #[arg(long, default_value = "./data")]
+        data: PathBuf,
+        /// On an empty store, seed the demo city (organisations, users, about 150 projects).
+        #[arg(long)]
+        demo: bool,
+    },
     /// Executable regulation scenarios (FORMAT.md).
     Scenario {
         #[command(subcommand)]
@@ -48,6 +63,9 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> Result<ExitCode> {
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     match cli.command {
+        Top::Serve { addr, data, demo } => {
+            runtime.block_on(serve::serve(addr, &data, demo)).map(|()| ExitCode::SUCCESS)
+        }
         Top::Scenario { command: ScenarioCommand::Run { paths, json } } => runtime.block_on(scenario_run(&paths, json)),
     }
 }

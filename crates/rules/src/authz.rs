@@ -190,3 +190,63 @@ pub fn authorize(
         }
     }
 }
+
+/// Whether `actor` may see `project` at all (its page, list row, timeline). Deny by default: an owner sees
+/// its own organisation's projects; an approval authority those it approves; a consultant those it was
+/// commissioned on; the city's departments everything in their jurisdiction; the administrator none [24].
+pub fn may_view(actor: &Actor, project: &Project, policies: &PolicySet) -> bool {
+    let covers = policies.covers(&actor.jurisdiction, &project.jurisdiction);
+    match actor.role {
+        Role::Owner => actor.organization == project.owner.name,
+        Role::Bureau
+        | Role::Government
+        | Role::CyberspaceOffice
+        | Role::DevelopmentReform
+        | Role::Finance
+        | Role::Audit
+        | Role::SecrecyBureau => covers,
+        Role::DistrictAuthority => covers,
+        Role::IndustryAuthority => {
+            covers
+                && project.approver == Authority::IndustryAuthority
+                && project.industry_authority.as_ref().is_none_or(|o| o == &actor.organization)
+        }
+        Role::Consultant => {
+            project.current.as_ref().and_then(|c| c.consultant.as_ref()) == Some(&actor.organization)
+                || project.current.as_ref().and_then(|c| c.evaluation.as_ref()).map(|e| &e.consultant)
+                    == Some(&actor.organization)
+                || project.post_evaluation_by.as_ref() == Some(&actor.organization)
+        }
+        Role::Admin => false,
+    }
+}
+
+/// Who takes `action` on `project`, in words a person reads ("项目建设单位(市民政局)").
+pub fn responsible(action: Action, project: &Project) -> String {
+    match by(action) {
+        By::Owner => format!("项目建设单位({})", project.owner.name),
+        By::Approver => approver_name(project),
+        By::ApproverOrBureau => {
+            if project.approver == Authority::Bureau {
+                Authority::Bureau.label().to_owned()
+            } else {
+                format!("{}或{}", approver_name(project), Authority::Bureau.label())
+            }
+        }
+        By::Role(role) => role.label().to_owned(),
+        By::CityGovernment => "市人民政府".to_owned(),
+        By::PlanReviewer => "年度计划论证部门".to_owned(),
+        By::Supervisor => "联席工作机制各监管部门".to_owned(),
+        By::CommissionedConsultant => match project.current.as_ref().and_then(|c| c.consultant.as_ref()) {
+            Some(c) => format!("咨询评估单位({c})"),
+            None => "受委托的咨询评估单位".to_owned(),
+        },
+    }
+}
+
+fn approver_name(project: &Project) -> String {
+    match (&project.industry_authority, project.approver) {
+        (Some(org), Authority::IndustryAuthority) => format!("行业主管部门({org})"),
+        (_, a) => a.label().to_owned(),
+    }
+}

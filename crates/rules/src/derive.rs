@@ -3,6 +3,7 @@
 //! Each deadline is computed with the policy in force on the day it starts (completion, operation start,
 //! 1 January or the start of construction), so a later policy version never moves a running deadline.
 
+use crate::command::Action;
 use crate::date::{Date, add_months};
 use crate::policy::{Parameters, PolicySet};
 use crate::state::Project;
@@ -230,4 +231,95 @@ pub fn funds_releasable(p: &Project) -> FundsReleasable {
         construction: p.is_cleared_for_construction() && p.status != Status::Suspended,
         preliminary_work: alive && p.in_approved_plan(),
     }
+}
+
+/// The actions that make sense for a project in its present state, the step that moves it forward first.
+/// Which of them a given person may take is for [`crate::authz::authorize`] to say; whether the rules then
+/// accept it is for [`crate::decide`].
+pub fn relevant_actions(p: &Project, on: Date) -> Vec<Action> {
+    use Action as A;
+    let mut out = Vec::new();
+    match p.status {
+        Status::Terminated => return out,
+        Status::Registered => out.extend([A::ProposeForPlan, A::RequestSupplementaryInclusion]),
+        Status::Proposed => {
+            if p.plan.as_ref().is_some_and(|e| e.supplementary.is_some()) {
+                out.push(A::ApproveSupplementaryInclusion);
+            }
+        }
+        Status::Planned => match p.route {
+            Route::Filing => out.push(A::FileRecord),
+            Route::CapitalConstruction => out.push(A::IssueTechnicalOpinion),
+            Route::Approval | Route::IndustryAuthorityApproval => out.push(A::SubmitStage),
+        },
+        Status::InApproval => match &p.current {
+            None => out.push(A::SubmitStage),
+            Some(c) if c.evaluation.is_some() => out.extend([A::ApproveStage, A::ReturnStage]),
+            Some(c) if c.consultant.is_some() => out.extend([A::SubmitEvaluation, A::ReturnStage]),
+            Some(_) => out.extend([A::CommissionReview, A::ReturnStage]),
+        },
+        Status::AwaitingGovernmentApproval => out.push(A::GovernmentApprove),
+        Status::Approved | Status::Filed => out.extend([A::AppointTeam, A::StartConstruction, A::SignContract]),
+        Status::UnderConstruction => out.extend([
+            A::CompleteConstruction,
+            A::SubmitAnnualReport,
+            A::SignContract,
+            A::RequestAdjustment,
+            A::AppointTeam,
+        ]),
+        Status::Suspended => out.extend([A::LiftSuspension, A::SubmitAnnualReport]),
+        Status::Completed => {
+            if p.ready_for_acceptance_on.is_some() {
+                out.push(A::Accept);
+            } else {
+                out.extend([A::RecordAssessment, A::ConfirmReadyForAcceptance]);
+            }
+        }
+        Status::Accepted => {
+            out.push(A::StartOperation);
+            if p.acceptance_filed_on.is_none() {
+                out.push(A::FileAcceptance);
+            }
+            if p.assets_registered_on.is_none() {
+                out.push(A::RegisterAssets);
+            }
+        }
+        Status::Operating => {
+            if p.self_evaluation_on.is_none() {
+                out.push(A::SubmitSelfEvaluation);
+            } else if p.post_evaluation_by.is_none() {
+                out.push(A::CommissionPostEvaluation);
+            }
+            out.push(A::RecordAssessment);
+        }
+    }
+    if p.in_approved_plan() || p.is_cleared_for_construction() {
+        out.push(A::ReleaseFunds);
+    }
+    if p.open_rectifications().next().is_some() {
+        out.push(A::ReportRectified);
+    }
+    if p.rectifications.iter().any(|r| r.is_overdue(on)) {
+        out.push(A::ImposeMeasure);
+    }
+    out.push(A::OrderRectification);
+    out
+}
+
+/// The steps that move the project forward now and are somebody's duty (not discretionary powers such as
+/// releasing funds or ordering rectification): what a workbench lists.
+pub fn is_duty(action: Action) -> bool {
+    !matches!(
+        action,
+        Action::ReleaseFunds
+            | Action::OrderRectification
+            | Action::ImposeMeasure
+            | Action::SignContract
+            | Action::RequestAdjustment
+            | Action::AppointTeam
+            | Action::RecordAssessment
+            | Action::ReturnStage
+            | Action::CommissionPostEvaluation
+            | Action::RequestSupplementaryInclusion
+    )
 }

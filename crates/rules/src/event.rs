@@ -3,7 +3,7 @@
 //! replaying the log needs no policy and never reaches back.
 
 use crate::actor::Actor;
-use crate::command::{Owner, RegisterProject, RequestAdjustment, SubmitStage};
+use crate::command::{Action, Owner, RegisterProject, RequestAdjustment, SubmitStage};
 use crate::date::Date;
 use crate::ids::{JurisdictionId, OrgName, ProjectId, Text};
 use crate::money::Money;
@@ -238,6 +238,46 @@ impl Event {
                 Some((jurisdiction, *year))
             }
             _ => None,
+        }
+    }
+
+    /// The action that produced this event.
+    pub fn action(&self) -> Action {
+        use Action as A;
+        match self {
+            Event::ProjectRegistered(_) => A::RegisterProject,
+            Event::ProposedForPlan { .. } => A::ProposeForPlan,
+            Event::PlanReviewed { .. } => A::ReviewPlan,
+            Event::PlanApproved { .. } => A::ApprovePlan,
+            Event::SupplementaryInclusionRequested { .. } => A::RequestSupplementaryInclusion,
+            Event::SupplementaryInclusionApproved { .. } => A::ApproveSupplementaryInclusion,
+            Event::RecordFiled { .. } => A::FileRecord,
+            Event::StageSubmitted(_) => A::SubmitStage,
+            Event::ReviewCommissioned { .. } => A::CommissionReview,
+            Event::EvaluationSubmitted { .. } => A::SubmitEvaluation,
+            Event::StageApproved { .. } => A::ApproveStage,
+            Event::StageReturned { .. } => A::ReturnStage,
+            Event::GovernmentApproved { .. } => A::GovernmentApprove,
+            Event::TechnicalOpinionIssued { .. } => A::IssueTechnicalOpinion,
+            Event::FundsReleased { .. } => A::ReleaseFunds,
+            Event::TeamAppointed { .. } => A::AppointTeam,
+            Event::ConstructionStarted { .. } => A::StartConstruction,
+            Event::ContractSigned { .. } => A::SignContract,
+            Event::AdjustmentRequested { .. } => A::RequestAdjustment,
+            Event::AnnualReportSubmitted { .. } => A::SubmitAnnualReport,
+            Event::ConstructionCompleted { .. } => A::CompleteConstruction,
+            Event::AssessmentRecorded { .. } => A::RecordAssessment,
+            Event::ReadyForAcceptanceConfirmed { .. } => A::ConfirmReadyForAcceptance,
+            Event::Accepted { .. } => A::Accept,
+            Event::AcceptanceFiled { .. } => A::FileAcceptance,
+            Event::AssetsRegistered { .. } => A::RegisterAssets,
+            Event::OperationStarted { .. } => A::StartOperation,
+            Event::SelfEvaluationSubmitted { .. } => A::SubmitSelfEvaluation,
+            Event::PostEvaluationCommissioned { .. } => A::CommissionPostEvaluation,
+            Event::RectificationOrdered { .. } => A::OrderRectification,
+            Event::RectificationReported { .. } => A::ReportRectified,
+            Event::MeasureImposed { .. } => A::ImposeMeasure,
+            Event::SuspensionLifted { .. } => A::LiftSuspension,
         }
     }
 

@@ -207,6 +207,26 @@ impl Store {
         row.map(|(state,)| serde_json::from_str(&state).map_err(|e| StoreError::corrupt(0, e))).transpose()
     }
 
+    /// The folded state of every project, or of one owner's projects: what visibility and deadline queries
+    /// start from.
+    pub async fn project_states(&self, owner: Option<&str>) -> Result<Vec<Project>, StoreError> {
+        let rows: Vec<(i64, String)> =
+            sqlx::query_as("SELECT last_seq, state FROM projects WHERE ($1 IS NULL OR owner = $1) ORDER BY id")
+                .bind(owner)
+                .fetch_all(&self.pool)
+                .await?;
+        rows.into_iter()
+            .map(|(seq, state)| serde_json::from_str(&state).map_err(|e| StoreError::corrupt(seq, e)))
+            .collect()
+    }
+
+    /// Every plan, newest year first.
+    pub async fn plans(&self) -> Result<Vec<Plan>, StoreError> {
+        let rows: Vec<(String,)> =
+            sqlx::query_as("SELECT state FROM plans ORDER BY year DESC, jurisdiction").fetch_all(&self.pool).await?;
+        rows.into_iter().map(|(state,)| serde_json::from_str(&state).map_err(|e| StoreError::corrupt(0, e))).collect()
+    }
+
     /// Projects proposed (not by supplementary request) for a jurisdiction's plan of `year`.
     pub async fn proposals(&self, jurisdiction: &JurisdictionId, year: i32) -> Result<Vec<ProjectId>, StoreError> {
         let rows: Vec<(String,)> = sqlx::query_as(

@@ -1,0 +1,95 @@
+//! Events in words: what a timeline shows a person.
+
+use govit_rules::Event;
+use govit_rules::money::Money;
+
+fn wan(m: &Money) -> String {
+    let hundreds = (m.yuan() + 50) / 100;
+    format!("{}.{:02}万元", hundreds / 100, hundreds % 100)
+}
+
+fn list<T: Copy>(items: impl IntoIterator<Item = T>, label: impl Fn(T) -> &'static str) -> String {
+    let v: Vec<&str> = items.into_iter().map(label).collect();
+    if v.is_empty() { "无".to_owned() } else { v.join("、") }
+}
+
+/// One sentence in Chinese for an event.
+pub fn describe(event: &Event) -> String {
+    use Event::*;
+    match event {
+        ProjectRegistered(r) => format!(
+            "登记项目“{}”,投资{},{};管理路径:{},审批部门:{}{}",
+            r.name,
+            wan(&r.investment),
+            r.category.label(),
+            r.route.label(),
+            r.approver.label(),
+            if r.government_approval_required { ",须报市人民政府批准" } else { "" }
+        ),
+        ProposedForPlan { year, .. } => format!("申报{year}年度实施计划"),
+        PlanReviewed { year, included, excluded, .. } => {
+            format!("论证{year}年度实施计划:列入{}个项目,调减{}个", included.len(), excluded.len())
+        }
+        PlanApproved { year, projects, .. } => format!("批准{year}年度实施计划({}个项目)", projects.len()),
+        SupplementaryInclusionRequested { year, reason, .. } => {
+            format!("申请补充列入{year}年度计划(理由:{})", reason.label())
+        }
+        SupplementaryInclusionApproved { year, .. } => format!("批准补充列入{year}年度计划"),
+        RecordFiled { investment, .. } => format!("备案,投资{}", wan(investment)),
+        StageSubmitted(s) => format!(
+            "报送{},申报投资{};材料:{};编制单位:{}",
+            s.stage.label(),
+            wan(&s.investment),
+            list(s.documents.iter().copied(), |d| d.label()),
+            s.preparer.label()
+        ),
+        ReviewCommissioned { consultant, .. } => format!("委托{consultant}进行第三方评估"),
+        EvaluationSubmitted { consultant, opinions, recommended_investment, .. } => format!(
+            "{consultant}提交评估报告,建议投资{},含{}评估意见",
+            wan(recommended_investment),
+            list(opinions.iter().copied(), |o| o.label())
+        ),
+        StageApproved { stage, approved_investment, final_stage, government_approval_required, .. } => format!(
+            "批复{},核定投资{}{}",
+            stage.label(),
+            wan(approved_investment),
+            match (final_stage, government_approval_required) {
+                (true, true) => ";须报市人民政府批准",
+                (true, false) => ";审批完成",
+                (false, _) => "",
+            }
+        ),
+        StageReturned { stage, reason, .. } => format!("退回{}:{reason}", stage.label()),
+        GovernmentApproved { .. } => "市人民政府批准".to_owned(),
+        TechnicalOpinionIssued { .. } => "出具技术审查意见".to_owned(),
+        FundsReleased { purpose, amount, .. } => format!("下达{}{}", purpose.label(), wan(amount)),
+        TeamAppointed { agency, leader, .. } => format!("确定实施机构{agency},项目责任人{leader}"),
+        ConstructionStarted { .. } => "开工建设".to_owned(),
+        ContractSigned { contract, amount, procurement, .. } => {
+            format!("签订合同{contract},金额{}({})", wan(amount), procurement.label())
+        }
+        AdjustmentRequested { request, outcome, limit } => format!(
+            "申请调整建设内容{}({}):{}(自行调整上限{})",
+            wan(&request.amount),
+            request.reason.label(),
+            outcome.label(),
+            wan(limit)
+        ),
+        AnnualReportSubmitted { year, .. } => format!("提交{year}年度项目绩效评价报告"),
+        ConstructionCompleted { .. } => "完成建设任务".to_owned(),
+        AssessmentRecorded { kind, .. } => format!("完成{}", kind.label()),
+        ReadyForAcceptanceConfirmed { .. } => "确认可以组织验收".to_owned(),
+        Accepted { .. } => "通过验收".to_owned(),
+        AcceptanceFiled { .. } => "验收结果报项目审批部门备案".to_owned(),
+        AssetsRegistered { .. } => "项目资产入账".to_owned(),
+        OperationStarted { .. } => "投入运行".to_owned(),
+        SelfEvaluationSubmitted { .. } => "报送自评报告".to_owned(),
+        PostEvaluationCommissioned { consultant, .. } => format!("委托{consultant}开展后评价"),
+        RectificationOrdered { number, area, finding, due, .. } => {
+            format!("责令限期整改(第{number}项,{}):{finding},期限{due}", area.label())
+        }
+        RectificationReported { numbers, .. } => format!("报告整改完成({}项)", numbers.len()),
+        MeasureImposed { measure, .. } => format!("采取处理措施:{}", measure.label()),
+        SuspensionLifted { .. } => "恢复建设".to_owned(),
+    }
+}

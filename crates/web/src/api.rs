@@ -1,0 +1,320 @@
+//! The JSON API under `/api/v1`: every command through one endpoint, every query as a resource. Errors are
+//! `{code, message, articles}`; a refusal by the regulation is `422 refused` with its articles.
+
+mod openapi;
+
+use crate::AppState;
+use crate::forms::field_of;
+use crate::session::{CurrentUser, clear_cookie, cookie, token};
+use axum::extract::{FromRequestParts, Path, Query, RawQuery, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use govit_app::{AppError, CommandRequest, Executed, ProjectView};
+use govit_rules::{Command, Date, JurisdictionId, ProjectId, Rejection};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+pub(crate) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/session", post(login).delete(logout))
+        .route("/me", get(me))
+        .route("/commands", post(command))
+        .route("/workbench", get(workbench))
+        .route("/projects", get(projects))
+        .route("/projects/{id}", get(project))
+        .route("/projects/{id}/timeline", get(timeline))
+        .route("/plans/{jurisdiction}/{year}", get(plan))
+        .route("/policies", get(policies))
+        .route("/regulation", get(regulation))
+        .route("/openapi.json", get(openapi::document))
+        .route("/docs", get(openapi::docs))
+        .route("/docs/swagger-init.js", get(openapi::init_script))
+        .fallback(not_found)
+}
+
+/// An API error: `{code, message, articles, field?}` with its status.
+#[derive(Debug)]
+pub(crate) struct ApiError {
+    status: StatusCode,
+    body: Value,
+}
+
+impl ApiError {
+    fn new(status: StatusCode, code: &str, message: impl Into<String>) -> ApiError {
+        ApiError { status, body: json!({ "code": code, "message": message.into(), "articles": [] }) }
+    }
+    fn invalid(field: &str, reason: impl Into<String>) -> ApiError {
+        let reason = reason.into();
+        let mut e = ApiError::new(StatusCode::BAD_REQUEST, "invalid", format!("{field}:{reason}"));
+        e.body["field"] = json!(field);
+        e
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        (self.status, Json(self.body)).into_response()
+    }
+}
+
+impl From<AppError> for ApiError {
+    fn from(e: AppError) -> ApiError {
+        match e {
+            AppError::Invalid { field, reason } => ApiError::invalid(&field, reason),
+            AppError::NotFound { what } => {
+                ApiError::new(StatusCode::NOT_FOUND, "not_found", format!("{what}不存在或您无权查看"))
+            }
+            AppError::Store(e) => {
+                tracing::error!(error = %e, "store error");
+                ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "系统内部错误,请稍后重试")
+            }
+        }
+    }
+}
+
+async fn not_found() -> ApiError {
+    ApiError::new(StatusCode::NOT_FOUND, "not_found", "没有这个接口")
+}
+
+/// The logged-in user of an API request; `401 unauthenticated` otherwise.
+pub(crate) struct ApiUser(CurrentUser);
+
+impl FromRequestParts<AppState> for ApiUser {
+    type Rejection = ApiError;
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        CurrentUser::from_request_parts(parts, state)
+            .await
+            .map(ApiUser)
+            .map_err(|_| ApiError::new(StatusCode::UNAUTHORIZED, "unauthenticated", "请先登录(POST /api/v1/session)"))
+    }
+}
+
+/// Reads a JSON body, answering a malformed one with the field and reason.
+fn parse_body<T: serde::de::DeserializeOwned>(headers: &HeaderMap, body: &[u8]) -> Result<T, ApiError> {
+    let json = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if !json {
+        return Err(ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            "请求体须为 application/json",
+        ));
+    }
+    let mut de = serde_json::Deserializer::from_slice(body);
+    serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let path = e.path().to_string();
+        ApiError::invalid(if path == "." { "body" } else { &path }, e.into_inner().to_string())
+    })
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Login {
+    username: String,
+    password: String,
+}
+
+async fn login(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> Result<Response, ApiError> {
+    let login: Login = parse_body(&headers, &body)?;
+    match state.app.login(&login.username, &login.password).await {
+        Ok(session) => {
+            Ok(([(header::SET_COOKIE, cookie(&session.token))], Json(json!({ "csrf": session.csrf }))).into_response())
+        }
+        Err(AppError::Invalid { reason, .. }) => {
+            Err(ApiError::new(StatusCode::UNAUTHORIZED, "unauthenticated", reason))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn logout(State(state): State<AppState>, parts: Parts) -> Result<Response, ApiError> {
+    if let Some(t) = token(&parts) {
+        state.app.logout(&t).await?;
+    }
+    Ok((StatusCode::NO_CONTENT, [(header::SET_COOKIE, clear_cookie())]).into_response())
+}
+
+async fn me(ApiUser(user): ApiUser) -> Json<Value> {
+    let s = &user.session;
+    Json(json!({
+        "username": s.user.username,
+        "display_name": s.user.display_name,
+        "organization": s.organization.name,
+        "jurisdiction": s.organization.jurisdiction,
+        "role": s.role.code(),
+        "roles": s.roles.iter().map(|r| r.code()).collect::<Vec<_>>(),
+    }))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CommandBody {
+    #[serde(rename = "do")]
+    action: String,
+    #[serde(default)]
+    with: serde_json::Map<String, Value>,
+    /// A client's id for the request; a retry with the same id changes nothing and returns the first outcome.
+    #[serde(default)]
+    request_id: Option<String>,
+}
+
+async fn command(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> Result<Response, ApiError> {
+    let mut body: CommandBody = parse_body(&headers, &body)?;
+    let request_id = body
+        .request_id
+        .take()
+        .or_else(|| headers.get("idempotency-key").and_then(|v| v.to_str().ok()).map(str::to_owned));
+    if let Some(id) = &request_id
+        && (id.is_empty() || id.len() > 128)
+    {
+        return Err(ApiError::invalid("request_id", "须为1到128个字符"));
+    }
+    let org = &user.session.organization;
+    if body.action == "register_project" {
+        // As on the page, an owner registers for its own organisation in its own jurisdiction.
+        if let Some(kind) = &org.owner_kind {
+            body.with.entry("owner").or_insert_with(|| json!({ "name": org.name, "kind": kind }));
+        }
+        body.with.entry("jurisdiction").or_insert_with(|| json!(org.jurisdiction));
+    }
+    let json = json!({ "do": body.action, "with": body.with });
+    let command: Command = serde_path_to_error::deserialize(json).map_err(|e| {
+        let path = e.path().to_string();
+        let field = if path.starts_with("with.") { field_of(&path) } else { "do".to_owned() };
+        ApiError::invalid(&field, e.into_inner().to_string())
+    })?;
+    let today = state.app.clock().today();
+    let executed =
+        state.app.execute(CommandRequest { actor: user.session.actor.clone(), on: today, command, request_id }).await?;
+    Ok(match executed {
+        Executed::Done { project, events, warnings, replayed } => Json(json!({
+            "outcome": "done",
+            "project": project,
+            "events": events,
+            "warnings": warnings,
+            "replayed": replayed,
+        }))
+        .into_response(),
+        Executed::Rejected { rejection: Rejection::Refused(r) } => ApiError {
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            body: json!({ "code": "refused", "message": r.to_string(), "articles": r.articles(), "reasons": r.reasons }),
+        }
+        .into_response(),
+        Executed::Rejected { rejection: Rejection::Forbidden(f) } => ApiError::new(StatusCode::FORBIDDEN, "forbidden", f.message).into_response(),
+    })
+}
+
+async fn workbench(State(state): State<AppState>, ApiUser(user): ApiUser) -> Result<Json<Value>, ApiError> {
+    let bench = state.app.workbench(&user.session.actor, state.app.clock().today()).await?;
+    Ok(Json(json!(bench)))
+}
+
+async fn projects(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    RawQuery(raw): RawQuery,
+) -> Result<Json<Value>, ApiError> {
+    let query: govit_app::listing::ProjectQuery =
+        crate::pages::parse_query(raw.as_deref()).map_err(|e| ApiError::invalid("query", e.to_string()))?;
+    let page = state.app.list_projects(&user.session.actor, &query, state.app.clock().today()).await?;
+    Ok(Json(json!(page)))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default, deny_unknown_fields)]
+struct OnQuery {
+    on: Option<Date>,
+}
+
+fn project_id(id: String) -> Result<ProjectId, ApiError> {
+    ProjectId::parse(id).map_err(|e| ApiError::invalid("id", e))
+}
+
+async fn project(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path(id): Path<String>,
+    query: Result<Query<OnQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Json<Value>, ApiError> {
+    let Query(q) = query.map_err(|e| ApiError::invalid("on", e.body_text()))?;
+    let id = project_id(id)?;
+    let actor = &user.session.actor;
+    let on = q.on.unwrap_or_else(|| state.app.clock().today());
+    let project = state.app.visible_project(actor, &id).await?;
+    let available: Vec<&str> = state.app.available_actions(actor, &project, on).iter().map(|a| a.code()).collect();
+    let view = ProjectView::of(project, on, &state.app);
+    let mut out = json!(view);
+    out["available_actions"] = json!(available);
+    Ok(Json(out))
+}
+
+async fn timeline(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    let id = project_id(id)?;
+    state.app.visible_project(&user.session.actor, &id).await?;
+    let events = state.app.timeline(&id).await?;
+    Ok(Json(json!(events)))
+}
+
+async fn plan(
+    State(state): State<AppState>,
+    ApiUser(_user): ApiUser,
+    Path((jurisdiction, year)): Path<(String, String)>,
+) -> Result<Json<Value>, ApiError> {
+    let jurisdiction = JurisdictionId::parse(jurisdiction).map_err(|e| ApiError::invalid("jurisdiction", e))?;
+    let year: i32 = year
+        .parse()
+        .ok()
+        .filter(|y| (2000..=2100).contains(y))
+        .ok_or_else(|| ApiError::invalid("year", "年度须为2000到2100之间的整数"))?;
+    let store = state.app.store();
+    let internal = |e: govit_store::StoreError| ApiError::from(AppError::Store(e));
+    let plan = store
+        .plan(&jurisdiction, year)
+        .await
+        .map_err(internal)?
+        .unwrap_or_else(|| govit_rules::Plan::new(jurisdiction.clone(), year));
+    let proposals = store.proposals(&jurisdiction, year).await.map_err(internal)?;
+    Ok(Json(json!({ "plan": plan, "proposals": proposals })))
+}
+
+async fn policies(State(state): State<AppState>, ApiUser(_user): ApiUser) -> Json<Value> {
+    let today = state.app.clock().today();
+    let list: Vec<Value> = state
+        .app
+        .policies()
+        .jurisdictions()
+        .map(|j| {
+            let resolved = state.app.policies().resolve(&j.jurisdiction, today).ok();
+            json!({
+                "jurisdiction": j.jurisdiction,
+                "name": j.name,
+                "parent": j.parent,
+                "versions": j.versions.iter().map(|v| json!({ "effective": v.effective, "title": v.title })).collect::<Vec<_>>(),
+                "in_force": resolved,
+            })
+        })
+        .collect();
+    Json(json!(list))
+}
+
+async fn regulation() -> Json<Value> {
+    Json(json!({ "title": govit_rules::regulation::title(), "articles": govit_rules::regulation::articles() }))
+}

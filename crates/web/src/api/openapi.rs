@@ -1,0 +1,230 @@
+//! The OpenAPI 3.1 description of `/api/v1`, built from the same action table the forms use, so the
+//! documented parameters of every command are the ones the server accepts.
+
+use crate::forms::{Kind, fields};
+use axum::Json;
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use govit_rules::command::Action;
+use serde_json::{Map, Value, json};
+
+fn kind_schema(kind: Kind) -> Value {
+    match kind {
+        Kind::Text | Kind::LongText => json!({ "type": "string", "minLength": 1 }),
+        Kind::Money => json!({ "oneOf": [
+            { "type": "integer", "minimum": 0, "description": "元" },
+            { "type": "string", "pattern": "^[0-9][0-9,]*(\\.[0-9]{1,4})?万$|^[0-9][0-9,]*元?$", "description": "如 \"120万\"" }
+        ] }),
+        Kind::Date => json!({ "type": "string", "format": "date" }),
+        Kind::Year => json!({ "type": "integer", "minimum": 2000, "maximum": 2100 }),
+        Kind::Bool(default) => json!({ "type": "boolean", "default": default }),
+        Kind::Choice(options) => choice(options()),
+        Kind::Multi(options) => json!({ "type": "array", "uniqueItems": true, "items": choice(options()) }),
+    }
+}
+
+fn choice(options: Vec<(&'static str, &'static str)>) -> Value {
+    let codes: Vec<&str> = options.iter().map(|(c, _)| *c).collect();
+    let described: Vec<String> = options.iter().map(|(c, l)| format!("`{c}` {l}")).collect();
+    json!({ "type": "string", "enum": codes, "description": described.join(";") })
+}
+
+/// The `with` object of one action.
+fn with_schema(action: Action) -> Value {
+    let mut properties = Map::new();
+    let mut required: Vec<&str> = Vec::new();
+    match action {
+        Action::RegisterProject => {
+            properties.insert(
+                "owner".into(),
+                json!({ "type": "object", "description": "缺省为当前用户所在单位", "properties": {
+                    "name": { "type": "string" }, "kind": kind_schema(Kind::Choice(|| govit_rules::vocab::OwnerKind::ALL.iter().map(|k| (k.code(), k.label())).collect())) } }),
+            );
+            properties
+                .insert("jurisdiction".into(), json!({ "type": "string", "description": "缺省为当前用户所在辖区" }));
+        }
+        Action::ReviewPlan | Action::ApprovePlan => {
+            properties
+                .insert("jurisdiction".into(), json!({ "type": "string", "description": "缺省为当前用户所在辖区" }));
+            if action == Action::ReviewPlan {
+                properties.insert(
+                    "exclude".into(),
+                    json!({ "type": "array", "items": { "type": "string" }, "description": "论证时调减的项目编号" }),
+                );
+            }
+        }
+        _ => {
+            properties.insert("project".into(), json!({ "type": "string", "description": "项目编号" }));
+            required.push("project");
+        }
+    }
+    for f in fields(action) {
+        properties.insert(f.name.into(), kind_schema(f.kind));
+        if f.required && !matches!(f.kind, Kind::Bool(_)) {
+            required.push(f.name);
+        }
+    }
+    json!({ "type": "object", "additionalProperties": false, "properties": properties, "required": required })
+}
+
+fn command_schema() -> Value {
+    let variants: Vec<Value> = Action::ALL
+        .iter()
+        .map(|a| {
+            json!({
+                "title": a.label(),
+                "type": "object",
+                "additionalProperties": false,
+                "required": ["do", "with"],
+                "properties": {
+                    "do": { "const": a.code() },
+                    "with": with_schema(*a),
+                    "request_id": { "type": "string", "minLength": 1, "maxLength": 128 }
+                }
+            })
+        })
+        .collect();
+    json!({ "oneOf": variants })
+}
+
+fn error_response(description: &str) -> Value {
+    json!({ "description": description, "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } })
+}
+
+fn ok_object(description: &str) -> Value {
+    json!({ "description": description, "content": { "application/json": { "schema": { "type": "object" } } } })
+}
+
+fn ok_array(description: &str) -> Value {
+    json!({ "description": description, "content": { "application/json": { "schema": { "type": "array" } } } })
+}
+
+fn get_op(summary: &str, parameters: Value, ok: Value) -> Value {
+    json!({ "get": { "summary": summary, "parameters": parameters, "responses": {
+        "200": ok, "400": error_response("输入有误"), "401": error_response("未登录"), "404": error_response("不存在或无权查看") } } })
+}
+
+fn path_param(name: &str, description: &str) -> Value {
+    json!({ "name": name, "in": "path", "required": true, "schema": { "type": "string" }, "description": description })
+}
+
+fn query_param(name: &str, schema: Value, description: &str) -> Value {
+    json!({ "name": name, "in": "query", "required": false, "schema": schema, "description": description })
+}
+
+/// The whole document.
+pub(crate) fn spec() -> Value {
+    let statuses = choice(govit_rules::vocab::Status::ALL.iter().map(|s| (s.code(), s.label())).collect());
+    let routes = choice(govit_rules::vocab::Route::ALL.iter().map(|r| (r.code(), r.label())).collect());
+    let money = kind_schema(Kind::Money);
+    json!({
+        "openapi": "3.1.0",
+        "info": {
+            "title": "govit API",
+            "version": env!("CARGO_PKG_VERSION"),
+            "description": "政务信息化项目建设管理平台接口。依据《武汉市政务信息化项目建设管理办法》。先以 POST /api/v1/session 登录(会话 Cookie),再调用其他接口。所有命令经 POST /api/v1/commands 提交,与网页和场景运行器走同一条应用层路径;依《办法》不予办理时返回 422,并列出所依据的条款。"
+        },
+        "servers": [{ "url": "/" }],
+        "components": {
+            "securitySchemes": { "session": { "type": "apiKey", "in": "cookie", "name": crate::SESSION_COOKIE } },
+            "schemas": {
+                "Error": {
+                    "type": "object",
+                    "required": ["code", "message", "articles"],
+                    "properties": {
+                        "code": { "type": "string", "enum": ["invalid", "unauthenticated", "forbidden", "not_found", "refused", "unsupported_media_type", "internal"] },
+                        "message": { "type": "string" },
+                        "articles": { "type": "array", "items": { "type": "integer", "minimum": 1, "maximum": 31 } },
+                        "field": { "type": "string" }
+                    }
+                },
+                "Command": command_schema(),
+                "Done": {
+                    "type": "object",
+                    "required": ["outcome", "events", "warnings", "replayed"],
+                    "properties": {
+                        "outcome": { "const": "done" },
+                        "project": { "type": ["string", "null"] },
+                        "events": { "type": "array" },
+                        "warnings": { "type": "array" },
+                        "replayed": { "type": "boolean" }
+                    }
+                }
+            }
+        },
+        "security": [{ "session": [] }],
+        "paths": {
+            "/api/v1/session": {
+                "post": {
+                    "summary": "登录", "security": [],
+                    "requestBody": { "required": true, "content": { "application/json": { "schema": {
+                        "type": "object", "additionalProperties": false, "required": ["username", "password"],
+                        "properties": { "username": { "type": "string" }, "password": { "type": "string" } } } } } },
+                    "responses": { "200": ok_object("已登录,Set-Cookie 带会话"), "400": error_response("输入有误"), "401": error_response("用户名或密码错误"), "415": error_response("须为 JSON") }
+                },
+                "delete": { "summary": "退出", "responses": { "204": { "description": "已退出" } } }
+            },
+            "/api/v1/me": get_op("当前用户", json!([]), ok_object("用户、单位、角色")),
+            "/api/v1/commands": {
+                "post": {
+                    "summary": "办理事项(FORMAT.md 的全部动作)",
+                    "description": "同一 request_id(或 Idempotency-Key 请求头)重试时不重复办理,返回首次结果。",
+                    "parameters": [{ "name": "Idempotency-Key", "in": "header", "required": false, "schema": { "type": "string", "maxLength": 128 } }],
+                    "requestBody": { "required": true, "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Command" } } } },
+                    "responses": {
+                        "200": { "description": "已办理", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Done" } } } },
+                        "400": error_response("输入有误(字段与原因)"),
+                        "401": error_response("未登录"),
+                        "403": error_response("无权办理"),
+                        "404": error_response("项目不存在或无权查看"),
+                        "415": error_response("须为 JSON"),
+                        "422": error_response("依《办法》不予办理,articles 为所依据的条款")
+                    }
+                }
+            },
+            "/api/v1/workbench": get_op("工作台:待办、30日内到期、已逾期", json!([]), ok_object("工作台")),
+            "/api/v1/projects": get_op("项目库", json!([
+                query_param("q", json!({ "type": "string" }), "名称或编号包含"),
+                query_param("status", statuses, "状态"),
+                query_param("route", routes, "管理路径"),
+                query_param("owner", json!({ "type": "string" }), "建设单位包含"),
+                query_param("year", json!({ "type": "integer" }), "计划年度"),
+                query_param("min", money.clone(), "登记投资不低于"),
+                query_param("max", money, "登记投资不高于"),
+                query_param("overdue", json!({ "type": "boolean" }), "只看有逾期事项的"),
+                query_param("sort", json!({ "type": "string", "enum": ["id", "name", "owner", "investment", "status"] }), "排序"),
+                query_param("desc", json!({ "type": "boolean" }), "倒序"),
+                query_param("page", json!({ "type": "integer", "minimum": 1 }), "页码"),
+                query_param("per_page", json!({ "type": "integer", "minimum": 1, "maximum": 500 }), "每页条数")
+            ]), ok_object("分页的项目列表")),
+            "/api/v1/projects/{id}": get_op("项目详情(状态、路径、期限、逾期、可办理事项)", json!([
+                path_param("id", "项目编号"),
+                query_param("on", json!({ "type": "string", "format": "date" }), "按该日期计算期限,缺省为今天")
+            ]), ok_object("项目")),
+            "/api/v1/projects/{id}/timeline": get_op("项目办理记录", json!([path_param("id", "项目编号")]), ok_array("事件")),
+            "/api/v1/plans/{jurisdiction}/{year}": get_op("年度实施计划", json!([path_param("jurisdiction", "辖区代码"), path_param("year", "年度")]), ok_object("计划与申报项目")),
+            "/api/v1/policies": get_op("各辖区实施细则版本与现行参数", json!([]), ok_array("政策")),
+            "/api/v1/regulation": { "get": { "summary": "《办法》全文(按条)", "security": [], "responses": { "200": ok_object("条文") } } }
+        }
+    })
+}
+
+pub(super) async fn document() -> Json<Value> {
+    Json(spec())
+}
+
+/// Swagger UI, from the vendored swagger-ui-dist; its initialiser is a separate script (no inline code).
+pub(super) async fn docs() -> Response {
+    let html = r#"<!doctype html>
+<html lang="zh-CN"><head><meta charset="utf-8"><title>govit API 文档</title>
+<link rel="stylesheet" href="/static/swagger-ui-5.35.0.css"></head>
+<body><div id="swagger-ui"></div>
+<script src="/static/swagger-ui-bundle-5.35.0.js"></script>
+<script src="/api/v1/docs/swagger-init.js"></script></body></html>"#;
+    ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response()
+}
+
+pub(super) async fn init_script() -> Response {
+    let js = "window.addEventListener('load', function () { window.ui = SwaggerUIBundle({ url: '/api/v1/openapi.json', dom_id: '#swagger-ui' }); });";
+    ([(header::CONTENT_TYPE, "text/javascript; charset=utf-8")], js).into_response()
+}

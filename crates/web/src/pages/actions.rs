@@ -1,0 +1,244 @@
+//! A form for every action of FORMAT.md, offered only to those who may take it: the form is built from
+//! [`crate::forms`], submitted through the application layer, and answered with the rules' own words.
+
+use crate::AppState;
+use crate::error::{WebError, render};
+use crate::forms::{FieldErrors, FieldView, Submitted, field_of, to_with, views};
+use crate::session::CurrentUser;
+use crate::view::{Layout, OutcomeView};
+use askama::Template;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::Datelike;
+use govit_app::{CommandRequest, Executed};
+use govit_rules::command::Action;
+use govit_rules::{Command, ProjectId, Rejection, Role};
+use serde_json::{Map, Value};
+
+#[derive(Template)]
+#[template(path = "action_form.html")]
+struct ActionPage {
+    layout: Layout,
+    outcome: Option<OutcomeView>,
+    heading: String,
+    project: Option<(String, String)>,
+    post_to: String,
+    fields: Vec<FieldView>,
+    errors: Vec<String>,
+    submit_label: &'static str,
+}
+
+fn parse_action(code: &str) -> Result<Action, WebError> {
+    Action::from_code(code).ok_or_else(|| WebError::NotFound(format!("事项“{code}”")))
+}
+
+/// The values a form starts with: this year for years, today's date plus a month for due dates, the
+/// submitted stage's investment for amounts where the project knows it.
+fn defaults(
+    action: Action,
+    today: govit_rules::Date,
+    project: Option<&govit_rules::Project>,
+) -> Vec<(&'static str, String)> {
+    let mut out =
+        vec![("year", today.year().to_string()), ("due", govit_rules::date::add_months(today, 1).to_string())];
+    if let Some(p) = project {
+        let estimate = p.current.as_ref().map_or(p.estimate(), |c| c.investment).yuan().to_string();
+        match action {
+            Action::SubmitStage => out.push(("investment", p.estimate().yuan().to_string())),
+            Action::ApproveStage => out.push((
+                "approved_investment",
+                p.current
+                    .as_ref()
+                    .and_then(|c| c.evaluation.as_ref())
+                    .map_or(estimate, |e| e.recommended_investment.yuan().to_string()),
+            )),
+            Action::SubmitEvaluation => out.push(("recommended_investment", estimate)),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Turns a serde error on the command into a field error.
+fn serde_errors(e: serde_path_to_error::Error<serde_json::Error>) -> FieldErrors {
+    let mut errors = FieldErrors::new();
+    errors.insert(field_of(&e.path().to_string()), e.into_inner().to_string());
+    errors
+}
+
+fn command(action: Action, with: Map<String, Value>) -> Result<Command, FieldErrors> {
+    let json = serde_json::json!({ "do": action.code(), "with": with });
+    serde_path_to_error::deserialize(json).map_err(serde_errors)
+}
+
+pub(super) async fn form(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path((id, code)): Path<(String, String)>,
+) -> Result<Response, WebError> {
+    let action = parse_action(&code)?;
+    let id = ProjectId::parse(id).map_err(WebError::NotFound)?;
+    let project = state.app.visible_project(&user.session.actor, &id).await?;
+    page(&state, &user, action, &project, None, FieldErrors::new(), None, StatusCode::OK)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn page(
+    state: &AppState,
+    user: &CurrentUser,
+    action: Action,
+    project: &govit_rules::Project,
+    form: Option<&Submitted>,
+    errors: FieldErrors,
+    outcome: Option<OutcomeView>,
+    status: StatusCode,
+) -> Result<Response, WebError> {
+    let today = state.app.clock().today();
+    if !state.app.available_actions(&user.session.actor, project, today).contains(&action)
+        && outcome.is_none()
+        && errors.is_empty()
+    {
+        return Err(WebError::Forbidden(format!("您当前不能对该项目办理“{}”", action.label())));
+    }
+    let fields = views(action, form, &errors, &defaults(action, today, Some(project)));
+    let known: Vec<&str> = fields.iter().map(|f| f.name).collect();
+    let stray = errors.iter().filter(|(k, _)| !known.contains(&k.as_str())).map(|(k, v)| format!("{k}:{v}")).collect();
+    let mut response = render(&ActionPage {
+        layout: Layout::new(user, action.label(), "/projects/x", today),
+        outcome,
+        heading: action.label().to_owned(),
+        project: Some((project.id.to_string(), project.name.to_string())),
+        post_to: format!("/projects/{}/act/{}", project.id, action.code()),
+        fields,
+        errors: stray,
+        submit_label: "提交",
+    });
+    *response.status_mut() = status;
+    Ok(response)
+}
+
+pub(super) async fn submit(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path((id, code)): Path<(String, String)>,
+    body: Bytes,
+) -> Result<Response, WebError> {
+    let action = parse_action(&code)?;
+    let form = Submitted::parse(&body);
+    user.check_csrf(form.one("_csrf"))?;
+    let id = ProjectId::parse(id).map_err(WebError::NotFound)?;
+    let project = state.app.visible_project(&user.session.actor, &id).await?;
+    let command = to_with(action, &form).and_then(|mut with| {
+        with.insert("project".to_owned(), Value::String(id.to_string()));
+        command(action, with)
+    });
+    let command = match command {
+        Ok(c) => c,
+        Err(errors) => {
+            return page(&state, &user, action, &project, Some(&form), errors, None, StatusCode::UNPROCESSABLE_ENTITY);
+        }
+    };
+    execute(&state, &user, action, command, &form, Some(&project)).await
+}
+
+async fn execute(
+    state: &AppState,
+    user: &CurrentUser,
+    action: Action,
+    command: Command,
+    form: &Submitted,
+    project: Option<&govit_rules::Project>,
+) -> Result<Response, WebError> {
+    let today = state.app.clock().today();
+    let request_id = form.one("_request").map(str::to_owned);
+    let executed =
+        state.app.execute(CommandRequest { actor: user.session.actor.clone(), on: today, command, request_id }).await;
+    let executed = match executed {
+        Ok(e) => e,
+        Err(govit_app::AppError::Invalid { field, reason }) => {
+            let mut errors = FieldErrors::new();
+            errors.insert(field, reason);
+            return match project {
+                Some(p) => page(state, user, action, p, Some(form), errors, None, StatusCode::UNPROCESSABLE_ENTITY),
+                None => register_page(state, user, Some(form), errors, None, StatusCode::UNPROCESSABLE_ENTITY),
+            };
+        }
+        Err(e) => return Err(e.into()),
+    };
+    match &executed {
+        Executed::Done { project: Some(id), events, .. } => {
+            let first = events.first().map_or(0, |e| e.seq);
+            Ok(Redirect::to(&format!("/projects/{id}?done={first}")).into_response())
+        }
+        Executed::Done { project: None, .. } => Ok(Redirect::to("/").into_response()),
+        Executed::Rejected { rejection } => {
+            let status = match rejection {
+                Rejection::Forbidden(_) => StatusCode::FORBIDDEN,
+                Rejection::Refused(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            };
+            let outcome = Some(OutcomeView::of(action, &executed));
+            match project {
+                Some(p) => page(state, user, action, p, Some(form), FieldErrors::new(), outcome, status),
+                None => register_page(state, user, Some(form), FieldErrors::new(), outcome, status),
+            }
+        }
+    }
+}
+
+fn register_page(
+    state: &AppState,
+    user: &CurrentUser,
+    form: Option<&Submitted>,
+    errors: FieldErrors,
+    outcome: Option<OutcomeView>,
+    status: StatusCode,
+) -> Result<Response, WebError> {
+    if user.session.role != Role::Owner {
+        return Err(WebError::Forbidden("只有项目建设单位可以登记项目".to_owned()));
+    }
+    let today = state.app.clock().today();
+    let action = Action::RegisterProject;
+    let fields = views(action, form, &errors, &defaults(action, today, None));
+    let known: Vec<&str> = fields.iter().map(|f| f.name).collect();
+    let stray = errors.iter().filter(|(k, _)| !known.contains(&k.as_str())).map(|(k, v)| format!("{k}:{v}")).collect();
+    let mut response = render(&ActionPage {
+        layout: Layout::new(user, "登记项目", "/projects/new", today),
+        outcome,
+        heading: format!("登记项目({})", user.session.organization.name),
+        project: None,
+        post_to: "/projects/new".to_owned(),
+        fields,
+        errors: stray,
+        submit_label: "登记",
+    });
+    *response.status_mut() = status;
+    Ok(response)
+}
+
+pub(super) async fn register_form(State(state): State<AppState>, user: CurrentUser) -> Result<Response, WebError> {
+    register_page(&state, &user, None, FieldErrors::new(), None, StatusCode::OK)
+}
+
+pub(super) async fn register_submit(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    body: Bytes,
+) -> Result<Response, WebError> {
+    let form = Submitted::parse(&body);
+    user.check_csrf(form.one("_csrf"))?;
+    let org = &user.session.organization;
+    let Some(kind) = org.owner_kind.clone() else {
+        return Err(WebError::Forbidden(format!("“{}”不是项目建设单位", org.name)));
+    };
+    let command = to_with(Action::RegisterProject, &form).and_then(|mut with| {
+        with.insert("owner".to_owned(), serde_json::json!({ "name": org.name, "kind": kind }));
+        with.insert("jurisdiction".to_owned(), Value::String(org.jurisdiction.clone()));
+        command(Action::RegisterProject, with)
+    });
+    match command {
+        Ok(c) => execute(&state, &user, Action::RegisterProject, c, &form, None).await,
+        Err(errors) => register_page(&state, &user, Some(&form), errors, None, StatusCode::UNPROCESSABLE_ENTITY),
+    }
+}

@@ -1,0 +1,196 @@
+//! 系统管理: organisations and users. Only the administrator, who can approve nothing [24].
+
+use super::plans::OutcomePage;
+use crate::AppState;
+use crate::error::{WebError, render};
+use crate::forms::Submitted;
+use crate::session::CurrentUser;
+use crate::view::{Layout, OutcomeView, ReasonView};
+use askama::Template;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use govit_app::accounts::{NewOrganization, NewUserInput};
+use govit_rules::Role;
+use govit_rules::vocab::OwnerKind;
+
+fn require_admin(user: &CurrentUser) -> Result<(), WebError> {
+    if user.session.role == Role::Admin {
+        Ok(())
+    } else {
+        Err(WebError::Forbidden("仅系统管理员可以管理单位和用户".to_owned()))
+    }
+}
+
+struct UserRowView {
+    id: i64,
+    username: String,
+    display_name: String,
+    organization: String,
+    roles: Vec<(&'static str, &'static str, bool)>,
+    active: bool,
+}
+
+#[derive(Template)]
+#[template(path = "admin_users.html")]
+struct UsersPage {
+    layout: Layout,
+    users: Vec<UserRowView>,
+    organizations: Vec<String>,
+    roles: Vec<(&'static str, &'static str)>,
+}
+
+pub(super) async fn users(State(state): State<AppState>, user: CurrentUser) -> Result<Response, WebError> {
+    require_admin(&user)?;
+    let store = state.app.store();
+    let internal = |e: govit_store::StoreError| WebError::Internal(e.to_string());
+    let orgs = store.organizations().await.map_err(internal)?;
+    let rows = store
+        .users()
+        .await
+        .map_err(internal)?
+        .into_iter()
+        .map(|u| UserRowView {
+            id: u.id,
+            organization: orgs.iter().find(|o| o.id == u.organization_id).map(|o| o.name.clone()).unwrap_or_default(),
+            roles: Role::ALL.iter().map(|r| (r.code(), r.label(), u.roles.iter().any(|x| x == r.code()))).collect(),
+            username: u.username,
+            display_name: u.display_name,
+            active: u.active,
+        })
+        .collect();
+    Ok(render(&UsersPage {
+        layout: Layout::new(&user, "用户管理", "/admin/users", state.app.clock().today()),
+        users: rows,
+        organizations: orgs.into_iter().map(|o| o.name).collect(),
+        roles: Role::ALL.iter().map(|r| (r.code(), r.label())).collect(),
+    }))
+}
+
+fn failed(
+    user: &CurrentUser,
+    state: &AppState,
+    what: &str,
+    back: &str,
+    e: govit_app::AppError,
+) -> Result<Response, WebError> {
+    let message = match e {
+        govit_app::AppError::Invalid { field, reason } => format!("{field}:{reason}"),
+        other => return Err(other.into()),
+    };
+    let page = OutcomePage {
+        layout: Layout::new(user, what, back, state.app.clock().today()),
+        outcome: Some(OutcomeView {
+            kind: "forbidden",
+            title: format!("{what}未完成"),
+            reasons: vec![ReasonView { message, articles: Vec::new() }],
+        }),
+        back: back.to_owned(),
+    };
+    let mut response = render(&page);
+    *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    Ok(response)
+}
+
+fn roles_of(form: &Submitted) -> Vec<Role> {
+    form.all("roles").into_iter().filter_map(Role::from_code).collect()
+}
+
+pub(super) async fn create_user(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    body: Bytes,
+) -> Result<Response, WebError> {
+    require_admin(&user)?;
+    let form = Submitted::parse(&body);
+    user.check_csrf(form.one("_csrf"))?;
+    let input = NewUserInput {
+        username: form.one("username").unwrap_or_default().to_owned(),
+        display_name: form.one("display_name").unwrap_or_default().to_owned(),
+        organization: form.one("organization").unwrap_or_default().to_owned(),
+        roles: roles_of(&form),
+        password: form.all("password").first().map(|s| (*s).to_owned()).unwrap_or_default(),
+        must_change_password: true,
+    };
+    match state.app.create_user(input).await {
+        Ok(_) => Ok(Redirect::to("/admin/users").into_response()),
+        Err(e) => failed(&user, &state, "新建用户", "/admin/users", e),
+    }
+}
+
+pub(super) async fn update_user(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    body: Bytes,
+) -> Result<Response, WebError> {
+    require_admin(&user)?;
+    let form = Submitted::parse(&body);
+    user.check_csrf(form.one("_csrf"))?;
+    let result = state
+        .app
+        .update_user(id, roles_of(&form), form.one("active").is_some(), form.all("password").first().copied())
+        .await;
+    match result {
+        Ok(()) => Ok(Redirect::to("/admin/users").into_response()),
+        Err(e) => failed(&user, &state, "修改用户", "/admin/users", e),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "admin_organizations.html")]
+struct OrganizationsPage {
+    layout: Layout,
+    organizations: Vec<(String, String, &'static str)>,
+    jurisdictions: Vec<(String, String)>,
+    kinds: Vec<(&'static str, &'static str)>,
+}
+
+pub(super) async fn organizations(State(state): State<AppState>, user: CurrentUser) -> Result<Response, WebError> {
+    require_admin(&user)?;
+    let orgs = state.app.store().organizations().await.map_err(|e| WebError::Internal(e.to_string()))?;
+    let policies = state.app.policies();
+    Ok(render(&OrganizationsPage {
+        layout: Layout::new(&user, "单位管理", "/admin/organizations", state.app.clock().today()),
+        organizations: orgs
+            .into_iter()
+            .map(|o| {
+                let kind = o
+                    .owner_kind
+                    .as_deref()
+                    .and_then(OwnerKind::from_code)
+                    .map_or("监管或服务部门", |k| k.label());
+                let j = govit_rules::JurisdictionId::parse(o.jurisdiction.clone())
+                    .map(|j| policies.name_of(&j))
+                    .unwrap_or(o.jurisdiction);
+                (o.name, j, kind)
+            })
+            .collect(),
+        jurisdictions: policies.jurisdictions().map(|j| (j.jurisdiction.to_string(), j.name.clone())).collect(),
+        kinds: OwnerKind::ALL
+            .iter()
+            .filter(|k| **k != OwnerKind::StateOwnedEnterprise)
+            .map(|k| (k.code(), k.label()))
+            .collect(),
+    }))
+}
+
+pub(super) async fn create_organization(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    body: Bytes,
+) -> Result<Response, WebError> {
+    require_admin(&user)?;
+    let form = Submitted::parse(&body);
+    user.check_csrf(form.one("_csrf"))?;
+    let input = NewOrganization {
+        name: form.one("name").unwrap_or_default().to_owned(),
+        jurisdiction: form.one("jurisdiction").unwrap_or_default().to_owned(),
+        owner_kind: form.one("owner_kind").and_then(OwnerKind::from_code),
+    };
+    match state.app.create_organization(input).await {
+        Ok(_) => Ok(Redirect::to("/admin/organizations").into_response()),
+        Err(e) => failed(&user, &state, "新建单位", "/admin/organizations", e),
+    }
+}

@@ -1,0 +1,35 @@
+//! The HTML pages, one module per screen.
+
+mod actions;
+mod admin;
+mod login;
+mod plans;
+mod project;
+mod projects;
+mod supervision;
+mod workbench;
+
+pub(crate) use projects::parse_query;
+
+use crate::AppState;
+use axum::Router;
+use axum::routing::{get, post};
+
+pub(crate) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/login", get(login::form).post(login::submit))
+        .route("/logout", post(login::logout))
+        .route("/session/role", post(login::switch_role))
+        .route("/", get(workbench::page))
+        .route("/projects", get(projects::list))
+        .route("/projects/new", get(actions::register_form).post(actions::register_submit))
+        .route("/projects/{id}", get(project::detail))
+        .route("/projects/{id}/act/{action}", get(actions::form).post(actions::submit))
+        .route("/plans", get(plans::page))
+        .route("/plans/act/{action}", post(plans::act))
+        .route("/supervision", get(supervision::supervision))
+        .route("/alerts", get(supervision::alerts))
+        .route("/admin/users", get(admin::users).post(admin::create_user))
+        .route("/admin/users/{id}", post(admin::update_user))
+        .route("/admin/organizations", get(admin::organizations).post(admin::create_organization))
+}

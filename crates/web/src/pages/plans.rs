@@ -1,0 +1,190 @@
+//! 年度计划: per year and jurisdiction — proposals, review with exclusions, approval, supplementary inclusion.
+
+use super::projects::parse_query;
+use crate::AppState;
+use crate::error::{WebError, render};
+use crate::forms::Submitted;
+use crate::session::CurrentUser;
+use crate::view::{Layout, OutcomeView, wan};
+use askama::Template;
+use axum::body::Bytes;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::Datelike;
+use govit_app::{CommandRequest, Executed};
+use govit_rules::authz::{self, Subject};
+use govit_rules::command::Action;
+use govit_rules::vocab::Status;
+use govit_rules::{Command, JurisdictionId, Plan, ProjectId};
+use serde::Deserialize;
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct PlanQuery {
+    jurisdiction: Option<String>,
+    year: Option<i32>,
+    done: Option<String>,
+}
+
+struct Item {
+    id: String,
+    name: String,
+    owner: String,
+    investment: String,
+    status_label: &'static str,
+    note: String,
+}
+
+#[derive(Template)]
+#[template(path = "plans.html")]
+struct PlansPage {
+    layout: Layout,
+    outcome: Option<OutcomeView>,
+    jurisdiction: String,
+    jurisdictions: Vec<(String, String, bool)>,
+    year: i32,
+    status_label: &'static str,
+    reviewed_on: String,
+    approved_on: String,
+    proposals: Vec<Item>,
+    included: Vec<Item>,
+    supplementary: Vec<Item>,
+    excluded: Vec<Item>,
+    may_review: bool,
+    may_approve: bool,
+}
+
+/// The answer to an action taken from a list page: the outcome and the way back.
+#[derive(Template)]
+#[template(path = "outcome_page.html")]
+pub(crate) struct OutcomePage {
+    pub layout: Layout,
+    pub outcome: Option<OutcomeView>,
+    pub back: String,
+}
+
+fn item(p: &govit_rules::Project, note: String) -> Item {
+    Item {
+        id: p.id.to_string(),
+        name: p.name.to_string(),
+        owner: p.owner.name.to_string(),
+        investment: wan(p.investment),
+        status_label: p.status.label(),
+        note,
+    }
+}
+
+pub(super) async fn page(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, WebError> {
+    let q: PlanQuery = parse_query(raw.as_deref())?;
+    let today = state.app.clock().today();
+    let actor = &user.session.actor;
+    let jurisdiction = JurisdictionId::parse(q.jurisdiction.unwrap_or_else(|| actor.jurisdiction.to_string()))
+        .map_err(|e| WebError::Invalid { field: "jurisdiction".to_owned(), reason: e })?;
+    let year = q.year.unwrap_or(today.year());
+    let app = &state.app;
+    let plan = app.store().plan(&jurisdiction, year).await.map_err(|e| WebError::Internal(e.to_string()))?;
+    let plan = plan.unwrap_or_else(|| Plan::new(jurisdiction.clone(), year));
+    let visible = app.visible_projects(actor).await?;
+    let in_year =
+        |p: &&govit_rules::Project| p.jurisdiction == jurisdiction && p.plan.as_ref().is_some_and(|e| e.year == year);
+    let mut proposals = Vec::new();
+    let mut included = Vec::new();
+    let mut supplementary = Vec::new();
+    for p in visible.iter().filter(in_year) {
+        let entry = p.plan.as_ref();
+        let supp = entry.and_then(|e| e.supplementary);
+        match (supp, entry.is_some_and(|e| e.approved), p.status) {
+            (Some(reason), false, _) => supplementary.push(item(p, reason.label().to_owned())),
+            (_, true, _) => included.push(item(p, supp.map(|r| format!("补充列入:{}", r.label())).unwrap_or_default())),
+            (None, false, Status::Proposed) => {
+                let note =
+                    if plan.included.contains(&p.id) { "已论证列入".to_owned() } else { "待论证".to_owned() };
+                proposals.push(item(p, note));
+            }
+            _ => {}
+        }
+    }
+    let excluded =
+        visible.iter().filter(|p| plan.excluded.contains(&p.id)).map(|p| item(p, "论证时调减".to_owned())).collect();
+    let subject = Subject::Plan { jurisdiction: &jurisdiction };
+    let may = |a| authz::authorize(actor, a, subject, None, app.policies(), today).is_ok();
+    let outcome = q.done.map(|message| OutcomeView { kind: "ok", title: message, reasons: Vec::new() });
+    Ok(render(&PlansPage {
+        layout: Layout::new(&user, "年度计划", "/plans", today),
+        outcome,
+        jurisdictions: app
+            .policies()
+            .jurisdictions()
+            .map(|j| (j.jurisdiction.to_string(), j.name.clone(), j.jurisdiction == jurisdiction))
+            .collect(),
+        jurisdiction: jurisdiction.to_string(),
+        year,
+        status_label: plan.status.label(),
+        reviewed_on: plan.reviewed_on.map(|d| d.to_string()).unwrap_or_default(),
+        approved_on: plan.approved_on.map(|d| d.to_string()).unwrap_or_default(),
+        proposals,
+        included,
+        supplementary,
+        excluded,
+        may_review: may(Action::ReviewPlan) && plan.status != govit_rules::vocab::PlanStatus::Approved,
+        may_approve: may(Action::ApprovePlan) && plan.status == govit_rules::vocab::PlanStatus::Reviewed,
+    }))
+}
+
+/// Reviews (with the unticked proposals excluded) or approves a plan.
+pub(super) async fn act(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(code): Path<String>,
+    body: Bytes,
+) -> Result<Response, WebError> {
+    let form = Submitted::parse(&body);
+    user.check_csrf(form.one("_csrf"))?;
+    let bad = |field: &str, reason: String| WebError::Invalid { field: field.to_owned(), reason };
+    let jurisdiction =
+        JurisdictionId::parse(form.one("jurisdiction").unwrap_or_default()).map_err(|e| bad("jurisdiction", e))?;
+    let year: i32 = form.one("year").and_then(|y| y.parse().ok()).ok_or_else(|| bad("year", "年度无效".to_owned()))?;
+    let command = match code.as_str() {
+        "review_plan" => {
+            let proposed = form.all("proposed");
+            let kept = form.all("include");
+            let exclude = proposed
+                .into_iter()
+                .filter(|p| !kept.contains(p))
+                .map(|p| ProjectId::parse(p).map_err(|e| bad("proposed", e)))
+                .collect::<Result<Vec<_>, _>>()?;
+            Command::ReviewPlan { year, jurisdiction: Some(jurisdiction.clone()), exclude }
+        }
+        "approve_plan" => Command::ApprovePlan { year, jurisdiction: Some(jurisdiction.clone()) },
+        other => return Err(WebError::NotFound(format!("事项“{other}”"))),
+    };
+    let action = command.action();
+    let today = state.app.clock().today();
+    let executed = state
+        .app
+        .execute(CommandRequest { actor: user.session.actor.clone(), on: today, command, request_id: None })
+        .await?;
+    let back = format!("/plans?jurisdiction={jurisdiction}&year={year}");
+    match executed {
+        Executed::Done { .. } => {
+            let done: String =
+                form_urlencoded::byte_serialize(format!("已办理:{}", action.label()).as_bytes()).collect();
+            Ok(Redirect::to(&format!("{back}&done={done}")).into_response())
+        }
+        rejected => {
+            let page = OutcomePage {
+                layout: Layout::new(&user, action.label(), "/plans", today),
+                outcome: Some(OutcomeView::of(action, &rejected)),
+                back,
+            };
+            let mut response = render(&page);
+            *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(response)
+        }
+    }
+}

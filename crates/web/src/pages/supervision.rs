@@ -1,0 +1,107 @@
+//! 监督整改 (rectifications and measures in one's remit) and 预警 (everything overdue, by department).
+
+use crate::AppState;
+use crate::error::{WebError, render};
+use crate::session::CurrentUser;
+use crate::view::Layout;
+use askama::Template;
+use axum::extract::State;
+use axum::response::Response;
+use govit_app::work::DeadlineItem;
+use std::collections::BTreeMap;
+
+struct RectRow {
+    project: String,
+    name: String,
+    owner: String,
+    number: u32,
+    area: &'static str,
+    finding: String,
+    by: String,
+    due: String,
+    state: &'static str,
+    overdue: bool,
+}
+
+struct MeasureRow {
+    project: String,
+    name: String,
+    measure: &'static str,
+    on: String,
+}
+
+#[derive(Template)]
+#[template(path = "supervision.html")]
+struct SupervisionPage {
+    layout: Layout,
+    open: Vec<RectRow>,
+    closed: Vec<RectRow>,
+    measures: Vec<MeasureRow>,
+}
+
+pub(super) async fn supervision(State(state): State<AppState>, user: CurrentUser) -> Result<Response, WebError> {
+    let today = state.app.clock().today();
+    let mut open = Vec::new();
+    let mut closed = Vec::new();
+    let mut measures = Vec::new();
+    for p in state.app.visible_projects(&user.session.actor).await? {
+        for r in &p.rectifications {
+            let row = RectRow {
+                project: p.id.to_string(),
+                name: p.name.to_string(),
+                owner: p.owner.name.to_string(),
+                number: r.number,
+                area: r.area.label(),
+                finding: r.finding.to_string(),
+                by: r.ordered_by.to_string(),
+                due: r.due.to_string(),
+                state: if r.rectified_on.is_some() {
+                    "整改完成"
+                } else if r.is_overdue(today) {
+                    "逾期未整改"
+                } else {
+                    "整改中"
+                },
+                overdue: r.is_overdue(today),
+            };
+            if r.is_open() { open.push(row) } else { closed.push(row) }
+        }
+        for (m, on) in &p.measures {
+            measures.push(MeasureRow {
+                project: p.id.to_string(),
+                name: p.name.to_string(),
+                measure: m.label(),
+                on: on.to_string(),
+            });
+        }
+    }
+    open.sort_by(|a, b| a.due.cmp(&b.due));
+    measures.sort_by(|a, b| b.on.cmp(&a.on));
+    Ok(render(&SupervisionPage {
+        layout: Layout::new(&user, "监督整改", "/supervision", today),
+        open,
+        closed,
+        measures,
+    }))
+}
+
+#[derive(Template)]
+#[template(path = "alerts.html")]
+struct AlertsPage {
+    layout: Layout,
+    total: usize,
+    by_owner: Vec<(String, Vec<DeadlineItem>)>,
+}
+
+pub(super) async fn alerts(State(state): State<AppState>, user: CurrentUser) -> Result<Response, WebError> {
+    let today = state.app.clock().today();
+    let bench = state.app.workbench(&user.session.actor, today).await?;
+    let total = bench.overdue.len();
+    let mut grouped: BTreeMap<String, Vec<DeadlineItem>> = BTreeMap::new();
+    for d in bench.overdue {
+        grouped.entry(d.owner.clone()).or_default().push(d);
+    }
+    let mut by_owner: Vec<(String, Vec<DeadlineItem>)> = grouped.into_iter().collect();
+    by_owner.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then(a.0.cmp(&b.0)));
+    Ok(render(&AlertsPage { layout: Layout::new(&user, "预警", "/alerts", today), total, by_owner }))
+}

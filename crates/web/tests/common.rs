@@ -1,0 +1,99 @@
+//! A real server on port 0 over an in-memory store, with a small city of accounts.
+#![allow(dead_code)]
+
+use govit_app::accounts::{NewOrganization, NewUserInput};
+use govit_app::{App, FixedClock};
+use govit_rules::Role;
+use govit_rules::vocab::OwnerKind;
+use govit_store::Store;
+use std::sync::Arc;
+
+pub const PASSWORD: &str = "Test@Password-2026";
+
+pub struct Server {
+    pub base: String,
+    pub app: Arc<App>,
+    _shutdown: tokio::sync::oneshot::Sender<()>,
+}
+
+pub async fn spawn() -> Server {
+    let store = Store::open_memory().await.unwrap();
+    let policies = govit_rules::policy::load(govit_rules::policy::BUILTIN).unwrap();
+    let app = Arc::new(App::new(store, policies, Arc::new(FixedClock::at("2026-03-02".parse().unwrap()))));
+    let orgs: &[(&str, &str, Option<OwnerKind>)] = &[
+        ("市民政局", "wuhan", Some(OwnerKind::PartyGovernmentOrgan)),
+        ("市教育局", "wuhan", Some(OwnerKind::PartyGovernmentOrgan)),
+        ("市政务服务和大数据管理局", "wuhan", None),
+        ("武汉市人民政府", "wuhan", None),
+        ("市财政局", "wuhan", None),
+        ("武汉某工程咨询公司", "wuhan", None),
+    ];
+    for (name, j, kind) in orgs {
+        app.create_organization(NewOrganization {
+            name: (*name).to_owned(),
+            jurisdiction: (*j).to_owned(),
+            owner_kind: *kind,
+        })
+        .await
+        .unwrap();
+    }
+    let users: &[(&str, &str, &[Role])] = &[
+        ("minzheng", "市民政局", &[Role::Owner]),
+        ("jiaoyu", "市教育局", &[Role::Owner, Role::IndustryAuthority]),
+        ("bureau", "市政务服务和大数据管理局", &[Role::Bureau]),
+        ("admin", "市政务服务和大数据管理局", &[Role::Admin]),
+        ("government", "武汉市人民政府", &[Role::Government]),
+        ("finance", "市财政局", &[Role::Finance]),
+        ("consultant", "武汉某工程咨询公司", &[Role::Consultant]),
+    ];
+    for (username, org, roles) in users {
+        app.create_user(NewUserInput {
+            username: (*username).to_owned(),
+            display_name: format!("{username}用户"),
+            organization: (*org).to_owned(),
+            roles: roles.to_vec(),
+            password: PASSWORD.to_owned(),
+            must_change_password: false,
+        })
+        .await
+        .unwrap();
+    }
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    let served = app.clone();
+    tokio::spawn(async move {
+        govit_web::serve(served, listener, async {
+            let _ = rx.await;
+        })
+        .await
+        .unwrap();
+    });
+    Server { base, app, _shutdown: tx }
+}
+
+/// A browser-like client with its own cookie jar, not following redirects.
+pub fn client() -> reqwest::Client {
+    reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap()
+}
+
+/// Logs in through the JSON API; returns the client and the session's form token.
+pub async fn login(server: &Server, username: &str) -> (reqwest::Client, String) {
+    let c = client();
+    let r = c
+        .post(format!("{}/api/v1/session", server.base))
+        .json(&serde_json::json!({ "username": username, "password": PASSWORD }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200, "login {username}");
+    let body: serde_json::Value = r.json().await.unwrap();
+    (c, body["csrf"].as_str().unwrap().to_owned())
+}
+
+/// Posts a command through the API and returns (status, body).
+pub async fn command(server: &Server, c: &reqwest::Client, body: serde_json::Value) -> (u16, serde_json::Value) {
+    let r = c.post(format!("{}/api/v1/commands", server.base)).json(&body).send().await.unwrap();
+    let status = r.status().as_u16();
+    (status, r.json().await.unwrap_or(serde_json::Value::Null))
+}

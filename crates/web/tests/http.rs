@@ -1,0 +1,302 @@
+//! HTTP tests against a real server on port 0: login, pages, forms, the API, refusals, safety.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use common::{PASSWORD, client, command, login, spawn};
+use serde_json::json;
+
+fn register(name: &str, investment: i64) -> serde_json::Value {
+    json!({ "do": "register_project", "with": { "name": name, "category": "business_application",
+        "construction": "upgrade", "funding": "government_investment", "investment": investment } })
+}
+
+#[tokio::test]
+async fn a_page_without_a_session_redirects_to_login() {
+    let s = spawn().await;
+    let r = client().get(format!("{}/", s.base)).send().await.unwrap();
+    assert_eq!(r.status(), 303);
+    assert_eq!(r.headers()["location"], "/login");
+}
+
+#[tokio::test]
+async fn a_wrong_password_is_refused_in_chinese() {
+    let s = spawn().await;
+    let r = client()
+        .post(format!("{}/login", s.base))
+        .form(&[("username", "minzheng"), ("password", "wrong-password-1A")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 401);
+    assert!(r.text().await.unwrap().contains("用户名或密码错误"));
+}
+
+#[tokio::test]
+async fn logging_in_through_the_form_sets_an_http_only_strict_cookie() {
+    let s = spawn().await;
+    let c = client();
+    let r = c
+        .post(format!("{}/login", s.base))
+        .form(&[("username", "minzheng"), ("password", PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    let cookie = r.headers()["set-cookie"].to_str().unwrap().to_owned();
+    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"), "{cookie}");
+    let page = c.get(format!("{}/", s.base)).send().await.unwrap();
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.unwrap();
+    assert!(html.contains("工作台") && html.contains("市民政局"));
+}
+
+#[tokio::test]
+async fn an_owner_registers_through_the_api_and_sees_the_project() {
+    let s = spawn().await;
+    let (c, _) = login(&s, "minzheng").await;
+    let (status, body) = command(&s, &c, register("养老服务信息系统升级", 1_200_000)).await;
+    assert_eq!(status, 200, "{body}");
+    let id = body["project"].as_str().unwrap().to_owned();
+    let view: serde_json::Value =
+        c.get(format!("{}/api/v1/projects/{id}", s.base)).send().await.unwrap().json().await.unwrap();
+    assert_eq!(view["status"], "registered");
+    assert_eq!(view["route"], "approval");
+    assert_eq!(view["project"]["owner"]["name"], "市民政局");
+    let html = c.get(format!("{}/projects/{id}", s.base)).send().await.unwrap().text().await.unwrap();
+    assert!(html.contains("养老服务信息系统升级") && html.contains("已登记"));
+}
+
+#[tokio::test]
+async fn another_owner_cannot_see_or_act_on_the_project() {
+    let s = spawn().await;
+    let (owner, _) = login(&s, "minzheng").await;
+    let (_, body) = command(&s, &owner, register("某系统", 800_000)).await;
+    let id = body["project"].as_str().unwrap().to_owned();
+    let (other, _) = login(&s, "jiaoyu").await;
+    let r = other.get(format!("{}/api/v1/projects/{id}", s.base)).send().await.unwrap();
+    assert_eq!(r.status(), 404);
+    let page = other.get(format!("{}/projects/{id}", s.base)).send().await.unwrap();
+    assert_eq!(page.status(), 404);
+    let list: serde_json::Value =
+        other.get(format!("{}/api/v1/projects", s.base)).send().await.unwrap().json().await.unwrap();
+    assert_eq!(list["total"], 0);
+    let (status, err) =
+        command(&s, &other, json!({ "do": "propose_for_plan", "with": { "project": id, "year": 2026 } })).await;
+    assert_eq!(status, 403, "{err}");
+    assert_eq!(err["code"], "forbidden");
+}
+
+#[tokio::test]
+async fn a_refusal_is_422_with_its_articles() {
+    let s = spawn().await;
+    let (c, _) = login(&s, "minzheng").await;
+    let (_, body) = command(&s, &c, register("某系统", 800_000)).await;
+    let id = body["project"].as_str().unwrap();
+    let (status, err) = command(&s, &c, json!({ "do": "file_record", "with": { "project": id } })).await;
+    assert_eq!(status, 422);
+    assert_eq!(err["code"], "refused");
+    let articles: Vec<i64> = err["articles"].as_array().unwrap().iter().map(|a| a.as_i64().unwrap()).collect();
+    assert!(articles.contains(&7), "{err}");
+}
+
+#[tokio::test]
+async fn bad_input_names_the_field_in_chinese_and_changes_nothing() {
+    let s = spawn().await;
+    let (c, _) = login(&s, "minzheng").await;
+    let before = s.app.store().event_count().await.unwrap();
+    let (status, err) = command(&s, &c, register("某系统", -5)).await;
+    assert_eq!(status, 400, "{err}");
+    assert_eq!(err["code"], "invalid");
+    assert_eq!(err["field"], "investment");
+    assert!(err["message"].as_str().unwrap().contains("负数"));
+    let (status, err) = command(&s, &c, json!({ "do": "fly", "with": {} })).await;
+    assert_eq!(status, 400, "{err}");
+    let r = c.post(format!("{}/api/v1/commands", s.base)).body("not json").send().await.unwrap();
+    assert_eq!(r.status(), 415);
+    assert_eq!(s.app.store().event_count().await.unwrap(), before);
+}
+
+#[tokio::test]
+async fn a_retried_command_with_the_same_request_id_is_done_once() {
+    let s = spawn().await;
+    let (c, _) = login(&s, "minzheng").await;
+    let mut body = register("某系统", 800_000);
+    body["request_id"] = json!("client-42");
+    let (_, first) = command(&s, &c, body.clone()).await;
+    let (_, second) = command(&s, &c, body).await;
+    assert_eq!(first["project"], second["project"]);
+    assert_eq!(second["replayed"], true);
+    assert_eq!(s.app.store().event_count().await.unwrap(), 1);
+}
+
+#[tokio::test]
+async fn a_cross_site_form_post_is_rejected() {
+    let s = spawn().await;
+    let (c, csrf) = login(&s, "minzheng").await;
+    let r = c
+        .post(format!("{}/projects/new", s.base))
+        .header("Origin", "http://evil.example")
+        .header("Sec-Fetch-Site", "cross-site")
+        .form(&[("_csrf", csrf.as_str()), ("name", "x")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
+    let r = c.post(format!("{}/projects/new", s.base)).form(&[("_csrf", "wrong"), ("name", "x")]).send().await.unwrap();
+    assert_eq!(r.status(), 403);
+    assert_eq!(s.app.store().event_count().await.unwrap(), 0);
+}
+
+#[tokio::test]
+async fn the_registration_form_shows_field_errors_and_then_registers() {
+    let s = spawn().await;
+    let (c, csrf) = login(&s, "minzheng").await;
+    let r = c
+        .post(format!("{}/projects/new", s.base))
+        .form(&[
+            ("_csrf", csrf.as_str()),
+            ("name", "智慧养老平台"),
+            ("category", "business_application"),
+            ("construction", "new"),
+            ("funding", "government_investment"),
+            ("investment", "十万"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("error-investment") && html.contains("金额"), "{html}");
+    let r = c
+        .post(format!("{}/projects/new", s.base))
+        .form(&[
+            ("_csrf", csrf.as_str()),
+            ("name", "智慧养老平台"),
+            ("category", "business_application"),
+            ("construction", "new"),
+            ("funding", "government_investment"),
+            ("investment", "120万"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    let location = r.headers()["location"].to_str().unwrap().to_owned();
+    let html = c.get(format!("{}{location}", s.base)).send().await.unwrap().text().await.unwrap();
+    assert!(html.contains("已办理:登记项目") && html.contains("120.00万元"), "{html}");
+}
+
+#[tokio::test]
+async fn a_refused_form_quotes_the_articles_text() {
+    let s = spawn().await;
+    let (c, csrf) = login(&s, "minzheng").await;
+    let (_, body) = command(&s, &c, register("某系统", 300_000)).await;
+    let id = body["project"].as_str().unwrap();
+    let r = c
+        .post(format!("{}/projects/{id}/act/file_record", s.base))
+        .form(&[("_csrf", csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("第七条") && html.contains("未列入计划的项目不得申请立项"), "{html}");
+}
+
+#[tokio::test]
+async fn security_headers_are_set_on_every_page() {
+    let s = spawn().await;
+    let r = client().get(format!("{}/login", s.base)).send().await.unwrap();
+    let h = r.headers();
+    assert!(h["content-security-policy"].to_str().unwrap().contains("frame-ancestors 'none'"));
+    assert!(!h["content-security-policy"].to_str().unwrap().contains("unsafe-inline"));
+    assert_eq!(h["x-content-type-options"], "nosniff");
+    assert_eq!(h["x-frame-options"], "DENY");
+    assert!(h.contains_key("referrer-policy"));
+}
+
+#[tokio::test]
+async fn pages_contain_no_inline_scripts() {
+    let s = spawn().await;
+    let (c, _) = login(&s, "minzheng").await;
+    for path in ["/", "/projects", "/projects/new", "/plans", "/supervision"] {
+        let html = c.get(format!("{}{path}", s.base)).send().await.unwrap().text().await.unwrap();
+        for (i, _) in html.match_indices("<script") {
+            let tag = &html[i..html[i..].find('>').map_or(html.len(), |e| i + e)];
+            assert!(tag.contains("src=") || tag.contains("application/json"), "{path}: inline script {tag}");
+        }
+        assert!(!html.contains(" style=\""), "{path}: inline style");
+    }
+}
+
+#[tokio::test]
+async fn a_body_over_the_limit_is_refused() {
+    let s = spawn().await;
+    let (c, _) = login(&s, "minzheng").await;
+    let big = "x".repeat(govit_web::BODY_LIMIT + 1);
+    let r = c
+        .post(format!("{}/api/v1/commands", s.base))
+        .header("content-type", "application/json")
+        .body(big)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 413);
+}
+
+#[tokio::test]
+async fn the_openapi_document_describes_every_action() {
+    let s = spawn().await;
+    let doc: serde_json::Value =
+        client().get(format!("{}/api/v1/openapi.json", s.base)).send().await.unwrap().json().await.unwrap();
+    assert_eq!(doc["openapi"], "3.1.0");
+    let variants = doc["components"]["schemas"]["Command"]["oneOf"].as_array().unwrap();
+    assert_eq!(variants.len(), govit_rules::command::Action::ALL.len());
+    let docs = client().get(format!("{}/api/v1/docs", s.base)).send().await.unwrap();
+    assert_eq!(docs.status(), 200);
+}
+
+#[tokio::test]
+async fn an_admin_creates_a_user_who_can_then_log_in() {
+    let s = spawn().await;
+    let (c, csrf) = login(&s, "admin").await;
+    let r = c
+        .post(format!("{}/admin/users", s.base))
+        .form(&[
+            ("_csrf", csrf.as_str()),
+            ("username", "newbie"),
+            ("display_name", "新用户"),
+            ("organization", "市民政局"),
+            ("password", "Fresh@Pass-2026x"),
+            ("roles", "owner"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    let r = client()
+        .post(format!("{}/api/v1/session", s.base))
+        .json(&json!({ "username": "newbie", "password": "Fresh@Pass-2026x" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let r = c
+        .post(format!("{}/admin/users", s.base))
+        .form(&[
+            ("_csrf", csrf.as_str()),
+            ("username", "weak"),
+            ("display_name", "弱密码"),
+            ("organization", "市民政局"),
+            ("password", "short"),
+            ("roles", "owner"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422);
+    assert!(r.text().await.unwrap().contains("密码至少12个字符"));
+    let (owner, _) = login(&s, "minzheng").await;
+    assert_eq!(owner.get(format!("{}/admin/users", s.base)).send().await.unwrap().status(), 403);
+}
