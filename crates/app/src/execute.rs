@@ -89,7 +89,7 @@ impl App {
         let recorded_at = self.clock.now().to_rfc3339();
         let appended = self.store.append(&guard, request.request_id.as_deref(), &recorded_at, &records).await?;
         drop(guard);
-        tracing::info!(action = request.command.action().code(), first_seq = appended.first_seq, "command done");
+        tracing::debug!(action = request.command.action().code(), first_seq = appended.first_seq, "command done");
         let events = self.store.events_between(appended.first_seq, appended.last_seq).await?;
         Ok(done(events, false))
     }

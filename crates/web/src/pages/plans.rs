@@ -34,6 +34,29 @@ struct Item {
     investment: String,
     status_label: &'static str,
     note: String,
+    /// [23] the owner's evaluation and rectification record, shown when its proposals are reviewed.
+    record: String,
+}
+
+/// [23] "将评价结果作为下一年度安排政府投资政务信息化项目……的重要依据": what the reviewer should know about an
+/// owner — rectifications, measures (deferral of annual plans above all) and evaluations on its projects.
+fn owner_record(owner: &str, all: &[govit_rules::Project], today: govit_rules::Date) -> String {
+    let mine: Vec<&govit_rules::Project> = all.iter().filter(|p| p.owner.name.as_str() == owner).collect();
+    let open = mine.iter().flat_map(|p| p.open_rectifications()).count();
+    let overdue = mine.iter().flat_map(|p| p.rectifications.iter()).filter(|r| r.is_overdue(today)).count();
+    let measures: Vec<&str> = mine.iter().flat_map(|p| p.measures.iter().map(|(m, _)| m.label())).collect();
+    let evaluated = mine.iter().filter(|p| p.self_evaluation_on.is_some()).count();
+    let mut parts = Vec::new();
+    if open > 0 {
+        parts.push(format!("未完成整改{open}项(逾期{overdue}项)"));
+    }
+    if !measures.is_empty() {
+        parts.push(format!("处理措施:{}", measures.join("、")));
+    }
+    if evaluated > 0 {
+        parts.push(format!("已自评项目{evaluated}个"));
+    }
+    if parts.is_empty() { "无整改与处理记录".to_owned() } else { parts.join(";") }
 }
 
 #[derive(Template)]
@@ -66,6 +89,7 @@ pub(crate) struct OutcomePage {
 
 fn item(p: &govit_rules::Project, note: String) -> Item {
     Item {
+        record: String::new(),
         id: p.id.to_string(),
         name: p.name.to_string(),
         owner: p.owner.name.to_string(),
@@ -104,7 +128,9 @@ pub(super) async fn page(
             (None, false, Status::Proposed) => {
                 let note =
                     if plan.included.contains(&p.id) { "已论证列入".to_owned() } else { "待论证".to_owned() };
-                proposals.push(item(p, note));
+                let mut it = item(p, note);
+                it.record = owner_record(p.owner.name.as_str(), &visible, today);
+                proposals.push(it);
             }
             _ => {}
         }

@@ -82,13 +82,13 @@ fn yes_no(b: bool) -> String {
     if b { "是".to_owned() } else { "否".to_owned() }
 }
 
-fn facts(v: &ProjectView) -> Vec<(&'static str, String)> {
+fn facts(v: &ProjectView, policies: &govit_rules::PolicySet) -> Vec<(&'static str, String)> {
     let p = &v.project;
     let released = |purpose| p.released.get(&purpose).copied().map(wan).unwrap_or_else(|| "0.00万元".to_owned());
     let mut out = vec![
         ("项目编号", p.id.to_string()),
         ("建设单位", format!("{}({})", p.owner.name, p.owner.kind.label())),
-        ("辖区", p.jurisdiction.to_string()),
+        ("辖区", policies.name_of(&p.jurisdiction)),
         ("项目类别", p.category.label().to_owned()),
         ("建设性质", p.construction.label().to_owned()),
         ("资金方式", p.funding.label().to_owned()),
@@ -227,7 +227,7 @@ pub(super) async fn detail(
         name: p.name.to_string(),
         status: view.status.code(),
         status_label: view.status.label(),
-        facts: facts(&view),
+        facts: facts(&view, app.policies()),
         next,
         actions: actions.into_iter().map(|a| ActionLink { code: a.code(), label: a.label() }).collect(),
         deadlines,

@@ -1,0 +1,51 @@
+//! `govit serve` as an operator runs it: a data folder created on first start, the demo city seeded, the
+//! login page served, and a clean exit on SIGTERM.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+fn get(addr: &str, path: &str) -> String {
+    let mut stream = TcpStream::connect(addr).unwrap();
+    stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    write!(stream, "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").unwrap();
+    let mut out = String::new();
+    stream.read_to_string(&mut out).unwrap();
+    out
+}
+
+#[test]
+fn serve_seeds_the_demo_city_serves_pages_and_stops_on_sigterm() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_govit"))
+        .args(["serve", "--addr", "127.0.0.1:0", "--demo", "--data"])
+        .arg(&data)
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut addr = None;
+    let mut seeded = false;
+    for line in lines.by_ref().take(10) {
+        let line = line.unwrap();
+        seeded |= line.contains("示范数据");
+        if let Some(url) = line.split("http://").nth(1) {
+            addr = Some(url.trim().to_owned());
+            break;
+        }
+    }
+    let addr = addr.expect("no address printed");
+    assert!(seeded, "demo data not reported");
+    assert!(data.join("govit.db").exists());
+    let login = get(&addr, "/login");
+    assert!(login.starts_with("HTTP/1.1 200") && login.contains("登录"), "{login}");
+    let status = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
+    assert!(status.success());
+    let exit = child.wait().unwrap();
+    assert!(exit.success(), "govit did not exit cleanly on SIGTERM: {exit:?}");
+}
