@@ -70,18 +70,7 @@ impl Layout {
             nav.push(("/admin/organizations", "单位管理"));
         }
         nav.push(("/api/v1/docs", "接口文档"));
-        let nav = nav
-            .into_iter()
-            .map(|(href, label)| NavItem {
-                href,
-                label,
-                active: if href == "/" {
-                    path == "/"
-                } else {
-                    path == href || path.starts_with(&format!("{href}/")) && href != "/projects" || path == href
-                },
-            })
-            .collect();
+        let nav = nav.into_iter().map(|(href, label)| NavItem { href, label, active: is_active(href, path) }).collect();
         Layout {
             title: title.into(),
             user_name: s.user.display_name.clone(),
@@ -97,6 +86,13 @@ impl Layout {
             today: today.to_string(),
         }
     }
+}
+
+/// Whether a navigation link is the current section: its own page, or a page beneath it ("/projects/登记"
+/// has a link of its own, so it does not light up 项目库).
+fn is_active(href: &str, path: &str) -> bool {
+    path == href
+        || (href != "/" && path.starts_with(&format!("{href}/")) && !(href == "/projects" && path == "/projects/new"))
 }
 
 /// An amount as government documents write it: 万元 with two decimals, rounded half up.
