@@ -83,6 +83,39 @@ const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX sessions_user ON sessions (user_id);
     "#,
+    // 3: signed checkpoints of the chain, documents by SM3 digest, personal data encrypted with SM4.
+    r#"
+    CREATE TABLE checkpoints (
+        seq            INTEGER PRIMARY KEY,
+        head_hash      TEXT NOT NULL,
+        signed_at      TEXT NOT NULL,
+        key_id         TEXT NOT NULL,
+        signature      TEXT NOT NULL
+    );
+    CREATE TABLE documents (
+        digest       TEXT PRIMARY KEY,
+        size         INTEGER NOT NULL,
+        media_type   TEXT NOT NULL,
+        filename     TEXT NOT NULL,
+        uploaded_by  TEXT NOT NULL,
+        uploaded_at  TEXT NOT NULL,
+        content      BLOB NOT NULL
+    );
+    CREATE TABLE document_links (
+        digest   TEXT NOT NULL REFERENCES documents (digest),
+        seq      INTEGER NOT NULL,
+        project  TEXT,
+        PRIMARY KEY (digest, seq)
+    );
+    CREATE INDEX document_links_project ON document_links (project);
+    CREATE TABLE personal_data (
+        id          TEXT PRIMARY KEY,
+        key_id      TEXT NOT NULL,
+        nonce       TEXT NOT NULL,
+        ciphertext  TEXT NOT NULL,
+        created_at  TEXT NOT NULL
+    );
+    "#,
 ];
 
 /// Empties the projections before a rebuild refolds them from the log.
