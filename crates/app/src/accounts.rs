@@ -100,6 +100,38 @@ fn parse_role(code: &str) -> Option<Role> {
 }
 
 impl App {
+    /// Writes a security event (login, account or policy change) into the audit chain. A failure to record
+    /// is logged, never hidden.
+    pub async fn record_security(&self, kind: &str, username: &str, detail: impl Into<String>) -> Result<(), AppError> {
+        let guard = self.store.lock().await;
+        let now = self.clock.now();
+        let record =
+            govit_store::SecurityRecord { kind: kind.to_owned(), username: username.to_owned(), detail: detail.into() };
+        self.store.append_security(&guard, &now.date_naive().to_string(), &now.to_rfc3339(), record).await?;
+        Ok(())
+    }
+
+    /// Records the policy files in force at start-up when they differ from the last ones recorded: a policy
+    /// change is a security event. `files` are `(name, text)`.
+    pub async fn record_policies(&self, files: &[(&str, &str)]) -> Result<bool, AppError> {
+        let mut h = Sm3::new();
+        for (name, text) in files {
+            h.update(name.as_bytes());
+            h.update([0]);
+            h.update(text.as_bytes());
+            h.update([0]);
+        }
+        let fingerprint = hex::encode(h.finalize());
+        let last =
+            self.store.security_events(i64::MAX).await?.into_iter().find(|(_, _, r)| r.kind == "policies_loaded");
+        if last.is_some_and(|(_, _, r)| r.detail.contains(&fingerprint)) {
+            return Ok(false);
+        }
+        let names: Vec<&str> = files.iter().map(|(n, _)| *n).collect();
+        self.record_security("policies_loaded", "", format!("SM3 {fingerprint}:{}", names.join(","))).await?;
+        Ok(true)
+    }
+
     pub async fn create_organization(&self, o: NewOrganization) -> Result<i64, AppError> {
         let name = OrgName::parse(o.name).map_err(|e| AppError::invalid("name", e))?;
         let jurisdiction = JurisdictionId::parse(o.jurisdiction).map_err(|e| AppError::invalid("jurisdiction", e))?;
@@ -110,10 +142,13 @@ impl App {
             return Err(AppError::invalid("name", format!("单位“{name}”已存在")));
         }
         let now = self.clock.now().to_rfc3339();
-        Ok(self
+        let id = self
             .store
             .insert_organization(name.as_str(), jurisdiction.as_str(), o.owner_kind.map(OwnerKind::code), &now)
-            .await?)
+            .await?;
+        let kind = o.owner_kind.map_or("监管或服务部门", OwnerKind::label);
+        self.record_security("organization_created", "", format!("新建单位“{name}”({jurisdiction},{kind})")).await?;
+        Ok(id)
     }
 
     pub async fn create_user(&self, u: NewUserInput) -> Result<i64, AppError> {
@@ -151,7 +186,9 @@ impl App {
             password_hash: &hash,
             must_change_password: u.must_change_password,
         };
-        Ok(self.store.insert_user(&new, &now).await?)
+        let id = self.store.insert_user(&new, &now).await?;
+        self.record_security("user_created", username, format!("单位“{}”,角色 {}", org.name, roles.join(","))).await?;
+        Ok(id)
     }
 
     /// Checks a user name and password; on success opens a new session (a fresh id at every login).
@@ -159,6 +196,7 @@ impl App {
         let wrong = || AppError::invalid("password", "用户名或密码错误");
         let user = self.store.user_by_username(username.trim()).await?;
         let Some(user) = user.filter(|u| u.active) else {
+            self.record_security("login_failed", username.trim(), "用户不存在或已停用").await?;
             // Spend the same effort as a real check, so timing does not tell which user names exist.
             let _ = verify_password(
                 password,
@@ -167,6 +205,7 @@ impl App {
             return Err(wrong());
         };
         if !verify_password(password, &user.password_hash) {
+            self.record_security("login_failed", &user.username, "密码错误").await?;
             return Err(wrong());
         }
         let role = user.roles.first().cloned().ok_or_else(|| AppError::invalid("roles", "该用户没有任何角色"))?;
@@ -182,6 +221,7 @@ impl App {
             last_seen: now,
         };
         self.store.insert_session(&row).await?;
+        self.record_security("login_succeeded", &user.username, format!("登录,角色 {}", user.roles.join(","))).await?;
         tracing::info!(user = %user.username, "login");
         Ok(NewSession { token, csrf })
     }
@@ -227,7 +267,13 @@ impl App {
     }
 
     pub async fn logout(&self, token: &str) -> Result<(), AppError> {
-        Ok(self.store.delete_session(&digest(token)).await?)
+        let id = digest(token);
+        if let Some(session) = self.store.session(&id).await?
+            && let Some(user) = self.store.user(session.user_id).await?
+        {
+            self.record_security("logout", &user.username, "退出登录").await?;
+        }
+        Ok(self.store.delete_session(&id).await?)
     }
 }
 
@@ -256,6 +302,10 @@ impl App {
         let codes: Vec<String> = roles.iter().map(|r| r.code().to_owned()).collect();
         self.store.update_user(id, &codes, active).await?;
         self.store.delete_user_sessions(id).await?;
+        let password = if new_password.is_some_and(|p| !p.is_empty()) { ",重置密码" } else { "" };
+        let state = if active { "启用" } else { "停用" };
+        self.record_security("user_changed", &user.username, format!("角色 {},{state}{password}", codes.join(",")))
+            .await?;
         tracing::info!(user = %user.username, "account changed");
         Ok(())
     }

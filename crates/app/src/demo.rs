@@ -88,7 +88,7 @@ pub async fn seed(app: &App, today: Date) -> Result<DemoReport, AppError> {
         organizations: ORGANIZATIONS.len(),
         users: USERS.len(),
         projects: app.store().projects(&govit_store::ProjectFilter::default()).await?.len(),
-        events: app.store().event_count().await?,
+        events: app.store().decision_count().await?,
     })
 }
 
@@ -1055,7 +1055,8 @@ async fn play(app: &App, steps: Vec<Step>) -> Result<(), AppError> {
         }
         let command: Command = serde_json::from_value(json!({"do": step.action, "with": with}))
             .map_err(|e| AppError::invalid("demo", format!("{what}:{e}")))?;
-        let request = CommandRequest { actor: step.actor, on: step.on, command, request_id: None };
+        let request =
+            CommandRequest { actor: step.actor, on: step.on, command, request_id: None, attachments: Vec::new() };
         let outcome = app.execute(request).await.map_err(|e| match e {
             AppError::Store(_) => e,
             other => AppError::invalid("demo", format!("{what}:{other}")),

@@ -63,7 +63,10 @@ pub fn describe(event: &Event) -> String {
         GovernmentApproved { .. } => "市人民政府批准".to_owned(),
         TechnicalOpinionIssued { .. } => "出具技术审查意见".to_owned(),
         FundsReleased { purpose, amount, .. } => format!("下达{}{}", purpose.label(), wan(amount)),
-        TeamAppointed { agency, leader, .. } => format!("确定实施机构{agency},项目责任人{leader}"),
+        TeamAppointed { agency, leader, contact, .. } => format!(
+            "确定实施机构{agency},项目责任人{leader}{}",
+            if contact.is_some() { "(联系方式已加密登记)" } else { "" }
+        ),
         ConstructionStarted { .. } => "开工建设".to_owned(),
         ContractSigned { contract, amount, procurement, .. } => {
             format!("签订合同{contract},金额{}({})", wan(amount), procurement.label())

@@ -16,6 +16,9 @@ pub struct CommandRequest {
     pub command: Command,
     /// A client's id for the request: a retry with the same id returns the first outcome and changes nothing.
     pub request_id: Option<String>,
+    /// The documents the action used (lowercase hex SM3 digests of uploaded files): written into the
+    /// decision's first event.
+    pub attachments: Vec<String>,
 }
 
 /// What became of a command.
@@ -36,6 +39,10 @@ impl App {
         {
             return self.replay(done.first_seq, done.last_seq).await;
         }
+        // Personal data leaves the command here: the rules and the log see only a reference to it.
+        let mut request = request;
+        let contact = self.take_contact(&mut request.command)?;
+        let mut attachments = self.check_attachments(&request.attachments).await?;
         let guard = self.store.lock().await;
         let ctx = Context { on: request.on, actor: &request.actor, policies: &self.policies };
         let decision = match request.command.target() {
@@ -84,10 +91,20 @@ impl App {
                 policy: decision.policy.clone(),
                 event,
                 warnings: std::mem::take(&mut warnings),
+                attachments: std::mem::take(&mut attachments),
             })
             .collect();
         let recorded_at = self.clock.now().to_rfc3339();
-        let appended = self.store.append(&guard, request.request_id.as_deref(), &recorded_at, &records).await?;
+        if let Some(pending) = &contact {
+            self.seal_contact(&guard, pending, &recorded_at).await?;
+        }
+        let appended = self.store.append(&guard, request.request_id.as_deref(), &recorded_at, &records).await;
+        if appended.is_err()
+            && let Some(pending) = &contact
+        {
+            self.discard_contact(&guard, pending.reference()).await;
+        }
+        let appended = appended?;
         drop(guard);
         tracing::debug!(action = request.command.action().code(), first_seq = appended.first_seq, "command done");
         let events = self.store.events_between(appended.first_seq, appended.last_seq).await?;

@@ -5,17 +5,22 @@
 //! store under one writer guard; a query reads projections and derives what follows on a date.
 
 pub mod accounts;
+pub mod audit;
 pub mod clock;
 pub mod demo;
 pub mod describe;
+pub mod documents;
 mod error;
 mod execute;
+pub mod keys;
 pub mod listing;
+pub mod personal;
 mod query;
 pub mod scenario;
 pub mod work;
 
 pub use clock::{Clock, FixedClock, SystemClock};
+pub use documents::{DocumentMeta, ProjectDocument};
 pub use error::AppError;
 pub use execute::{CommandRequest, Executed};
 pub use query::{ProjectView, StageView};
@@ -30,11 +35,13 @@ pub struct App {
     store: Store,
     policies: PolicySet,
     clock: Arc<dyn Clock>,
+    /// SM4 keys for personal data; none unless [`App::with_personal_keys`] names a directory.
+    personal: Option<personal::KeyRing>,
 }
 
 impl App {
     pub fn new(store: Store, policies: PolicySet, clock: Arc<dyn Clock>) -> App {
-        App { store, policies, clock }
+        App { store, policies, clock, personal: None }
     }
 
     pub fn policies(&self) -> &PolicySet {

@@ -37,9 +37,15 @@ async fn app_on(store: Store) -> App {
 }
 
 async fn run(app: &App, who: Actor, on: &str, c: Command, request_id: Option<&str>) -> Executed {
-    app.execute(CommandRequest { actor: who, on: d(on), command: c, request_id: request_id.map(str::to_owned) })
-        .await
-        .unwrap()
+    app.execute(CommandRequest {
+        actor: who,
+        on: d(on),
+        command: c,
+        request_id: request_id.map(str::to_owned),
+        attachments: Vec::new(),
+    })
+    .await
+    .unwrap()
 }
 
 /// Registers a project and takes it into an approved plan: five events.
@@ -173,8 +179,15 @@ async fn an_action_dated_before_the_last_record_is_refused_as_bad_input() {
     let start = command(
         serde_json::json!({"do": "appoint_team", "with": {"project": id.as_str(), "agency": "信息中心", "leader": "王五"}}),
     );
-    let result =
-        app.execute(CommandRequest { actor: owner(), on: d("2022-01-01"), command: start, request_id: None }).await;
+    let result = app
+        .execute(CommandRequest {
+            actor: owner(),
+            on: d("2022-01-01"),
+            command: start,
+            request_id: None,
+            attachments: Vec::new(),
+        })
+        .await;
     assert!(matches!(result, Err(AppError::Invalid { ref field, .. }) if field == "on"), "{result:?}");
     assert_eq!(app.store().event_count().await.unwrap(), 5);
 }

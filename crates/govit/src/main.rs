@@ -1,5 +1,6 @@
 //! `govit`: the command line. Every subcommand goes through the application layer.
 
+mod audit;
 mod serve;
 
 use anyhow::Result;
@@ -29,6 +30,19 @@ enum Top {
         /// On an empty store, seed the demo city (organisations, users, about 150 projects).
         #[arg(long)]
         demo: bool,
+        #[command(flatten)]
+        keys: audit::KeyArgs,
+        /// Sign a checkpoint after this many new events.
+        #[arg(long, default_value_t = 100)]
+        checkpoint_every: i64,
+        /// Sign a checkpoint of new events at least this often (minutes).
+        #[arg(long, default_value_t = 10)]
+        checkpoint_minutes: u64,
+    },
+    /// The tamper-evident record: verify it, export it for auditors, sign a checkpoint now.
+    Audit {
+        #[command(subcommand)]
+        command: audit::AuditCommand,
     },
     /// Executable regulation scenarios (FORMAT.md).
     Scenario {
@@ -63,9 +77,11 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> Result<ExitCode> {
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     match cli.command {
-        Top::Serve { addr, data, demo } => {
-            runtime.block_on(serve::serve(addr, &data, demo)).map(|()| ExitCode::SUCCESS)
+        Top::Serve { addr, data, demo, keys, checkpoint_every, checkpoint_minutes } => {
+            let options = serve::Options { addr, data, demo, keys, checkpoint_every, checkpoint_minutes };
+            runtime.block_on(serve::serve(options)).map(|()| ExitCode::SUCCESS)
         }
+        Top::Audit { command } => runtime.block_on(audit::run(command)),
         Top::Scenario { command: ScenarioCommand::Run { paths, json } } => runtime.block_on(scenario_run(&paths, json)),
     }
 }

@@ -1,36 +1,84 @@
-//! `govit serve`: open (or create) the store, optionally seed the demo city, serve until SIGTERM.
+//! `govit serve`: open (or create) the store, optionally seed the demo city, serve until SIGTERM, signing
+//! checkpoints of the audit chain as events accumulate and once more at shutdown.
 
+use crate::audit::KeyArgs;
 use anyhow::{Context, Result};
+use govit_app::keys::AuditKey;
 use govit_app::{App, SystemClock};
 use govit_store::Store;
 use std::net::SocketAddr;
-use std::path::Path;
+use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 use tracing_subscriber::EnvFilter;
 
-pub async fn serve(addr: SocketAddr, data: &Path, demo: bool) -> Result<()> {
+#[derive(Debug)]
+pub struct Options {
+    pub addr: SocketAddr,
+    pub data: PathBuf,
+    pub demo: bool,
+    pub keys: KeyArgs,
+    pub checkpoint_every: i64,
+    pub checkpoint_minutes: u64,
+}
+
+pub async fn serve(o: Options) -> Result<()> {
     tracing_subscriber::fmt()
         .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")))
         .init();
-    std::fs::create_dir_all(data).with_context(|| format!("无法创建数据目录 {}", data.display()))?;
-    let db = data.join("govit.db");
+    std::fs::create_dir_all(&o.data).with_context(|| format!("无法创建数据目录 {}", o.data.display()))?;
+    let db = o.data.join("govit.db");
     let store = Store::open_file(&db).await.with_context(|| format!("无法打开数据库 {}", db.display()))?;
     let policies = govit_rules::policy::load(govit_rules::policy::BUILTIN)?;
+    let key = Arc::new(AuditKey::load_or_create(&o.keys.private_path(&o.data))?);
     let app = Arc::new(App::new(store, policies, Arc::new(SystemClock)));
-    if demo {
+    if o.demo {
         seed_demo(&app).await?;
     }
+    app.record_policies(govit_rules::policy::BUILTIN).await?;
     if let Some(password) = app.bootstrap_admin().await? {
         eprintln!("已创建系统管理员账号:用户名 admin,初始密码 {password}(首次登录后请修改)");
     }
-    let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("无法监听 {addr}"))?;
+    app.sign_checkpoint(&key).await?;
+    let listener = tokio::net::TcpListener::bind(o.addr).await.with_context(|| format!("无法监听 {}", o.addr))?;
     let local = listener.local_addr()?;
-    tracing::info!(%local, db = %db.display(), "govit serving");
+    tracing::info!(%local, db = %db.display(), key = %key.key_id, "govit serving");
     println!("govit 已启动:http://{local}");
+    let checkpoints = tokio::spawn(checkpointer(
+        app.clone(),
+        key.clone(),
+        o.checkpoint_every,
+        Duration::from_secs(o.checkpoint_minutes * 60),
+    ));
     govit_web::serve(app.clone(), listener, shutdown()).await?;
+    checkpoints.abort();
+    app.sign_checkpoint(&key).await?;
     app.store().close().await;
     tracing::info!("govit stopped");
     Ok(())
+}
+
+/// Signs a checkpoint once `every` events have accumulated, or when `interval` has passed with any new
+/// events since the last one.
+async fn checkpointer(app: Arc<App>, key: Arc<AuditKey>, every: i64, interval: Duration) {
+    let mut last = Instant::now();
+    let mut tick = tokio::time::interval(Duration::from_secs(2));
+    loop {
+        tick.tick().await;
+        let pending = match app.events_since_checkpoint().await {
+            Ok(n) => n,
+            Err(e) => {
+                tracing::error!(error = %e, "checkpoint check failed");
+                continue;
+            }
+        };
+        if pending > 0 && (pending >= every.max(1) || last.elapsed() >= interval) {
+            match app.sign_checkpoint(&key).await {
+                Ok(_) => last = Instant::now(),
+                Err(e) => tracing::error!(error = %e, "checkpoint failed"),
+            }
+        }
+    }
 }
 
 async fn seed_demo(app: &App) -> Result<()> {

@@ -48,4 +48,42 @@ fn serve_seeds_the_demo_city_serves_pages_and_stops_on_sigterm() {
     assert!(status.success());
     let exit = child.wait().unwrap();
     assert!(exit.success(), "govit did not exit cleanly on SIGTERM: {exit:?}");
+    assert!(data.join("keys/audit-sm2.pem").exists() && data.join("keys/audit-sm2.pub.pem").exists());
+
+    // The record of the demo city verifies, checkpoints included …
+    let verify =
+        || Command::new(env!("CARGO_BIN_EXE_govit")).args(["audit", "verify", "--data"]).arg(&data).output().unwrap();
+    let out = verify();
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(out.status.success() && text.contains("校验通过"), "{text}{}", String::from_utf8_lossy(&out.stderr));
+    // … exports for OpenSSL …
+    let export = dir.path().join("export");
+    let out = Command::new(env!("CARGO_BIN_EXE_govit"))
+        .args(["audit", "export"])
+        .arg(&export)
+        .arg("--data")
+        .arg(&data)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(export.join("verify-with-openssl.sh").exists() && export.join("public-key.pem").exists());
+    // … and fails, naming the event, once one is changed.
+    let db = data.join("govit.db");
+    let seq: i64 = tokio::runtime::Runtime::new().unwrap().block_on(async {
+        let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", db.display())).await.unwrap();
+        let (seq,): (i64,) = sqlx::query_as("SELECT MIN(seq) FROM events WHERE kind = 'project_registered'")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+        sqlx::query("UPDATE events SET body = replace(body, '\"investment\":', '\"investment\": ') WHERE seq = $1")
+            .bind(seq)
+            .execute(&pool)
+            .await
+            .unwrap();
+        pool.close().await;
+        seq
+    });
+    let out = verify();
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(!out.status.success() && text.contains(&format!("第{seq}号")), "{text}");
 }

@@ -221,6 +221,25 @@ pub fn may_view(actor: &Actor, project: &Project, policies: &PolicySet) -> bool 
     }
 }
 
+/// Whether `actor` may read the contact data of `project`'s 项目责任人 (personal information): the owner
+/// organisation, the project's approval authority and the bureau, in their jurisdictions. Narrower than
+/// [`may_view`] on purpose: supervising departments, consultants and the administrator see the project, not
+/// the person's phone or ID number. Deny by default.
+pub fn may_read_contact(actor: &Actor, project: &Project, policies: &PolicySet) -> bool {
+    let covers = policies.covers(&actor.jurisdiction, &project.jurisdiction);
+    match actor.role {
+        Role::Owner => actor.organization == project.owner.name,
+        Role::Bureau => covers,
+        Role::Admin => false,
+        role => {
+            covers
+                && role == role_of(project.approver)
+                && (project.approver != Authority::IndustryAuthority
+                    || project.industry_authority.as_ref().is_none_or(|o| o == &actor.organization))
+        }
+    }
+}
+
 /// Who takes `action` on `project`, in words a person reads ("项目建设单位(市民政局)").
 pub fn responsible(action: Action, project: &Project) -> String {
     match by(action) {

@@ -4,6 +4,7 @@
 use crate::date::Date;
 use crate::ids::{JurisdictionId, OrgName, ProjectId, Text};
 use crate::money::Money;
+use crate::personal::{IdNumber, Phone};
 use crate::vocab::*;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
@@ -140,6 +141,17 @@ pub enum Command {
         project: ProjectId,
         agency: OrgName,
         leader: Text,
+        /// The leader's phone: personal data. Read from input, never written out: the application layer
+        /// takes it out of the command, encrypts it and fills `contact` before the rules see the command.
+        #[serde(default, skip_serializing)]
+        leader_phone: Option<Phone>,
+        /// The leader's resident ID number: personal data, handled like `leader_phone`.
+        #[serde(default, skip_serializing)]
+        leader_id_number: Option<IdNumber>,
+        /// The reference under which the application layer stored the encrypted contact data. Set only by the
+        /// application layer: not accepted from input, so no one can point a project at another's data.
+        #[serde(default, skip_deserializing, skip_serializing_if = "Option::is_none")]
+        contact: Option<String>,
     },
     StartConstruction {
         project: ProjectId,
@@ -353,6 +365,28 @@ mod tests {
     #[test]
     fn an_unknown_parameter_is_refused() {
         let r: Result<Command, _> = serde_json::from_str(r#"{"do":"file_record","with":{"project":"P1","extra":1}}"#);
+        assert!(r.is_err());
+    }
+
+    #[test]
+    fn a_leaders_contact_data_is_read_but_never_written_out() {
+        let c: Command = serde_json::from_str(
+            r#"{"do":"appoint_team","with":{"project":"P1","agency":"信息中心","leader":"张三","leader_phone":"13812341234","leader_id_number":"11010519491231002X"}}"#,
+        )
+        .unwrap();
+        let Command::AppointTeam { leader_phone, leader_id_number, .. } = &c else { panic!("wrong command") };
+        assert_eq!(leader_phone.as_ref().map(Phone::as_str), Some("13812341234"));
+        assert_eq!(leader_id_number.as_ref().map(IdNumber::as_str), Some("11010519491231002X"));
+        let out = serde_json::to_string(&c).unwrap();
+        assert!(!out.contains("13812341234") && !out.contains("11010519491231002X"), "{out}");
+        assert!(!format!("{c:?}").contains("13812341234"));
+    }
+
+    #[test]
+    fn a_contact_reference_is_not_accepted_from_input() {
+        let r: Result<Command, _> = serde_json::from_str(
+            r#"{"do":"appoint_team","with":{"project":"P1","agency":"信息中心","leader":"张三","contact":"someone-else"}}"#,
+        );
         assert!(r.is_err());
     }
 

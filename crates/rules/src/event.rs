@@ -120,6 +120,9 @@ pub enum Event {
         project: ProjectId,
         agency: OrgName,
         leader: Text,
+        /// A reference to the leader's contact data, kept encrypted outside the log (never the data itself).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        contact: Option<String>,
     },
     ConstructionStarted {
         project: ProjectId,
@@ -332,4 +335,8 @@ pub struct Recorded {
     pub event: Event,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub warnings: Vec<Notice>,
+    /// The documents the action used, as lowercase hex SM3 digests of their bytes. Inside the hashed body,
+    /// so the link between a decision and its 实施方案 or 验收材料 is as tamper-evident as the decision.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attachments: Vec<String>,
 }

@@ -46,6 +46,9 @@ pub struct ApprovedStage {
 pub struct Team {
     pub agency: OrgName,
     pub leader: Text,
+    /// A reference to the leader's encrypted contact data, if any was given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -291,8 +294,8 @@ impl Project {
                 let slot = self.released.entry(*purpose).or_insert(Money::ZERO);
                 *slot = slot.saturating_add(*amount);
             }
-            Event::TeamAppointed { agency, leader, .. } => {
-                self.team = Some(Team { agency: agency.clone(), leader: leader.clone() });
+            Event::TeamAppointed { agency, leader, contact, .. } => {
+                self.team = Some(Team { agency: agency.clone(), leader: leader.clone(), contact: contact.clone() });
             }
             Event::ConstructionStarted { .. } => {
                 self.construction_started_on = Some(on);

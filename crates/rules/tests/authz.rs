@@ -406,3 +406,23 @@ fn forbidden_comes_before_the_regulation_being_in_force() {
     assert_forbidden(sim.register("2021-08-20", &bureau(), "P", registration(1_000_000)));
     assert_forbidden(sim.act("2021-08-20", &admin(), review_plan(2021, &wuhan())));
 }
+
+// Personal data ------------------------------------------------------------------------------------------------
+
+#[test]
+fn only_the_owner_the_approver_and_the_bureau_may_read_a_leaders_contact_data() {
+    use govit_rules::authz::{may_read_contact, may_view};
+    let sim = jiangan_project_submitted();
+    let p = sim.project("P");
+    for who in [owner(), district_authority("jiangan"), bureau()] {
+        assert!(may_read_contact(&who, p, &sim.policies), "{who:?} may read it");
+    }
+    // They may see the project, not the person's phone or ID number.
+    for who in [finance(), audit(), government(), cyberspace_office()] {
+        assert!(may_view(&who, p, &sim.policies), "{who:?} sees the project");
+        assert!(!may_read_contact(&who, p, &sim.policies), "{who:?} may not read it");
+    }
+    for who in [other_owner(), district_authority("wuchang"), consultant(), admin()] {
+        assert!(!may_read_contact(&who, p, &sim.policies), "{who:?} may not read it");
+    }
+}

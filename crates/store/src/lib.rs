@@ -11,12 +11,18 @@
 //!   so no decision is made on stale state.
 
 mod accounts;
+mod audit;
 mod chain;
+mod documents;
 mod error;
+mod personal;
 mod schema;
 mod store;
 
 pub use accounts::{NewUser, OrganizationRow, SessionRow, UserRow};
+pub use audit::{CheckpointRow, RawEvent};
 pub use chain::{ChainBreak, ChainReport, GENESIS, hash_event};
+pub use documents::{DocumentRow, LinkedDocument, NewDocument};
 pub use error::StoreError;
-pub use store::{Appended, ProjectFilter, ProjectRow, Store, StoredEvent, WriteGuard};
+pub use personal::PersonalRow;
+pub use store::{Appended, ProjectFilter, ProjectRow, SecurityRecord, Store, StoredEvent, WriteGuard};

@@ -120,7 +120,7 @@ const MIGRATIONS: &[&str] = &[
 
 /// Empties the projections before a rebuild refolds them from the log.
 pub(crate) const CLEAR_PROJECTIONS: &[&str] =
-    &["DELETE FROM projects", "DELETE FROM project_events", "DELETE FROM plans"];
+    &["DELETE FROM projects", "DELETE FROM project_events", "DELETE FROM plans", "DELETE FROM document_links"];
 
 pub(crate) async fn migrate(pool: &SqlitePool) -> Result<(), StoreError> {
     sqlx::query("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)")

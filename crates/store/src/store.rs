@@ -1,6 +1,7 @@
 //! The store: open, append under the writer guard, read projections, walk the chain, rebuild.
 
 use crate::chain::{ChainBreak, ChainReport, GENESIS, hash_event};
+use crate::documents::{Link, write_links};
 use crate::error::StoreError;
 use crate::schema::{CLEAR_PROJECTIONS, migrate};
 use govit_rules::{Event, JurisdictionId, Plan, Project, ProjectId, Recorded};
@@ -17,7 +18,57 @@ use tokio::sync::{Mutex, MutexGuard};
 struct Body {
     seq: i64,
     recorded_at: String,
-    record: Recorded,
+    /// A decided event; absent on a security event.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    record: Option<Recorded>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    security: Option<SecurityRecord>,
+}
+
+/// Something that happened to accounts, sessions or policies: logged in the same chain as the decisions,
+/// so that it cannot be removed or changed afterwards either.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SecurityRecord {
+    /// `login_succeeded`, `login_failed`, `logout`, `user_created`, `user_changed`, `organization_created`,
+    /// `policies_loaded`.
+    pub kind: String,
+    /// The account concerned (or the one acting).
+    pub username: String,
+    pub detail: String,
+}
+
+/// Writes one row of the log and returns its hash.
+async fn insert_event(
+    tx: &mut Transaction<'_, Sqlite>,
+    seq: i64,
+    kind: &str,
+    occurred_on: &str,
+    recorded_at: &str,
+    text: &str,
+    prev: &[u8; 32],
+) -> Result<[u8; 32], StoreError> {
+    let hash = hash_event(prev, text.as_bytes());
+    sqlx::query("INSERT INTO events (seq, kind, occurred_on, recorded_at, body, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7)")
+        .bind(seq)
+        .bind(kind)
+        .bind(occurred_on)
+        .bind(recorded_at)
+        .bind(text)
+        .bind(hex::encode(prev))
+        .bind(hex::encode(hash))
+        .execute(&mut **tx)
+        .await?;
+    Ok(hash)
+}
+
+/// The chain head inside a transaction: `(last seq, its hash)`, or `(0, genesis)`.
+async fn head_in(tx: &mut Transaction<'_, Sqlite>) -> Result<(i64, [u8; 32]), StoreError> {
+    let head: Option<(i64, String)> =
+        sqlx::query_as("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1").fetch_optional(&mut **tx).await?;
+    match head {
+        Some((seq, hash)) => Ok((seq, decode_hash(seq, &hash)?)),
+        None => Ok((0, GENESIS)),
+    }
 }
 
 /// One event as stored.
@@ -151,29 +202,16 @@ impl Store {
         records: &[Recorded],
     ) -> Result<Appended, StoreError> {
         let mut tx = self.pool.begin().await?;
-        let head: Option<(i64, String)> =
-            sqlx::query_as("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1").fetch_optional(&mut *tx).await?;
-        let (mut seq, mut prev) = match head {
-            Some((seq, hash)) => (seq, decode_hash(seq, &hash)?),
-            None => (0, GENESIS),
-        };
+        let (mut seq, mut prev) = head_in(&mut tx).await?;
         let first_seq = seq + 1;
         let mut fold = Fold::default();
         for record in records {
             seq += 1;
-            let body = Body { seq, recorded_at: recorded_at.to_owned(), record: record.clone() };
+            let body = Body { seq, recorded_at: recorded_at.to_owned(), record: Some(record.clone()), security: None };
             let text = serde_json::to_string(&body).map_err(|e| StoreError::corrupt(seq, e))?;
-            let hash = hash_event(&prev, text.as_bytes());
-            sqlx::query("INSERT INTO events (seq, kind, occurred_on, recorded_at, body, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7)")
-                .bind(seq)
-                .bind(record.event.kind())
-                .bind(record.on.to_string())
-                .bind(recorded_at)
-                .bind(&text)
-                .bind(hex::encode(prev))
-                .bind(hex::encode(hash))
-                .execute(&mut *tx)
-                .await?;
+            let hash =
+                insert_event(&mut tx, seq, record.event.kind(), &record.on.to_string(), recorded_at, &text, &prev)
+                    .await?;
             fold.apply(&mut tx, seq, record).await?;
             prev = hash;
         }
@@ -188,6 +226,41 @@ impl Store {
         fold.write(&mut tx).await?;
         tx.commit().await?;
         Ok(Appended { first_seq, last_seq: seq })
+    }
+
+    /// Appends a security event to the same chain, in its own transaction.
+    pub async fn append_security(
+        &self,
+        _guard: &WriteGuard<'_>,
+        occurred_on: &str,
+        recorded_at: &str,
+        record: SecurityRecord,
+    ) -> Result<i64, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let (seq, prev) = head_in(&mut tx).await?;
+        let seq = seq + 1;
+        let kind = format!("security.{}", record.kind);
+        let body = Body { seq, recorded_at: recorded_at.to_owned(), record: None, security: Some(record) };
+        let text = serde_json::to_string(&body).map_err(|e| StoreError::corrupt(seq, e))?;
+        insert_event(&mut tx, seq, &kind, occurred_on, recorded_at, &text, &prev).await?;
+        tx.commit().await?;
+        Ok(seq)
+    }
+
+    /// The security events, newest first, up to `limit`.
+    pub async fn security_events(&self, limit: i64) -> Result<Vec<(i64, String, SecurityRecord)>, StoreError> {
+        let rows: Vec<(i64, String)> =
+            sqlx::query_as("SELECT seq, body FROM events WHERE kind LIKE 'security.%' ORDER BY seq DESC LIMIT $1")
+                .bind(limit)
+                .fetch_all(&self.pool)
+                .await?;
+        rows.into_iter()
+            .map(|(seq, body)| {
+                let b: Body = serde_json::from_str(&body).map_err(|e| StoreError::corrupt(seq, e))?;
+                let record = b.security.ok_or_else(|| StoreError::corrupt(seq, "不是安全事件"))?;
+                Ok((seq, b.recorded_at, record))
+            })
+            .collect()
     }
 
     pub async fn project(&self, id: &ProjectId) -> Result<Option<Project>, StoreError> {
@@ -283,10 +356,10 @@ impl Store {
         rows.into_iter().map(|(seq, body, hash)| stored(seq, &body, hash)).collect()
     }
 
-    /// Events with `seq` in `[first, last]`.
+    /// The decided events (not security events) with `seq` in `[first, last]`.
     pub async fn events_between(&self, first: i64, last: i64) -> Result<Vec<StoredEvent>, StoreError> {
         let rows: Vec<(i64, String, String)> =
-            sqlx::query_as("SELECT seq, body, hash FROM events WHERE seq BETWEEN $1 AND $2 ORDER BY seq")
+            sqlx::query_as("SELECT seq, body, hash FROM events WHERE seq BETWEEN $1 AND $2 AND kind NOT LIKE 'security.%' ORDER BY seq")
                 .bind(first)
                 .bind(last)
                 .fetch_all(&self.pool)
@@ -297,6 +370,15 @@ impl Store {
     /// Walks the whole log: contiguous sequence numbers from 1, each body naming its own row, each hash
     /// recomputed from the previous one. Reports the first place where the log is not what was written.
     pub async fn verify_chain(&self) -> Result<ChainReport, StoreError> {
+        self.verify_chain_with(|_, _| ()).await
+    }
+
+    /// [`Store::verify_chain`], telling `on_verified` the sequence number and hash of every event that
+    /// checked out, in order: for checkpoints and progress bars.
+    pub async fn verify_chain_with(
+        &self,
+        mut on_verified: impl FnMut(i64, &[u8; 32]),
+    ) -> Result<ChainReport, StoreError> {
         let mut report = ChainReport { events: 0, bytes: 0, head: GENESIS, first_break: None };
         let mut expected_seq = 1i64;
         let mut after = 0i64;
@@ -330,6 +412,7 @@ impl Store {
                     return Ok(report);
                 }
                 report.head = decode_hash(seq, &hash)?;
+                on_verified(seq, &report.head);
                 report.events += 1;
                 report.bytes += body.len() as u64;
                 expected_seq += 1;
@@ -356,13 +439,23 @@ impl Store {
             }
             for (seq, body) in rows {
                 let body: Body = serde_json::from_str(&body).map_err(|e| StoreError::corrupt(seq, e))?;
-                fold.apply(&mut tx, seq, &body.record).await?;
+                if let Some(record) = &body.record {
+                    fold.apply(&mut tx, seq, record).await?;
+                }
                 after = seq;
             }
         }
         fold.write(&mut tx).await?;
         tx.commit().await?;
         Ok(after)
+    }
+
+    /// The number of decided (not security) events in the log.
+    pub async fn decision_count(&self) -> Result<i64, StoreError> {
+        let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM events WHERE kind NOT LIKE 'security.%'")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(n)
     }
 
     /// The number of events in the log.
@@ -374,7 +467,8 @@ impl Store {
 
 fn stored(seq: i64, body: &str, hash: String) -> Result<StoredEvent, StoreError> {
     let b: Body = serde_json::from_str(body).map_err(|e| StoreError::corrupt(seq, e))?;
-    Ok(StoredEvent { seq, recorded_at: b.recorded_at, hash, record: b.record })
+    let record = b.record.ok_or_else(|| StoreError::corrupt(seq, "不是业务事件"))?;
+    Ok(StoredEvent { seq, recorded_at: b.recorded_at, hash, record })
 }
 
 fn decode_hash(seq: i64, text: &str) -> Result<[u8; 32], StoreError> {
@@ -388,6 +482,8 @@ struct Fold {
     projects: HashMap<ProjectId, (Project, i64)>,
     plans: HashMap<(JurisdictionId, i32), Plan>,
     links: Vec<(ProjectId, i64)>,
+    /// The documents the records used: the `document_links` projection.
+    documents: Vec<Link>,
 }
 
 impl Fold {
@@ -412,6 +508,16 @@ impl Fold {
                 *last = seq;
             }
             self.links.push((id.clone(), seq));
+        }
+        if !record.attachments.is_empty() {
+            // A plan event concerns many projects: its documents belong to the plan, not to one of them.
+            let project = match record.event.plan() {
+                Some(_) => None,
+                None => record.event.projects().first().map(|p| p.as_str().to_owned()),
+            };
+            for digest in &record.attachments {
+                self.documents.push(Link { digest: digest.clone(), seq, project: project.clone() });
+            }
         }
         if let Some((jurisdiction, year)) = record.event.plan() {
             let key = (jurisdiction.clone(), year);
@@ -485,6 +591,7 @@ impl Fold {
                 .execute(&mut **tx)
                 .await?;
         }
+        write_links(tx, &self.documents).await?;
         Ok(())
     }
 }

@@ -26,6 +26,8 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/projects", get(projects))
         .route("/projects/{id}", get(project))
         .route("/projects/{id}/timeline", get(timeline))
+        .route("/projects/{id}/documents", get(project_documents))
+        .route("/documents/{digest}", get(download_document))
         .route("/plans/{jurisdiction}/{year}", get(plan))
         .route("/policies", get(policies))
         .route("/regulation", get(regulation))
@@ -33,6 +35,11 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/docs", get(openapi::docs))
         .route("/docs/swagger-init.js", get(openapi::init_script))
         .fallback(not_found)
+}
+
+/// The upload route, served under its own larger body limit ([`crate::UPLOAD_BODY_LIMIT`]).
+pub(crate) fn upload_routes() -> Router<AppState> {
+    Router::new().route("/documents", post(upload_document))
 }
 
 /// An API error: `{code, message, articles, field?}` with its status.
@@ -66,6 +73,12 @@ impl From<AppError> for ApiError {
             AppError::Invalid { field, reason } => ApiError::invalid(&field, reason),
             AppError::NotFound { what } => {
                 ApiError::new(StatusCode::NOT_FOUND, "not_found", format!("{what}不存在或您无权查看"))
+            }
+            e @ AppError::Tampered { .. } => ApiError::new(StatusCode::CONFLICT, "tampered", e.to_string()),
+            AppError::Forbidden { reason } => ApiError::new(StatusCode::FORBIDDEN, "forbidden", reason),
+            e @ AppError::Personal { .. } => {
+                tracing::error!(error = %e, "personal data error");
+                ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "personal_data", e.to_string())
             }
             AppError::Store(e) => {
                 tracing::error!(error = %e, "store error");
@@ -165,6 +178,9 @@ struct CommandBody {
     /// A client's id for the request; a retry with the same id changes nothing and returns the first outcome.
     #[serde(default)]
     request_id: Option<String>,
+    /// Documents the action used: SM3 digests returned by `POST /api/v1/documents`.
+    #[serde(default)]
+    attachments: Vec<String>,
 }
 
 async fn command(
@@ -198,8 +214,11 @@ async fn command(
         ApiError::invalid(&field, e.into_inner().to_string())
     })?;
     let today = state.app.clock().today();
-    let executed =
-        state.app.execute(CommandRequest { actor: user.session.actor.clone(), on: today, command, request_id }).await?;
+    let attachments = std::mem::take(&mut body.attachments);
+    let executed = state
+        .app
+        .execute(CommandRequest { actor: user.session.actor.clone(), on: today, command, request_id, attachments })
+        .await?;
     Ok(match executed {
         Executed::Done { project, events, warnings, replayed } => Json(json!({
             "outcome": "done",
@@ -317,4 +336,51 @@ async fn policies(State(state): State<AppState>, ApiUser(_user): ApiUser) -> Jso
 
 async fn regulation() -> Json<Value> {
     Json(json!({ "title": govit_rules::regulation::title(), "articles": govit_rules::regulation::articles() }))
+}
+
+async fn project_documents(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    let id = project_id(id)?;
+    let documents = state.app.project_documents(&user.session.actor, &id).await?;
+    Ok(Json(json!(documents)))
+}
+
+/// `POST /documents`: the raw file as the body, its media type as `Content-Type`, its name (percent-encoded
+/// UTF-8) as `X-Filename`.
+async fn upload_document(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> Result<Json<Value>, ApiError> {
+    let media_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let filename = match headers.get("x-filename") {
+        Some(v) => {
+            let raw = v.to_str().map_err(|_| ApiError::invalid("X-Filename", "须为百分号编码的UTF-8文件名"))?;
+            percent_encoding::percent_decode_str(raw)
+                .decode_utf8()
+                .map_err(|_| ApiError::invalid("X-Filename", "须为百分号编码的UTF-8文件名"))?
+                .into_owned()
+        }
+        None => String::new(),
+    };
+    let meta = state.app.upload_document(&user.session.actor, &filename, media_type, &body).await?;
+    Ok(Json(json!({
+        "digest": meta.digest,
+        "size": meta.size,
+        "media_type": meta.media_type,
+        "filename": meta.filename,
+    })))
+}
+
+async fn download_document(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path(digest): Path<String>,
+) -> Result<Response, ApiError> {
+    let (meta, bytes) = state.app.document(&user.session.actor, &digest).await?;
+    Ok(crate::download::response(&meta, bytes))
 }

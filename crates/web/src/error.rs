@@ -16,6 +16,9 @@ pub enum WebError {
     NotFound(String),
     #[error("{field}:{reason}")]
     Invalid { field: String, reason: String },
+    /// Stored bytes that no longer match their digest.
+    #[error("{0}")]
+    Tampered(String),
     #[error("系统内部错误,请稍后重试")]
     Internal(String),
 }
@@ -25,6 +28,9 @@ impl From<AppError> for WebError {
         match e {
             AppError::Invalid { field, reason } => WebError::Invalid { field, reason },
             AppError::NotFound { what } => WebError::NotFound(what),
+            e @ AppError::Tampered { .. } => WebError::Tampered(e.to_string()),
+            AppError::Forbidden { reason } => WebError::Forbidden(reason),
+            e @ AppError::Personal { .. } => WebError::Internal(e.to_string()),
             AppError::Store(e) => WebError::Internal(e.to_string()),
         }
     }
@@ -37,6 +43,7 @@ impl WebError {
             WebError::Forbidden(_) => StatusCode::FORBIDDEN,
             WebError::NotFound(_) => StatusCode::NOT_FOUND,
             WebError::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            WebError::Tampered(_) => StatusCode::CONFLICT,
             WebError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }

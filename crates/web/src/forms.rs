@@ -105,7 +105,13 @@ pub fn fields(action: Action) -> Vec<Field> {
         }
         A::ReturnStage => vec![f("reason", "退回理由", LongText)],
         A::ReleaseFunds => vec![f("purpose", "资金用途", Choice(purposes)), f("amount", "金额(元)", Money)],
-        A::AppointTeam => vec![f("agency", "项目实施机构", Text), f("leader", "项目责任人", Text)],
+        // The phone and ID number are personal data: encrypted at rest (SM4-GCM), never written to the log.
+        A::AppointTeam => vec![
+            f("agency", "项目实施机构", Text),
+            f("leader", "项目责任人", Text),
+            optional("leader_phone", "项目责任人联系电话(手机或带区号的固定电话,加密保存)", Text),
+            optional("leader_id_number", "项目责任人身份证号码(18位,加密保存)", Text),
+        ],
         A::SignContract => vec![
             f("contract", "合同编号", Text),
             f("amount", "合同金额(元)", Money),

@@ -6,6 +6,7 @@
 
 mod api;
 mod assets;
+mod download;
 mod error;
 mod forms;
 mod pages;
@@ -13,6 +14,7 @@ mod session;
 mod view;
 
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, HeaderValue, header};
 use govit_app::App;
 use std::sync::Arc;
@@ -29,6 +31,11 @@ pub use session::SESSION_COOKIE;
 /// Request bodies larger than this are refused before a handler sees them.
 pub const BODY_LIMIT: usize = 2 * 1024 * 1024;
 
+/// The body limit of the upload routes only (`POST /documents`, `POST /api/v1/documents`): a document of
+/// [`govit_app::documents::MAX_DOCUMENT_BYTES`] plus room for a multipart envelope. The application refuses
+/// anything over the document limit itself, in Chinese.
+pub const UPLOAD_BODY_LIMIT: usize = govit_app::documents::MAX_DOCUMENT_BYTES + 1024 * 1024;
+
 /// What every handler shares.
 #[derive(Debug, Clone)]
 pub struct AppState {
@@ -40,13 +47,20 @@ pub fn router(app: Arc<App>) -> Router {
     let state = AppState { app };
     let csp = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; \
                frame-ancestors 'none'; form-action 'self'; base-uri 'none'; object-src 'none'";
+    // Uploads get their own, larger body limit; everything else keeps BODY_LIMIT.
+    let uploads = Router::new()
+        .merge(pages::upload_routes())
+        .nest("/api/v1", api::upload_routes())
+        .layer(DefaultBodyLimit::max(UPLOAD_BODY_LIMIT))
+        .layer(RequestBodyLimitLayer::new(UPLOAD_BODY_LIMIT));
     Router::new()
         .merge(pages::routes())
         .nest("/api/v1", api::routes())
         .merge(assets::routes())
+        .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
+        .merge(uploads)
         .with_state(state)
         .layer(CsrfLayer::new())
-        .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
         .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
         .layer(SetResponseHeaderLayer::if_not_present(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(csp)))
         .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))

@@ -9,6 +9,9 @@
  * 3. Charts: <div class="chart" data-chart="ID"></div> draws the ECharts option held in
  *    <script type="application/json" id="ID">{…}</script> (JSON is data, not script: CSP allows it).
  * 4. After a swap, the first field the server marked aria-invalid="true" gets the focus.
+ * 5. Uploads: a 422 answer (what was refused, in Chinese) is swapped like a 200; a form with data-reset is
+ *    cleared after a successful request; a failed request on an element with data-failure="…" appends
+ *    that message to its target; a button with data-remove="li" removes its list item (an attachment).
  */
 (function () {
   "use strict";
@@ -173,6 +176,53 @@
       field.focus();
     }
   }
+
+  /* 5. Uploads ------------------------------------------------------------------------------------- */
+
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var detail = event.detail;
+    if (detail && detail.xhr && detail.xhr.status === 422) {
+      detail.shouldSwap = true;
+      detail.isError = false;
+    }
+  });
+
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var detail = event.detail || {};
+    var elt = detail.elt;
+    if (detail.successful && elt instanceof HTMLFormElement && elt.hasAttribute("data-reset")) {
+      elt.reset();
+    }
+  });
+
+  function reportFailure(event) {
+    var detail = event.detail || {};
+    var elt = detail.elt;
+    var target = detail.target;
+    var message = elt && elt.getAttribute ? elt.getAttribute("data-failure") : null;
+    if (!message || !target) {
+      return;
+    }
+    var item = document.createElement("li");
+    item.className = "attachment-error";
+    item.setAttribute("role", "alert");
+    item.textContent = message;
+    target.appendChild(item);
+  }
+
+  document.addEventListener("htmx:responseError", reportFailure);
+  document.addEventListener("htmx:sendError", reportFailure);
+
+  document.addEventListener("click", function (event) {
+    var button = event.target instanceof Element ? event.target.closest("[data-remove]") : null;
+    if (!button) {
+      return;
+    }
+    var item = button.closest(button.getAttribute("data-remove") || "li");
+    if (item) {
+      item.remove();
+    }
+  });
 
   /* Wiring ------------------------------------------------------------------------------------------ */
 

@@ -20,6 +20,25 @@ async fn a_page_without_a_session_redirects_to_login() {
 }
 
 #[tokio::test]
+async fn logins_and_account_changes_are_recorded_in_the_audit_chain() {
+    let s = spawn().await;
+    let bad = client()
+        .post(format!("{}/login", s.base))
+        .form(&[("username", "minzheng"), ("password", "Wrong-password-1")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bad.status(), 401);
+    let (c, csrf) = login(&s, "minzheng").await;
+    c.post(format!("{}/logout", s.base)).form(&[("_csrf", csrf.as_str())]).send().await.unwrap();
+    let kinds: Vec<String> =
+        s.app.store().security_events(100).await.unwrap().into_iter().map(|(_, _, r)| r.kind).collect();
+    assert_eq!(&kinds[..3], ["logout", "login_succeeded", "login_failed"], "{kinds:?}");
+    assert!(kinds.contains(&"user_created".to_owned()) && kinds.contains(&"organization_created".to_owned()));
+    assert!(s.app.store().verify_chain().await.unwrap().first_break.is_none());
+}
+
+#[tokio::test]
 async fn a_wrong_password_is_refused_in_chinese() {
     let s = spawn().await;
     let r = client()
@@ -127,7 +146,7 @@ async fn a_retried_command_with_the_same_request_id_is_done_once() {
     let (_, second) = command(&s, &c, body).await;
     assert_eq!(first["project"], second["project"]);
     assert_eq!(second["replayed"], true);
-    assert_eq!(s.app.store().event_count().await.unwrap(), 1);
+    assert_eq!(s.app.store().decision_count().await.unwrap(), 1);
 }
 
 #[tokio::test]
@@ -145,7 +164,7 @@ async fn a_cross_site_form_post_is_rejected() {
     assert_eq!(r.status(), 403);
     let r = c.post(format!("{}/projects/new", s.base)).form(&[("_csrf", "wrong"), ("name", "x")]).send().await.unwrap();
     assert_eq!(r.status(), 403);
-    assert_eq!(s.app.store().event_count().await.unwrap(), 0);
+    assert_eq!(s.app.store().decision_count().await.unwrap(), 0);
 }
 
 #[tokio::test]

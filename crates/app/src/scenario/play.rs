@@ -93,7 +93,7 @@ impl Run {
             let actor = self.actor(who, action, step, project.as_ref()).await.map_err(fail)?;
             let outcome = self
                 .app
-                .execute(CommandRequest { actor, on: step.on, command, request_id: None })
+                .execute(CommandRequest { actor, on: step.on, command, request_id: None, attachments: Vec::new() })
                 .await
                 .map_err(|e| fail(format!("系统错误:{e}")))?;
             if let (Executed::Done { project: Some(id), .. }, Some(h), Action::RegisterProject) =

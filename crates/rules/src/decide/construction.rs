@@ -15,9 +15,13 @@ pub(super) fn decide(ctx: &Context<'_>, policy: &Resolved, p: &Project, command:
     match command {
         Command::ReleaseFunds { purpose, amount, .. } => release_funds(p, *purpose, *amount),
         // [17] "项目建设单位应当确定项目实施机构和项目责任人".
-        Command::AppointTeam { agency, leader, .. } => {
-            Ok(Outcome::event(Event::TeamAppointed { project: id, agency: agency.clone(), leader: leader.clone() }))
-        }
+        // The contact data itself stays out of the rules and the log: only its reference is copied.
+        Command::AppointTeam { agency, leader, contact, .. } => Ok(Outcome::event(Event::TeamAppointed {
+            project: id,
+            agency: agency.clone(),
+            leader: leader.clone(),
+            contact: contact.clone(),
+        })),
         Command::StartConstruction { .. } => {
             Checks::new()
                 .require(matches!(p.status, Status::Approved | Status::Filed), &[14], || match p.status {

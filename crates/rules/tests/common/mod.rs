@@ -211,7 +211,14 @@ pub fn release_funds(project: &str, purpose: Purpose, amount: i64) -> Command {
 }
 
 pub fn appoint_team(project: &str) -> Command {
-    Command::AppointTeam { project: pid(project), agency: org("信息中心"), leader: text("张三") }
+    Command::AppointTeam {
+        project: pid(project),
+        agency: org("信息中心"),
+        leader: text("张三"),
+        leader_phone: None,
+        leader_id_number: None,
+        contact: None,
+    }
 }
 
 pub fn start_construction(project: &str) -> Command {
@@ -443,6 +450,7 @@ impl Sim {
                 policy: decision.policy.clone(),
                 event: event.clone(),
                 warnings: decision.warnings.clone(),
+                attachments: Vec::new(),
             };
             self.fold(&recorded);
         }

@@ -79,12 +79,23 @@ fn command_schema() -> Value {
                 "properties": {
                     "do": { "const": a.code() },
                     "with": with_schema(*a),
-                    "request_id": { "type": "string", "minLength": 1, "maxLength": 128 }
+                    "request_id": { "type": "string", "minLength": 1, "maxLength": 128 },
+                    "attachments": attachments_schema()
                 }
             })
         })
         .collect();
     json!({ "oneOf": variants })
+}
+
+/// The documents an action used: digests returned by `POST /api/v1/documents`.
+fn attachments_schema() -> Value {
+    json!({
+        "type": "array",
+        "maxItems": govit_app::documents::MAX_ATTACHMENTS,
+        "items": { "$ref": "#/components/schemas/Digest" },
+        "description": "本次办理所用的文件(先经 POST /api/v1/documents 上传),记入所生成的第一条事件并随之纳入SM3哈希链"
+    })
 }
 
 fn error_response(description: &str) -> Value {
@@ -112,6 +123,13 @@ fn query_param(name: &str, schema: Value, description: &str) -> Value {
     json!({ "name": name, "in": "query", "required": false, "schema": schema, "description": description })
 }
 
+fn documents_description() -> String {
+    format!(
+        "请求体为文件本身,Content-Type 为其类型,X-Filename 为文件名。接受 PDF、OFD、Word(.doc/.docx)、Excel(.xls/.xlsx)、PNG、JPEG、UTF-8 文本(.txt);扩展名、声明的类型与文件头须一致;不超过 {} MiB。返回的 digest 可放入 POST /api/v1/commands 的 attachments。",
+        govit_app::documents::MAX_DOCUMENT_BYTES / (1024 * 1024)
+    )
+}
+
 /// The whole document.
 pub(crate) fn spec() -> Value {
     let statuses = choice(govit_rules::vocab::Status::ALL.iter().map(|s| (s.code(), s.label())).collect());
@@ -132,13 +150,24 @@ pub(crate) fn spec() -> Value {
                     "type": "object",
                     "required": ["code", "message", "articles"],
                     "properties": {
-                        "code": { "type": "string", "enum": ["invalid", "unauthenticated", "forbidden", "not_found", "refused", "unsupported_media_type", "internal"] },
+                        "code": { "type": "string", "enum": ["invalid", "unauthenticated", "forbidden", "not_found", "refused", "unsupported_media_type", "tampered", "internal"] },
                         "message": { "type": "string" },
                         "articles": { "type": "array", "items": { "type": "integer", "minimum": 1, "maximum": 31 } },
                         "field": { "type": "string" }
                     }
                 },
                 "Command": command_schema(),
+                "Digest": { "type": "string", "pattern": "^[0-9a-f]{64}$", "description": "文件内容的SM3摘要(小写十六进制)" },
+                "Document": {
+                    "type": "object",
+                    "required": ["digest", "size", "media_type", "filename"],
+                    "properties": {
+                        "digest": { "$ref": "#/components/schemas/Digest" },
+                        "size": { "type": "integer", "minimum": 1, "maximum": govit_app::documents::MAX_DOCUMENT_BYTES },
+                        "media_type": { "type": "string" },
+                        "filename": { "type": "string", "maxLength": govit_app::documents::MAX_FILENAME_CHARS }
+                    }
+                },
                 "Done": {
                     "type": "object",
                     "required": ["outcome", "events", "warnings", "replayed"],
@@ -202,6 +231,46 @@ pub(crate) fn spec() -> Value {
                 query_param("on", json!({ "type": "string", "format": "date" }), "按该日期计算期限,缺省为今天")
             ]), ok_object("项目")),
             "/api/v1/projects/{id}/timeline": get_op("项目办理记录", json!([path_param("id", "项目编号")]), ok_array("事件")),
+            "/api/v1/projects/{id}/documents": get_op("项目的文件(每个文件及使用它的事件、日期)", json!([path_param("id", "项目编号")]), ok_array("文件")),
+            "/api/v1/documents": {
+                "post": {
+                    "summary": "上传文件(实施方案、评估报告、验收材料等)",
+                    "description": documents_description(),
+                    "parameters": [{ "name": "X-Filename", "in": "header", "required": false, "schema": { "type": "string" }, "description": "文件名,UTF-8 百分号编码(如 %E6%96%B9%E6%A1%88.pdf)" }],
+                    "requestBody": { "required": true, "content": {
+                        "application/pdf": { "schema": { "type": "string", "format": "binary" } },
+                        "application/ofd": { "schema": { "type": "string", "format": "binary" } },
+                        "application/vnd.openxmlformats-officedocument.wordprocessingml.document": { "schema": { "type": "string", "format": "binary" } },
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": { "schema": { "type": "string", "format": "binary" } },
+                        "application/msword": { "schema": { "type": "string", "format": "binary" } },
+                        "application/vnd.ms-excel": { "schema": { "type": "string", "format": "binary" } },
+                        "image/png": { "schema": { "type": "string", "format": "binary" } },
+                        "image/jpeg": { "schema": { "type": "string", "format": "binary" } },
+                        "text/plain": { "schema": { "type": "string", "format": "binary" } },
+                        "application/octet-stream": { "schema": { "type": "string", "format": "binary" } }
+                    } },
+                    "responses": {
+                        "200": { "description": "已保存(相同内容只保存一份,摘要相同)", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Document" } } } },
+                        "400": error_response("文件为空、超过上限或类型不支持(field 为 file)"),
+                        "401": error_response("未登录"),
+                        "413": { "description": "请求体超过上传上限" }
+                    }
+                }
+            },
+            "/api/v1/documents/{digest}": {
+                "get": {
+                    "summary": "下载文件",
+                    "description": "内容与其SM3摘要不符(可能已被篡改)时拒绝下载,返回 409 tampered。可下载者:能查看该文件所关联项目的用户,以及上传单位。",
+                    "parameters": [path_param("digest", "文件的SM3摘要")],
+                    "responses": {
+                        "200": { "description": "文件内容;Content-Disposition: attachment; filename*=UTF-8''…", "content": { "application/octet-stream": { "schema": { "type": "string", "format": "binary" } } } },
+                        "400": error_response("摘要格式有误"),
+                        "401": error_response("未登录"),
+                        "404": error_response("不存在或无权查看"),
+                        "409": error_response("文件内容与其SM3摘要不符,拒绝下载")
+                    }
+                }
+            },
             "/api/v1/plans/{jurisdiction}/{year}": get_op("年度实施计划", json!([path_param("jurisdiction", "辖区代码"), path_param("year", "年度")]), ok_object("计划与申报项目")),
             "/api/v1/policies": get_op("各辖区实施细则版本与现行参数", json!([]), ok_array("政策")),
             "/api/v1/regulation": { "get": { "summary": "《办法》全文(按条)", "security": [], "responses": { "200": ok_object("条文") } } }

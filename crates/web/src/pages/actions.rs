@@ -1,6 +1,7 @@
 //! A form for every action of FORMAT.md, offered only to those who may take it: the form is built from
 //! [`crate::forms`], submitted through the application layer, and answered with the rules' own words.
 
+use super::documents::AttachmentView;
 use crate::AppState;
 use crate::error::{WebError, render};
 use crate::forms::{FieldErrors, FieldView, Submitted, field_of, to_with, views};
@@ -28,6 +29,36 @@ struct ActionPage {
     fields: Vec<FieldView>,
     errors: Vec<String>,
     submit_label: &'static str,
+    /// Documents already attached (kept when a submission is refused or invalid).
+    attachments: Vec<AttachmentView>,
+    attachments_error: Option<String>,
+    max_mib: usize,
+}
+
+const MAX_MIB: usize = govit_app::documents::MAX_DOCUMENT_BYTES / (1024 * 1024);
+
+/// The documents a submission named, described for the form again; digests the user may not read (or that
+/// do not exist) are dropped, and the error says so.
+async fn attachments(state: &AppState, user: &CurrentUser, form: Option<&Submitted>) -> Vec<AttachmentView> {
+    let mut out = Vec::new();
+    for digest in form.map(|f| f.all("attachments")).unwrap_or_default() {
+        if let Ok(meta) = state.app.document_meta(&user.session.actor, digest).await
+            && !out.iter().any(|a: &AttachmentView| a.digest == meta.digest)
+        {
+            out.push(AttachmentView::of(&meta));
+        }
+    }
+    out
+}
+
+/// Form-level problems: those of no field of the form. Attachments have their own place.
+fn stray(errors: &FieldErrors, fields: &[FieldView]) -> Vec<String> {
+    let known: Vec<&str> = fields.iter().map(|f| f.name).collect();
+    errors
+        .iter()
+        .filter(|(k, _)| !known.contains(&k.as_str()) && k.as_str() != "attachments")
+        .map(|(k, v)| format!("{k}:{v}"))
+        .collect()
 }
 
 fn parse_action(code: &str) -> Result<Action, WebError> {
@@ -81,11 +112,11 @@ pub(super) async fn form(
     let action = parse_action(&code)?;
     let id = ProjectId::parse(id).map_err(WebError::NotFound)?;
     let project = state.app.visible_project(&user.session.actor, &id).await?;
-    page(&state, &user, action, &project, None, FieldErrors::new(), None, StatusCode::OK)
+    page(&state, &user, action, &project, None, FieldErrors::new(), None, StatusCode::OK).await
 }
 
 #[allow(clippy::too_many_arguments)]
-fn page(
+async fn page(
     state: &AppState,
     user: &CurrentUser,
     action: Action,
@@ -103,8 +134,8 @@ fn page(
         return Err(WebError::Forbidden(format!("您当前不能对该项目办理“{}”", action.label())));
     }
     let fields = views(action, form, &errors, &defaults(action, today, Some(project)));
-    let known: Vec<&str> = fields.iter().map(|f| f.name).collect();
-    let stray = errors.iter().filter(|(k, _)| !known.contains(&k.as_str())).map(|(k, v)| format!("{k}:{v}")).collect();
+    let stray = stray(&errors, &fields);
+    let attachments = attachments(state, user, form).await;
     let mut response = render(&ActionPage {
         layout: Layout::new(user, action.label(), "/projects/x", today),
         outcome,
@@ -114,6 +145,9 @@ fn page(
         fields,
         errors: stray,
         submit_label: "提交",
+        attachments,
+        attachments_error: errors.get("attachments").cloned(),
+        max_mib: MAX_MIB,
     });
     *response.status_mut() = status;
     Ok(response)
@@ -137,7 +171,8 @@ pub(super) async fn submit(
     let command = match command {
         Ok(c) => c,
         Err(errors) => {
-            return page(&state, &user, action, &project, Some(&form), errors, None, StatusCode::UNPROCESSABLE_ENTITY);
+            return page(&state, &user, action, &project, Some(&form), errors, None, StatusCode::UNPROCESSABLE_ENTITY)
+                .await;
         }
     };
     execute(&state, &user, action, command, &form, Some(&project)).await
@@ -153,16 +188,21 @@ async fn execute(
 ) -> Result<Response, WebError> {
     let today = state.app.clock().today();
     let request_id = form.one("_request").map(str::to_owned);
-    let executed =
-        state.app.execute(CommandRequest { actor: user.session.actor.clone(), on: today, command, request_id }).await;
+    let attachments = form.all("attachments").into_iter().map(str::to_owned).collect();
+    let executed = state
+        .app
+        .execute(CommandRequest { actor: user.session.actor.clone(), on: today, command, request_id, attachments })
+        .await;
     let executed = match executed {
         Ok(e) => e,
         Err(govit_app::AppError::Invalid { field, reason }) => {
             let mut errors = FieldErrors::new();
             errors.insert(field, reason);
             return match project {
-                Some(p) => page(state, user, action, p, Some(form), errors, None, StatusCode::UNPROCESSABLE_ENTITY),
-                None => register_page(state, user, Some(form), errors, None, StatusCode::UNPROCESSABLE_ENTITY),
+                Some(p) => {
+                    page(state, user, action, p, Some(form), errors, None, StatusCode::UNPROCESSABLE_ENTITY).await
+                }
+                None => register_page(state, user, Some(form), errors, None, StatusCode::UNPROCESSABLE_ENTITY).await,
             };
         }
         Err(e) => return Err(e.into()),
@@ -180,14 +220,14 @@ async fn execute(
             };
             let outcome = Some(OutcomeView::of(action, &executed));
             match project {
-                Some(p) => page(state, user, action, p, Some(form), FieldErrors::new(), outcome, status),
-                None => register_page(state, user, Some(form), FieldErrors::new(), outcome, status),
+                Some(p) => page(state, user, action, p, Some(form), FieldErrors::new(), outcome, status).await,
+                None => register_page(state, user, Some(form), FieldErrors::new(), outcome, status).await,
             }
         }
     }
 }
 
-fn register_page(
+async fn register_page(
     state: &AppState,
     user: &CurrentUser,
     form: Option<&Submitted>,
@@ -201,8 +241,8 @@ fn register_page(
     let today = state.app.clock().today();
     let action = Action::RegisterProject;
     let fields = views(action, form, &errors, &defaults(action, today, None));
-    let known: Vec<&str> = fields.iter().map(|f| f.name).collect();
-    let stray = errors.iter().filter(|(k, _)| !known.contains(&k.as_str())).map(|(k, v)| format!("{k}:{v}")).collect();
+    let stray = stray(&errors, &fields);
+    let attachments = attachments(state, user, form).await;
     let mut response = render(&ActionPage {
         layout: Layout::new(user, "登记项目", "/projects/new", today),
         outcome,
@@ -212,13 +252,16 @@ fn register_page(
         fields,
         errors: stray,
         submit_label: "登记",
+        attachments,
+        attachments_error: errors.get("attachments").cloned(),
+        max_mib: MAX_MIB,
     });
     *response.status_mut() = status;
     Ok(response)
 }
 
 pub(super) async fn register_form(State(state): State<AppState>, user: CurrentUser) -> Result<Response, WebError> {
-    register_page(&state, &user, None, FieldErrors::new(), None, StatusCode::OK)
+    register_page(&state, &user, None, FieldErrors::new(), None, StatusCode::OK).await
 }
 
 pub(super) async fn register_submit(
@@ -239,6 +282,6 @@ pub(super) async fn register_submit(
     });
     match command {
         Ok(c) => execute(&state, &user, Action::RegisterProject, c, &form, None).await,
-        Err(errors) => register_page(&state, &user, Some(&form), errors, None, StatusCode::UNPROCESSABLE_ENTITY),
+        Err(errors) => register_page(&state, &user, Some(&form), errors, None, StatusCode::UNPROCESSABLE_ENTITY).await,
     }
 }

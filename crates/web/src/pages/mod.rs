@@ -2,6 +2,7 @@
 
 mod actions;
 mod admin;
+pub(crate) mod documents;
 mod login;
 mod plans;
 mod project;
@@ -24,6 +25,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/projects", get(projects::list))
         .route("/projects/new", get(actions::register_form).post(actions::register_submit))
         .route("/projects/{id}", get(project::detail))
+        .route("/documents/{digest}", get(documents::download))
         .route("/projects/{id}/act/{action}", get(actions::form).post(actions::submit))
         .route("/plans", get(plans::page))
         .route("/plans/act/{action}", post(plans::act))
@@ -32,4 +34,9 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/admin/users", get(admin::users).post(admin::create_user))
         .route("/admin/users/{id}", post(admin::update_user))
         .route("/admin/organizations", get(admin::organizations).post(admin::create_organization))
+}
+
+/// The page upload route, served under its own larger body limit ([`crate::UPLOAD_BODY_LIMIT`]).
+pub(crate) fn upload_routes() -> Router<AppState> {
+    Router::new().route("/documents", post(documents::upload))
 }

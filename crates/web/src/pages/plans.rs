@@ -193,7 +193,13 @@ pub(super) async fn act(
     let today = state.app.clock().today();
     let executed = state
         .app
-        .execute(CommandRequest { actor: user.session.actor.clone(), on: today, command, request_id: None })
+        .execute(CommandRequest {
+            actor: user.session.actor.clone(),
+            on: today,
+            command,
+            request_id: None,
+            attachments: Vec::new(),
+        })
         .await?;
     let back = format!("/plans?jurisdiction={jurisdiction}&year={year}");
     match executed {

@@ -1,5 +1,6 @@
 //! 项目详情: facts, status, route and approver, the next step and who takes it, deadlines, the timeline.
 
+use super::documents::AttachmentView;
 use super::projects::parse_query;
 use crate::AppState;
 use crate::error::{WebError, render};
@@ -50,6 +51,15 @@ struct TimelineRow {
     warnings: String,
 }
 
+/// A document an event of the project used.
+struct DocumentRow {
+    file: AttachmentView,
+    on: String,
+    action: &'static str,
+    what: String,
+    seq: i64,
+}
+
 struct RectificationRow {
     number: u32,
     area: &'static str,
@@ -75,7 +85,10 @@ struct ProjectPage {
     deadlines: Vec<DeadlineRow>,
     rectifications: Vec<RectificationRow>,
     timeline: Vec<TimelineRow>,
+    /// The materials each submission declared (the checkboxes of 报送审批).
     documents: Vec<String>,
+    /// The files uploaded with the project's actions.
+    files: Vec<DocumentRow>,
 }
 
 fn yes_no(b: bool) -> String {
@@ -151,6 +164,7 @@ pub(super) async fn detail(
     let today = app.clock().today();
     let project = app.visible_project(actor, &id).await?;
     let actions = app.available_actions(actor, &project, today);
+    let contact = masked_contact(app, actor, &project).await;
     let view = ProjectView::of(project, today, app);
     let events = app.timeline(&id).await?;
     let outcome = query.done.and_then(|seq| events.iter().find(|e| e.seq == seq)).map(|e| {
@@ -208,6 +222,18 @@ pub(super) async fn detail(
             _ => None,
         })
         .collect();
+    let files = app
+        .project_documents(actor, &id)
+        .await?
+        .into_iter()
+        .map(|d| DocumentRow {
+            file: AttachmentView::of(&d.document),
+            on: d.on,
+            action: d.action,
+            what: d.what,
+            seq: d.seq,
+        })
+        .collect();
     let timeline = events
         .iter()
         .rev()
@@ -227,12 +253,40 @@ pub(super) async fn detail(
         name: p.name.to_string(),
         status: view.status.code(),
         status_label: view.status.label(),
-        facts: facts(&view, app.policies()),
+        facts: facts(&view, app.policies()).into_iter().chain(contact.map(|c| ("项目责任人联系方式", c))).collect(),
         next,
         actions: actions.into_iter().map(|a| ActionLink { code: a.code(), label: a.label() }).collect(),
         deadlines,
         rectifications,
         timeline,
         documents,
+        files,
     }))
+}
+
+/// The leader's contact data, masked, for those who may read it (owner, approval authority, bureau); nothing
+/// for anyone else. A sealed record that cannot be opened shows as such, with the details in the log only.
+async fn masked_contact(
+    app: &govit_app::App,
+    actor: &govit_rules::Actor,
+    project: &govit_rules::Project,
+) -> Option<String> {
+    if !app.may_read_contact(actor, project) || project.team.as_ref().and_then(|t| t.contact.as_ref()).is_none() {
+        return None;
+    }
+    match app.contact(actor, &project.id).await {
+        Ok(Some(c)) => {
+            let m = c.masked();
+            let parts: Vec<String> = [m.phone.map(|p| format!("电话 {p}")), m.id_number.map(|i| format!("身份证 {i}"))]
+                .into_iter()
+                .flatten()
+                .collect();
+            Some(parts.join(";"))
+        }
+        Ok(None) => None,
+        Err(e) => {
+            tracing::error!(error = %e, project = %project.id, "contact data could not be opened");
+            Some("无法解密(已记录日志,请联系系统管理员)".to_owned())
+        }
+    }
 }

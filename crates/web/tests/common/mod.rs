@@ -17,9 +17,15 @@ pub struct Server {
 }
 
 pub async fn spawn() -> Server {
+    spawn_app(|app| app).await
+}
+
+/// [`spawn`], with the app adjusted first (a key ring for personal data, say).
+pub async fn spawn_app(adjust: impl FnOnce(App) -> App) -> Server {
     let store = Store::open_memory().await.unwrap();
     let policies = govit_rules::policy::load(govit_rules::policy::BUILTIN).unwrap();
-    let app = Arc::new(App::new(store, policies, Arc::new(FixedClock::at("2026-03-02".parse().unwrap()))));
+    let app = App::new(store, policies, Arc::new(FixedClock::at("2026-03-02".parse().unwrap())));
+    let app = Arc::new(adjust(app));
     let orgs: &[(&str, &str, Option<OwnerKind>)] = &[
         ("市民政局", "wuhan", Some(OwnerKind::PartyGovernmentOrgan)),
         ("市教育局", "wuhan", Some(OwnerKind::PartyGovernmentOrgan)),
