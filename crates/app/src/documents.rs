@@ -115,6 +115,11 @@ impl FileType {
         }
     }
 
+    /// The extension a name without one is given.
+    fn extension(self) -> &'static str {
+        self.extensions().first().copied().unwrap_or("bin")
+    }
+
     /// The media type stored and served.
     fn media_type(self) -> &'static str {
         match self {
@@ -200,7 +205,7 @@ fn file_type(filename: &str, media_type: &str) -> Result<FileType, AppError> {
     match (by_extension, by_media) {
         (Some(e), Some(m)) if e != m => Err(AppError::invalid(
             "file",
-            format!("不支持的文件类型:扩展名 .{} 与声明的类型 {media} 不一致", e.extensions()[0]),
+            format!("不支持的文件类型:扩展名 .{} 与声明的类型 {media} 不一致", e.extension()),
         )),
         (Some(t), _) | (None, Some(t)) => Ok(t),
         (None, None) => Err(AppError::invalid("file", format!("{UNSUPPORTED}(无法从文件名或类型判断)"))),
@@ -215,7 +220,7 @@ fn sanitize_filename(name: &str, kind: FileType) -> String {
     let clean = clean.trim().trim_start_matches('.').trim();
     let (stem, ext) = match clean.rsplit_once('.') {
         Some((stem, ext)) if FileType::by_extension(ext).is_some() => (stem.trim().to_owned(), ext.to_owned()),
-        _ => (clean.to_owned(), kind.extensions()[0].to_owned()),
+        _ => (clean.to_owned(), kind.extension().to_owned()),
     };
     let stem = if stem.is_empty() { "未命名".to_owned() } else { stem };
     let room = MAX_FILENAME_CHARS.saturating_sub(ext.chars().count() + 1);

@@ -55,7 +55,8 @@ pub enum AuditCommand {
     },
 }
 
-async fn open(data: &Path) -> Result<App> {
+/// Opens an existing store (never creates one: a typo in `--data` must not look like an empty record).
+pub async fn open(data: &Path) -> Result<App> {
     let db = data.join("govit.db");
     anyhow::ensure!(db.exists(), "找不到数据库 {}", db.display());
     let store = Store::open_file(&db).await.with_context(|| format!("无法打开数据库 {}", db.display()))?;

@@ -44,10 +44,26 @@ enum Top {
         #[command(subcommand)]
         command: audit::AuditCommand,
     },
+    /// Keys for personal data at rest (SM4).
+    Keys {
+        #[command(subcommand)]
+        command: KeysCommand,
+    },
     /// Executable regulation scenarios (FORMAT.md).
     Scenario {
         #[command(subcommand)]
         command: ScenarioCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum KeysCommand {
+    /// Creates a new SM4 key and re-encrypts all personal data under it in one transaction; old key files are
+    /// kept (docs/KEYS.md).
+    Rotate {
+        /// Folder of the SQLite database; keys are in DATA/keys/sm4.
+        #[arg(long, default_value = "./data")]
+        data: PathBuf,
     },
 }
 
@@ -82,8 +98,20 @@ fn run(cli: Cli) -> Result<ExitCode> {
             runtime.block_on(serve::serve(options)).map(|()| ExitCode::SUCCESS)
         }
         Top::Audit { command } => runtime.block_on(audit::run(command)),
+        Top::Keys { command: KeysCommand::Rotate { data } } => runtime.block_on(rotate(&data)),
         Top::Scenario { command: ScenarioCommand::Run { paths, json } } => runtime.block_on(scenario_run(&paths, json)),
     }
+}
+
+async fn rotate(data: &std::path::Path) -> Result<ExitCode> {
+    let app = audit::open(data).await?.with_personal_keys(govit_app::personal::default_key_dir(data));
+    let r = govit_app::personal::rotate(&app).await?;
+    app.store().close().await;
+    println!("已轮换个人信息加密密钥:新密钥 {},重新加密 {} 条记录", r.new_key_id, r.rows);
+    if !r.previous_key_ids.is_empty() {
+        println!("旧密钥 {} 已保留:轮换前的数据库备份仍需要它们,一个备份周期后可删除", r.previous_key_ids.join("、"));
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 async fn scenario_run(paths: &[PathBuf], json: bool) -> Result<ExitCode> {

@@ -31,7 +31,9 @@ pub async fn serve(o: Options) -> Result<()> {
     let store = Store::open_file(&db).await.with_context(|| format!("无法打开数据库 {}", db.display()))?;
     let policies = govit_rules::policy::load(govit_rules::policy::BUILTIN)?;
     let key = Arc::new(AuditKey::load_or_create(&o.keys.private_path(&o.data))?);
-    let app = Arc::new(App::new(store, policies, Arc::new(SystemClock)));
+    let app = Arc::new(
+        App::new(store, policies, Arc::new(SystemClock)).with_personal_keys(govit_app::personal::default_key_dir(&o.data)),
+    );
     if o.demo {
         seed_demo(&app).await?;
     }

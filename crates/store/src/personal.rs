@@ -67,7 +67,8 @@ impl Store {
     where
         E: From<StoreError>,
     {
-        let mut tx = self.pool().begin().await.map_err(StoreError::from)?;
+        // IMMEDIATE: take the write lock before reading, so another process's write cannot slip in between.
+        let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await.map_err(StoreError::from)?;
         let rows: Vec<(String, String, String, String, String)> =
             sqlx::query_as("SELECT id, key_id, nonce, ciphertext, created_at FROM personal_data ORDER BY id")
                 .fetch_all(&mut *tx)

@@ -335,6 +335,28 @@ impl Browser {
         Ok(())
     }
 
+    /// Uploads a file through the action form's upload control (htmx, no new page) and waits until the
+    /// form lists it.
+    async fn upload(&self, path: &std::path::Path, filename: &str) -> Res {
+        let before = self.count("#attachments li.attachment").await?;
+        self.find("#upload-file").await?.send_keys(&path.display().to_string()).await?;
+        self.find("#upload").await?.click().await?;
+        let started = Instant::now();
+        loop {
+            if self.count("#attachments li.attachment").await? > before {
+                break;
+            }
+            let errors = self.count("#attachments li.attachment-error").await?;
+            ensure(errors == 0 && started.elapsed() < WAIT, || {
+                format!("the upload of {filename} was not listed within {WAIT:?} ({errors} errors)")
+            })?;
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        self.expect_text("#attachments", &[filename]).await?;
+        let hidden = self.count(r#"input[type="hidden"][name="attachments"][form="action-form"]"#).await?;
+        ensure(hidden > before, || "the upload left no hidden attachment for the action form".to_owned())
+    }
+
     /// Submits the action form with its button.
     async fn submit(&self) -> Res {
         self.click("#submit").await
@@ -502,8 +524,15 @@ async fn an_owner_registers_and_the_project_goes_through_plan_and_approval_to_co
         b.tick_all("documents", &DOCUMENTS).await?;
         b.choose("f-preparer", "consulting_credit").await?;
         b.tick("design_depth_sufficient", None).await?;
+        let dir = tempfile::tempdir()?;
+        let file = dir.path().join("实施方案.pdf");
+        std::fs::write(&file, b"%PDF-1.7\n%%EOF\n")?;
+        b.upload(&file, "实施方案.pdf").await?;
+        b.screenshot("TEMP-upload").await;
         b.submit_expecting("in_approval").await?;
-        b.expect_text("#documents", &["项目实施方案", "密码应用方案"]).await?;
+        b.expect_text("#documents", &["项目实施方案", "密码应用方案", "实施方案.pdf", "报送审批材料"]).await?;
+        b.client.execute("document.getElementById('documents').scrollIntoView();", Vec::new()).await?;
+        b.screenshot("TEMP-detail").await;
         b.logout().await
     })
     .await;

@@ -15,8 +15,11 @@ fn register(name: &str) -> serde_json::Value {
         "construction": "upgrade", "funding": "government_investment", "investment": 1_200_000 } })
 }
 
-/// A multipart/form-data body: `(name, Some((filename, media type)) for a file, bytes)`.
-fn multipart(parts: &[(&str, Option<(&str, &str)>, &[u8])]) -> (String, Vec<u8>) {
+/// One part of a multipart body: its name, `Some((filename, media type))` for a file, and its bytes.
+type Part<'a> = (&'a str, Option<(&'a str, &'a str)>, &'a [u8]);
+
+/// A multipart/form-data body and its content type.
+fn multipart(parts: &[Part<'_>]) -> (String, Vec<u8>) {
     let boundary = "govit-test-boundary-7MA4YWxkTrZu0gW";
     let mut body = Vec::new();
     for (name, file, bytes) in parts {
@@ -97,6 +100,18 @@ async fn the_api_uploads_attaches_lists_and_downloads_a_document() {
     // The bureau sees the project, so the document.
     let (bureau, _) = login(&s, "bureau").await;
     assert_eq!(bureau.get(format!("{}/api/v1/documents/{digest}", s.base)).send().await.unwrap().status(), 200);
+}
+
+#[tokio::test]
+async fn the_openapi_document_describes_uploads_downloads_and_attachments() {
+    let s = spawn().await;
+    let doc: serde_json::Value =
+        common::client().get(format!("{}/api/v1/openapi.json", s.base)).send().await.unwrap().json().await.unwrap();
+    assert!(doc["paths"]["/api/v1/documents"]["post"].is_object());
+    assert!(doc["paths"]["/api/v1/documents/{digest}"]["get"]["responses"]["409"].is_object());
+    assert!(doc["paths"]["/api/v1/projects/{id}/documents"]["get"].is_object());
+    let variant = &doc["components"]["schemas"]["Command"]["oneOf"][0];
+    assert_eq!(variant["properties"]["attachments"]["type"], "array");
 }
 
 #[tokio::test]
