@@ -10,6 +10,7 @@ pub mod clock;
 pub mod demo;
 pub mod describe;
 pub mod documents;
+pub mod exchange;
 mod error;
 mod execute;
 pub mod keys;
@@ -17,6 +18,7 @@ pub mod listing;
 pub mod personal;
 mod query;
 pub mod scenario;
+pub mod stats;
 pub mod work;
 
 pub use clock::{Clock, FixedClock, SystemClock};
