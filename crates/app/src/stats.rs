@@ -149,7 +149,8 @@ impl OpenDataConfig {
         if !path.exists() {
             return Ok(OpenDataConfig::default());
         }
-        let text = std::fs::read_to_string(path).map_err(|e| AppError::invalid("open_data", format!("{}:{e}", path.display())))?;
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| AppError::invalid("open_data", format!("{}:{e}", path.display())))?;
         serde_yaml_ng::from_str(&text).map_err(|e| AppError::invalid("open_data", format!("{}:{e}", path.display())))
     }
 }
@@ -193,7 +194,8 @@ impl App {
 
 /// The public list as CSV (UTF-8 with BOM, so spreadsheet programs read the Chinese correctly).
 pub fn open_data_csv(rows: &[PublicProject]) -> String {
-    let mut out = String::from("\u{feff}项目编号,项目名称,建设单位,项目类别,建设性质,状态,管理路径,核定投资(元),计划年度\n");
+    let mut out =
+        String::from("\u{feff}项目编号,项目名称,建设单位,项目类别,建设性质,状态,管理路径,核定投资(元),计划年度\n");
     for r in rows {
         let cells = [
             r.id.clone(),

@@ -274,7 +274,8 @@ async fn the_template_filled_in_registers_and_proposes_every_row() {
     assert!(notes.iter().any(|t| t.contains("集中采购的办公设备和楼宇智能化项目")), "[3]'s text");
     let xml = part(&template, "xl/worksheets/sheet1.xml");
     assert!(xml.contains(r#"type="list""#), "dropdowns");
-    for label in ["电子政务网络平台", "业务应用信息系统", "新建", "升级", "政府投资建设", "政府资金运行维护", "是,否"] {
+    for label in ["电子政务网络平台", "业务应用信息系统", "新建", "升级", "政府投资建设", "政府资金运行维护", "是,否"]
+    {
         assert!(xml.contains(label), "dropdown offers {label}");
     }
 

@@ -32,7 +32,8 @@ pub async fn serve(o: Options) -> Result<()> {
     let policies = govit_rules::policy::load(govit_rules::policy::BUILTIN)?;
     let key = Arc::new(AuditKey::load_or_create(&o.keys.private_path(&o.data))?);
     let app = Arc::new(
-        App::new(store, policies, Arc::new(SystemClock)).with_personal_keys(govit_app::personal::default_key_dir(&o.data)),
+        App::new(store, policies, Arc::new(SystemClock))
+            .with_personal_keys(govit_app::personal::default_key_dir(&o.data)),
     );
     if o.demo {
         seed_demo(&app).await?;
@@ -52,7 +53,8 @@ pub async fn serve(o: Options) -> Result<()> {
         o.checkpoint_every,
         Duration::from_secs(o.checkpoint_minutes * 60),
     ));
-    govit_web::serve(app.clone(), listener, shutdown()).await?;
+    let open_data = govit_app::stats::OpenDataConfig::load(&o.data.join("open-data.yaml"))?;
+    govit_web::serve_with(app.clone(), govit_web::WebOptions { open_data }, listener, shutdown()).await?;
     checkpoints.abort();
     app.sign_checkpoint(&key).await?;
     app.store().close().await;

@@ -23,6 +23,8 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/me", get(me))
         .route("/commands", post(command))
         .route("/workbench", get(workbench))
+        .route("/dashboard", get(dashboard))
+        .route("/open-data", get(open_data))
         .route("/projects", get(projects))
         .route("/projects/{id}", get(project))
         .route("/projects/{id}/timeline", get(timeline))
@@ -240,6 +242,22 @@ async fn command(
 async fn workbench(State(state): State<AppState>, ApiUser(user): ApiUser) -> Result<Json<Value>, ApiError> {
     let bench = state.app.workbench(&user.session.actor, state.app.clock().today()).await?;
     Ok(Json(json!(bench)))
+}
+
+async fn dashboard(State(state): State<AppState>, ApiUser(user): ApiUser) -> Result<Json<Value>, ApiError> {
+    let d = state.app.dashboard(&user.session.actor, state.app.clock().today()).await?;
+    let charts: serde_json::Map<String, Value> = crate::pages::charts(&d)
+        .into_iter()
+        .map(|(id, _, option)| (id.trim_start_matches("chart-").to_owned(), option))
+        .collect();
+    let mut out = json!(d);
+    out["charts"] = Value::Object(charts);
+    Ok(Json(out))
+}
+
+/// The public list (no login), as on /public.
+async fn open_data(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
+    Ok(Json(json!(state.app.open_data(&state.open_data).await?)))
 }
 
 async fn projects(

@@ -40,11 +40,24 @@ pub const UPLOAD_BODY_LIMIT: usize = govit_app::documents::MAX_DOCUMENT_BYTES + 
 #[derive(Debug, Clone)]
 pub struct AppState {
     pub app: Arc<App>,
+    /// What the public page and open-data exports show.
+    pub open_data: Arc<govit_app::stats::OpenDataConfig>,
+}
+
+/// Settings of the web front end that are the operator's to choose.
+#[derive(Debug, Clone, Default)]
+pub struct WebOptions {
+    pub open_data: govit_app::stats::OpenDataConfig,
 }
 
 /// The whole site: pages, API, static files, with the security layers around them.
 pub fn router(app: Arc<App>) -> Router {
-    let state = AppState { app };
+    router_with(app, WebOptions::default())
+}
+
+/// The site with the operator's options.
+pub fn router_with(app: Arc<App>, options: WebOptions) -> Router {
+    let state = AppState { app, open_data: Arc::new(options.open_data) };
     let csp = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; \
                frame-ancestors 'none'; form-action 'self'; base-uri 'none'; object-src 'none'";
     // Uploads get their own, larger body limit; everything else keeps BODY_LIMIT.
@@ -80,5 +93,15 @@ pub async fn serve(
     listener: tokio::net::TcpListener,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(app)).with_graceful_shutdown(shutdown).await
+    serve_with(app, WebOptions::default(), listener, shutdown).await
+}
+
+/// [`serve`] with the operator's options.
+pub async fn serve_with(
+    app: Arc<App>,
+    options: WebOptions,
+    listener: tokio::net::TcpListener,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, router_with(app, options)).with_graceful_shutdown(shutdown).await
 }

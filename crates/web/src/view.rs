@@ -65,6 +65,9 @@ impl Layout {
         if SUPERVISORS.contains(&role) {
             nav.push(("/alerts", "预警"));
         }
+        if role != Role::Admin {
+            nav.push(("/dashboard", "数据看板"));
+        }
         if role == Role::Admin {
             nav.push(("/admin/users", "用户管理"));
             nav.push(("/admin/organizations", "单位管理"));

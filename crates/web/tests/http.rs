@@ -319,3 +319,36 @@ async fn an_admin_creates_a_user_who_can_then_log_in() {
     let (owner, _) = login(&s, "minzheng").await;
     assert_eq!(owner.get(format!("{}/admin/users", s.base)).send().await.unwrap().status(), 403);
 }
+
+#[tokio::test]
+async fn the_dashboard_embeds_six_charts_and_serves_their_data() {
+    let s = spawn().await;
+    let (c, _) = login(&s, "minzheng").await;
+    command(&s, &c, register("看板测试项目", 1_200_000)).await;
+    let html = c.get(format!("{}/dashboard", s.base)).send().await.unwrap().text().await.unwrap();
+    assert_eq!(html.matches("data-chart=").count(), 6, "{html}");
+    assert_eq!(html.matches("type=\"application/json\"").count(), 6);
+    let data: serde_json::Value =
+        c.get(format!("{}/api/v1/dashboard", s.base)).send().await.unwrap().json().await.unwrap();
+    assert_eq!(data["projects"], 1);
+    for key in ["department", "category", "status", "funnel", "overdue", "trend"] {
+        assert!(data["charts"][key].is_object(), "{key}: {data}");
+    }
+}
+
+#[tokio::test]
+async fn the_public_page_lists_only_approved_projects_without_login() {
+    let s = spawn().await;
+    let (c, _) = login(&s, "minzheng").await;
+    command(&s, &c, register("尚未批复的项目", 1_200_000)).await;
+    let anonymous = client();
+    let page = anonymous.get(format!("{}/public", s.base)).send().await.unwrap();
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.unwrap();
+    assert!(html.contains("已批复的政务信息化项目") && !html.contains("尚未批复的项目"), "{html}");
+    let csv = anonymous.get(format!("{}/public/projects.csv", s.base)).send().await.unwrap().text().await.unwrap();
+    assert!(csv.starts_with('\u{feff}') && csv.contains("项目编号,项目名称"), "{csv}");
+    let json: serde_json::Value =
+        anonymous.get(format!("{}/api/v1/open-data", s.base)).send().await.unwrap().json().await.unwrap();
+    assert_eq!(json.as_array().unwrap().len(), 0);
+}

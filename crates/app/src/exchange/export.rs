@@ -5,11 +5,11 @@
 //! its projects followed by a 小计 row, and a 合计 row at the end. Amounts are numbers in 万元 with the
 //! number format `#,##0.00`, exact to the yuan.
 
-use super::{jurisdiction_name, wan, xlsx_error};
+use super::{approver, jurisdiction_name, wan, xlsx_error};
 use crate::listing::ProjectQuery;
 use crate::{App, AppError};
 use govit_rules::state::PlanEntry;
-use govit_rules::vocab::{Authority, PlanStatus};
+use govit_rules::vocab::PlanStatus;
 use govit_rules::{Actor, Date, JurisdictionId, Money, Plan, Project, ProjectId};
 use rust_xlsxwriter::{Color, DocProperties, Format, FormatAlign, FormatBorder, Workbook, Worksheet};
 use std::collections::HashMap;
@@ -80,14 +80,6 @@ impl Line {
             inclusion,
             overdue,
         }
-    }
-}
-
-/// The approving department: the named 行业主管部门 where one approves [9], else the authority's name.
-fn approver(p: &Project) -> String {
-    match (&p.industry_authority, p.approver) {
-        (Some(name), Authority::IndustryAuthority) => name.to_string(),
-        _ => p.approver.label().to_owned(),
     }
 }
 
@@ -196,7 +188,9 @@ pub async fn projects_workbook(
     }
     let total = lines.len();
     let note = format!("{}    共{total}项    导出日期:{today}    金额单位:万元", describe(query));
-    render(&Sheet { name: "项目清单", title: "政务信息化项目清单", note: &note, with_overdue: true, lines })
+    render(&Sheet {
+        name: "项目清单", title: "政务信息化项目清单", note: &note, with_overdue: true, lines
+    })
 }
 
 /// The filters of a list, in Chinese, for the sheet's note.
@@ -227,7 +221,11 @@ fn describe(q: &ProjectQuery) -> String {
     if q.overdue == Some(true) {
         parts.push("仅含有逾期事项的项目".to_owned());
     }
-    if parts.is_empty() { "筛选条件:无(全部可见项目)".to_owned() } else { format!("筛选条件:{}", parts.join(",")) }
+    if parts.is_empty() {
+        "筛选条件:无(全部可见项目)".to_owned()
+    } else {
+        format!("筛选条件:{}", parts.join(","))
+    }
 }
 
 struct Sheet<'a> {

@@ -177,7 +177,9 @@ pub async fn import_proposals(
             Err(RowFailure { project, reason, rejection, error }) => {
                 if imported.is_empty() && project.is_none() {
                     if let Some(rejection) = rejection {
-                        return Err(ImportError::Rejected { rows: vec![rejected(&p, Action::RegisterProject, rejection)] });
+                        return Err(ImportError::Rejected {
+                            rows: vec![rejected(&p, Action::RegisterProject, rejection)],
+                        });
                     }
                     if let Some(e) = error {
                         return Err(ImportError::App(e));
@@ -187,18 +189,17 @@ pub async fn import_proposals(
             }
         }
     }
-    Ok(ImportReport {
-        year,
-        owner: org.owner.name.to_string(),
-        jurisdiction: org.jurisdiction,
-        rows: imported,
-    })
+    Ok(ImportReport { year, owner: org.owner.name.to_string(), jurisdiction: org.jurisdiction, rows: imported })
 }
 
 async fn owner_org(app: &App, actor: &Actor) -> Result<OwnerOrg, ImportError> {
     if actor.role != Role::Owner {
         return Err(ImportError::Forbidden {
-            reason: format!("{}({})无权导入年度计划申报表:该事项由项目建设单位办理", actor.role.label(), actor.organization),
+            reason: format!(
+                "{}({})无权导入年度计划申报表:该事项由项目建设单位办理",
+                actor.role.label(),
+                actor.organization
+            ),
         });
     }
     let org = app.store().organization_by_name(actor.organization.as_str()).await.map_err(AppError::from)?;
@@ -228,7 +229,9 @@ fn open(bytes: &[u8]) -> Result<Xlsx<Cursor<&[u8]>>, ImportError> {
     }
     Xlsx::new(Cursor::new(bytes)).map_err(|e| {
         tracing::debug!(error = %e, "not an xlsx workbook");
-        ImportError::NotXlsx { reason: "无法作为.xlsx工作簿读取(可能是其他Office文件或已损坏)".to_owned() }
+        ImportError::NotXlsx {
+            reason: "无法作为.xlsx工作簿读取(可能是其他Office文件或已损坏)".to_owned()
+        }
     })
 }
 
@@ -280,8 +283,9 @@ fn find_table(workbook: &mut Xlsx<Cursor<&[u8]>>) -> Result<Table, ImportError> 
         let range = match workbook.worksheet_range(&name) {
             Ok(r) => r,
             Err(e) => {
+                // A chart sheet or a sheet calamine cannot read is not the proposal table: look further.
                 tracing::debug!(error = %e, sheet = %name, "unreadable sheet");
-                return Err(ImportError::NotXlsx { reason: format!("工作表“{name}”无法读取") });
+                continue;
             }
         };
         let header = range.rows().take(HEADER_SEARCH_ROWS).position(|row| {
@@ -292,7 +296,9 @@ fn find_table(workbook: &mut Xlsx<Cursor<&[u8]>>) -> Result<Table, ImportError> 
             return Ok(Table { range, header, columns });
         }
     }
-    Err(ImportError::Layout { reason: format!("找不到表头(应有“{}”等列),请使用申报表模板", HEADERS[F_NAME]) })
+    Err(ImportError::Layout {
+        reason: format!("找不到表头(应有“{}”等列),请使用申报表模板", HEADERS[F_NAME])
+    })
 }
 
 fn header_columns(range: &Range<Data>, header: usize) -> Result<[Option<usize>; 8], ImportError> {
@@ -301,10 +307,13 @@ fn header_columns(range: &Range<Data>, header: usize) -> Result<[Option<usize>; 
     for (col, cell) in row.iter().enumerate() {
         let text = normalize(&cell_text(Some(cell)).unwrap_or_default());
         // The longest key that the header begins with (no key is a prefix of another today; this keeps it so).
-        let field = (0..FIELD_KEYS.len()).filter(|f| text.starts_with(FIELD_KEYS[*f])).max_by_key(|f| FIELD_KEYS[*f].len());
+        let field =
+            (0..FIELD_KEYS.len()).filter(|f| text.starts_with(FIELD_KEYS[*f])).max_by_key(|f| FIELD_KEYS[*f].len());
         if let Some(field) = field {
             if columns[field].is_some() {
-                return Err(ImportError::Layout { reason: format!("“{}”列出现了不止一次", HEADERS[field]) });
+                return Err(ImportError::Layout {
+                    reason: format!("“{}”列出现了不止一次", HEADERS[field])
+                });
             }
             columns[field] = Some(col);
         }
@@ -315,7 +324,9 @@ fn header_columns(range: &Range<Data>, header: usize) -> Result<[Option<usize>; 
         .map(|f| HEADERS[f])
         .collect();
     if !missing.is_empty() {
-        return Err(ImportError::Layout { reason: format!("缺少“{}”列,请使用申报表模板", missing.join("”“")) });
+        return Err(ImportError::Layout {
+            reason: format!("缺少“{}”列,请使用申报表模板", missing.join("”“"))
+        });
     }
     Ok(columns)
 }
@@ -338,7 +349,9 @@ fn read_sheet(bytes: &[u8], year: i32) -> Result<Vec<Proposal>, ImportError> {
             if let Some(named) = cell_text(Some(cell)).ok().as_deref().and_then(titled_year)
                 && named != year
             {
-                return Err(ImportError::Layout { reason: format!("申报表标题为{named}年度,与所选的{year}年度不符") });
+                return Err(ImportError::Layout {
+                    reason: format!("申报表标题为{named}年度,与所选的{year}年度不符")
+                });
             }
         }
     }
@@ -354,7 +367,9 @@ fn read_sheet(bytes: &[u8], year: i32) -> Result<Vec<Proposal>, ImportError> {
         }
         count += 1;
         if count > MAX_IMPORT_ROWS {
-            return Err(ImportError::Layout { reason: format!("一次最多导入{MAX_IMPORT_ROWS}个项目,请分批上传") });
+            return Err(ImportError::Layout {
+                reason: format!("一次最多导入{MAX_IMPORT_ROWS}个项目,请分批上传")
+            });
         }
         match parse_row(excel_row, cell) {
             Ok(p) => proposals.push(p),
@@ -463,13 +478,12 @@ fn closed<T: Copy>(
         return Err("必填,不能为空".to_owned());
     }
     let wanted = normalize(text);
-    all.iter()
-        .copied()
-        .find(|v| normalize(label(*v)) == wanted || code(*v).eq_ignore_ascii_case(&wanted))
-        .ok_or_else(|| {
+    all.iter().copied().find(|v| normalize(label(*v)) == wanted || code(*v).eq_ignore_ascii_case(&wanted)).ok_or_else(
+        || {
             let options: Vec<&str> = all.iter().map(|v| label(*v)).collect();
             format!("“{text}”不是有效的{what},应为:{}", options.join("、"))
-        })
+        },
+    )
 }
 
 /// Integer yuan (`1200000`, `1,200,000元`) or 万 (`120万`, `120万元`, up to four decimals), more than zero.
@@ -484,9 +498,9 @@ fn parse_amount(text: &str) -> Result<Money, String> {
         Ok(m) => Ok(m),
         Err(MoneyError::Negative) => Err(format!("“{text}”为负数,投资额不能为负数")),
         Err(MoneyError::TooLarge) => Err(format!("“{text}”金额过大")),
-        Err(MoneyError::Malformed) => Err(format!(
-            "“{text}”不是有效金额:须为整数元(如 1200000),或以“万”为单位(如“120万”,最多四位小数)"
-        )),
+        Err(MoneyError::Malformed) => {
+            Err(format!("“{text}”不是有效金额:须为整数元(如 1200000),或以“万”为单位(如“120万”,最多四位小数)"))
+        }
     }
 }
 
@@ -626,7 +640,9 @@ impl RowFailure {
                 RowFailure { project, reason: rejection_text(&rejection), rejection: Some(rejection), error: None }
             }
             Ok(Executed::Done { .. }) => {
-                RowFailure { project, reason: "登记没有产生项目编号".to_owned(), rejection: None, error: None }
+                RowFailure {
+                    project, reason: "登记没有产生项目编号".to_owned(), rejection: None, error: None
+                }
             }
             Err(e) => RowFailure { project, reason: e.to_string(), rejection: None, error: Some(e) },
         }
@@ -676,10 +692,7 @@ async fn write_row(
         project: id,
         investment: p.investment,
         route_label: project.route.label(),
-        approver: match (&project.industry_authority, project.approver) {
-            (Some(name), govit_rules::vocab::Authority::IndustryAuthority) => name.to_string(),
-            _ => project.approver.label().to_owned(),
-        },
+        approver: super::approver(&project),
         status_label: project.status.label(),
         warnings,
         replayed,

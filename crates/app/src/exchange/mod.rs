@@ -35,11 +35,19 @@ pub(crate) fn wan(amount: Money) -> Result<f64, AppError> {
     text.parse::<f64>().map_err(|e| AppError::invalid("amount", format!("金额 {amount} 无法换算为万元:{e}")))
 }
 
-/// A workbook that could not be written: an internal fault (the data are ours), reported without details of
-/// the library.
+/// A workbook that could not be written: an internal fault (the data are ours). The library's details go to
+/// the log, not to the person.
 pub(crate) fn xlsx_error(e: rust_xlsxwriter::XlsxError) -> AppError {
     tracing::error!(error = %e, "xlsx writer failed");
-    AppError::invalid("xlsx", format!("无法生成Excel文件:{e}"))
+    AppError::invalid("xlsx", "无法生成Excel文件")
+}
+
+/// The approving department of a project: the named 行业主管部门 where one approves [9], else the authority.
+pub(crate) fn approver(p: &govit_rules::Project) -> String {
+    match (&p.industry_authority, p.approver) {
+        (Some(name), govit_rules::vocab::Authority::IndustryAuthority) => name.to_string(),
+        _ => p.approver.label().to_owned(),
+    }
 }
 
 /// The name of `app`'s jurisdiction (`武汉市`), or an error when the policies do not know it.

@@ -212,6 +212,8 @@ pub(crate) fn spec() -> Value {
                 }
             },
             "/api/v1/workbench": get_op("工作台:待办、30日内到期、已逾期", json!([]), ok_object("工作台")),
+            "/api/v1/dashboard": get_op("数据看板:各部门、各类别投资,状态,推进漏斗,逾期,年度趋势(含各图表的 ECharts 配置)", json!([]), ok_object("看板数据")),
+            "/api/v1/open-data": { "get": { "summary": "政务公开:已批复项目(无需登录)", "security": [], "responses": { "200": ok_array("公开项目") } } },
             "/api/v1/projects": get_op("项目库", json!([
                 query_param("q", json!({ "type": "string" }), "名称或编号包含"),
                 query_param("status", statuses, "状态"),

@@ -2,14 +2,17 @@
 
 mod actions;
 mod admin;
+mod dashboard;
 pub(crate) mod documents;
 mod login;
 mod plans;
 mod project;
 mod projects;
+mod public;
 mod supervision;
 mod workbench;
 
+pub(crate) use dashboard::charts;
 pub(crate) use projects::parse_query;
 
 use crate::AppState;
@@ -31,6 +34,10 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/plans/act/{action}", post(plans::act))
         .route("/supervision", get(supervision::supervision))
         .route("/alerts", get(supervision::alerts))
+        .route("/dashboard", get(dashboard::page))
+        .route("/public", get(public::page))
+        .route("/public/projects.csv", get(public::csv))
+        .route("/public/projects.json", get(public::json))
         .route("/admin/users", get(admin::users).post(admin::create_user))
         .route("/admin/users/{id}", post(admin::update_user))
         .route("/admin/organizations", get(admin::organizations).post(admin::create_organization))
