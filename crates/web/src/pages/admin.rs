@@ -93,6 +93,28 @@ fn failed(
     Ok(response)
 }
 
+/// An administrator's form submission, its token checked.
+fn admin_form(user: &CurrentUser, body: &[u8]) -> Result<Submitted, WebError> {
+    require_admin(user)?;
+    let form = Submitted::parse(body);
+    user.check_csrf(form.one("_csrf"))?;
+    Ok(form)
+}
+
+/// Back to the list when the change was made; the reason on a page of its own when it was not.
+fn answer<T>(
+    result: Result<T, govit_app::AppError>,
+    user: &CurrentUser,
+    state: &AppState,
+    what: &str,
+    back: &str,
+) -> Result<Response, WebError> {
+    match result {
+        Ok(_) => Ok(Redirect::to(back).into_response()),
+        Err(e) => failed(user, state, what, back, e),
+    }
+}
+
 fn roles_of(form: &Submitted) -> Vec<Role> {
     form.all("roles").into_iter().filter_map(Role::from_code).collect()
 }
@@ -102,9 +124,7 @@ pub(super) async fn create_user(
     user: CurrentUser,
     body: Bytes,
 ) -> Result<Response, WebError> {
-    require_admin(&user)?;
-    let form = Submitted::parse(&body);
-    user.check_csrf(form.one("_csrf"))?;
+    let form = admin_form(&user, &body)?;
     let input = NewUserInput {
         username: form.one("username").unwrap_or_default().to_owned(),
         display_name: form.one("display_name").unwrap_or_default().to_owned(),
@@ -113,10 +133,7 @@ pub(super) async fn create_user(
         password: form.all("password").first().map(|s| (*s).to_owned()).unwrap_or_default(),
         must_change_password: true,
     };
-    match state.app.create_user(input).await {
-        Ok(_) => Ok(Redirect::to("/admin/users").into_response()),
-        Err(e) => failed(&user, &state, "新建用户", "/admin/users", e),
-    }
+    answer(state.app.create_user(input).await, &user, &state, "新建用户", "/admin/users")
 }
 
 pub(super) async fn update_user(
@@ -125,17 +142,12 @@ pub(super) async fn update_user(
     Path(id): Path<i64>,
     body: Bytes,
 ) -> Result<Response, WebError> {
-    require_admin(&user)?;
-    let form = Submitted::parse(&body);
-    user.check_csrf(form.one("_csrf"))?;
+    let form = admin_form(&user, &body)?;
     let result = state
         .app
         .update_user(id, roles_of(&form), form.one("active").is_some(), form.all("password").first().copied())
         .await;
-    match result {
-        Ok(()) => Ok(Redirect::to("/admin/users").into_response()),
-        Err(e) => failed(&user, &state, "修改用户", "/admin/users", e),
-    }
+    answer(result, &user, &state, "修改用户", "/admin/users")
 }
 
 #[derive(Template)]
@@ -181,16 +193,11 @@ pub(super) async fn create_organization(
     user: CurrentUser,
     body: Bytes,
 ) -> Result<Response, WebError> {
-    require_admin(&user)?;
-    let form = Submitted::parse(&body);
-    user.check_csrf(form.one("_csrf"))?;
+    let form = admin_form(&user, &body)?;
     let input = NewOrganization {
         name: form.one("name").unwrap_or_default().to_owned(),
         jurisdiction: form.one("jurisdiction").unwrap_or_default().to_owned(),
         owner_kind: form.one("owner_kind").and_then(OwnerKind::from_code),
     };
-    match state.app.create_organization(input).await {
-        Ok(_) => Ok(Redirect::to("/admin/organizations").into_response()),
-        Err(e) => failed(&user, &state, "新建单位", "/admin/organizations", e),
-    }
+    answer(state.app.create_organization(input).await, &user, &state, "新建单位", "/admin/organizations")
 }
