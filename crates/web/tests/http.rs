@@ -352,3 +352,21 @@ async fn the_public_page_lists_only_approved_projects_without_login() {
         anonymous.get(format!("{}/api/v1/open-data", s.base)).send().await.unwrap().json().await.unwrap();
     assert_eq!(json.as_array().unwrap().len(), 0);
 }
+
+#[tokio::test]
+async fn the_plan_the_project_list_and_the_template_download_as_xlsx() {
+    let s = spawn().await;
+    let (c, _) = login(&s, "minzheng").await;
+    command(&s, &c, register("导出测试项目", 1_200_000)).await;
+    for path in
+        ["/plans/export.xlsx?jurisdiction=wuhan&year=2026", "/projects/export.xlsx", "/plans/template.xlsx?year=2027"]
+    {
+        let r = c.get(format!("{}{path}", s.base)).send().await.unwrap();
+        assert_eq!(r.status(), 200, "{path}");
+        assert!(r.headers()["content-type"].to_str().unwrap().contains("spreadsheetml"), "{path}");
+        assert!(r.headers()["content-disposition"].to_str().unwrap().contains("filename*=UTF-8''"), "{path}");
+        let bytes = r.bytes().await.unwrap();
+        assert!(bytes.starts_with(b"PK\x03\x04"), "{path}: not an xlsx");
+    }
+    assert_eq!(client().get(format!("{}/projects/export.xlsx", s.base)).send().await.unwrap().status(), 303);
+}

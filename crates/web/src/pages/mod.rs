@@ -4,6 +4,7 @@ mod actions;
 mod admin;
 mod dashboard;
 pub(crate) mod documents;
+mod exports;
 mod login;
 mod plans;
 mod project;
@@ -26,6 +27,9 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/session/role", post(login::switch_role))
         .route("/", get(workbench::page))
         .route("/projects", get(projects::list))
+        .route("/projects/export.xlsx", get(exports::projects))
+        .route("/plans/export.xlsx", get(exports::plan))
+        .route("/plans/template.xlsx", get(exports::template))
         .route("/projects/new", get(actions::register_form).post(actions::register_submit))
         .route("/projects/{id}", get(project::detail))
         .route("/documents/{digest}", get(documents::download))
