@@ -12,7 +12,6 @@ use axum::response::{IntoResponse, Response};
 use chrono::Datelike;
 use govit_app::exchange;
 use govit_app::listing::ProjectQuery;
-use govit_rules::JurisdictionId;
 use serde::Deserialize;
 
 fn xlsx(filename: &str, bytes: Vec<u8>) -> Response {
@@ -44,9 +43,7 @@ pub(super) async fn plan(
     let q: PlanQuery = parse_query(raw.as_deref())?;
     let today = state.app.clock().today();
     let actor = &user.session.actor;
-    let jurisdiction = JurisdictionId::parse(q.jurisdiction.unwrap_or_else(|| actor.jurisdiction.to_string()))
-        .map_err(|e| WebError::Invalid { field: "jurisdiction".to_owned(), reason: e })?;
-    let year = q.year.unwrap_or(today.year());
+    let (jurisdiction, year) = super::plans::plan_target(q.jurisdiction, q.year, actor, today)?;
     let bytes = exchange::plan_workbook(&state.app, actor, &jurisdiction, year, today).await?;
     Ok(xlsx(&exchange::plan_file_name(&state.app, &jurisdiction, year)?, bytes))
 }
