@@ -244,14 +244,30 @@ impl App {
         let role = parse_role(&session.role).filter(|r| roles.contains(r)).or_else(|| roles.first().copied());
         let Some(role) = role else { return Ok(None) };
         self.store.touch_session(&id, &now.to_rfc3339(), role.code()).await?;
-        let actor = Actor {
-            role,
-            organization: OrgName::parse(organization.name.clone())
-                .map_err(|e| AppError::invalid("organization", e))?,
-            jurisdiction: JurisdictionId::parse(organization.jurisdiction.clone())
-                .map_err(|e| AppError::invalid("jurisdiction", e))?,
-        };
+        let actor = actor_of(&organization, role)?;
         Ok(Some(SessionUser { user, organization, roles, role, csrf: session.csrf, actor }))
+    }
+
+    /// The actor an operator's command-line work is done as: the active account `username`, in `role` (or its
+    /// first role). The command line runs beside the database, so it needs no password; it does need an account,
+    /// so that every event still names an organisation and a role the rules know.
+    pub async fn account_actor(&self, username: &str, role: Option<Role>) -> Result<Actor, AppError> {
+        let user = self.store.user_by_username(username).await?.filter(|u| u.active);
+        let Some(user) = user else {
+            return Err(AppError::invalid("user", format!("没有名为“{username}”的有效账号")));
+        };
+        let Some(organization) = self.store.organization(user.organization_id).await? else {
+            return Err(AppError::invalid("user", format!("账号“{username}”的单位不存在")));
+        };
+        let roles: Vec<Role> = user.roles.iter().filter_map(|r| parse_role(r)).collect();
+        let role = match role {
+            Some(r) if roles.contains(&r) => r,
+            Some(r) => {
+                return Err(AppError::invalid("role", format!("账号“{username}”没有“{}”角色", r.label())));
+            }
+            None => *roles.first().ok_or_else(|| AppError::invalid("user", format!("账号“{username}”没有任何角色")))?,
+        };
+        actor_of(&organization, role)
     }
 
     /// Switches the role a session acts in, among the user's own roles.
@@ -341,4 +357,13 @@ impl App {
         .await?;
         Ok(Some(password))
     }
+}
+
+fn actor_of(organization: &OrganizationRow, role: Role) -> Result<Actor, AppError> {
+    Ok(Actor {
+        role,
+        organization: OrgName::parse(organization.name.clone()).map_err(|e| AppError::invalid("organization", e))?,
+        jurisdiction: JurisdictionId::parse(organization.jurisdiction.clone())
+            .map_err(|e| AppError::invalid("jurisdiction", e))?,
+    })
 }

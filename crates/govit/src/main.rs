@@ -1,6 +1,7 @@
 //! `govit`: the command line. Every subcommand goes through the application layer.
 
 mod audit;
+mod exchange;
 mod serve;
 
 use anyhow::Result;
@@ -48,6 +49,16 @@ enum Top {
     Keys {
         #[command(subcommand)]
         command: KeysCommand,
+    },
+    /// Workbooks, open data and 公文 out to files.
+    Export {
+        #[command(subcommand)]
+        command: exchange::ExportCommand,
+    },
+    /// A unit's annual-plan proposal sheet in.
+    Import {
+        #[command(subcommand)]
+        command: exchange::ImportCommand,
     },
     /// Executable regulation scenarios (FORMAT.md).
     Scenario {
@@ -98,6 +109,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
             runtime.block_on(serve::serve(options)).map(|()| ExitCode::SUCCESS)
         }
         Top::Audit { command } => runtime.block_on(audit::run(command)),
+        Top::Export { command } => runtime.block_on(exchange::export(command)),
+        Top::Import { command } => runtime.block_on(exchange::import(command)),
         Top::Keys { command: KeysCommand::Rotate { data } } => runtime.block_on(rotate(&data)),
         Top::Scenario { command: ScenarioCommand::Run { paths, json } } => runtime.block_on(scenario_run(&paths, json)),
     }

@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1`: every command through one endpoint, every query as a resource. Errors are
 //! `{code, message, articles}`; a refusal by the regulation is `422 refused` with its articles.
 
+mod exchange;
 mod openapi;
 
 use crate::AppState;
@@ -31,6 +32,10 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/projects/{id}/documents", get(project_documents))
         .route("/documents/{digest}", get(download_document))
         .route("/plans/{jurisdiction}/{year}", get(plan))
+        .route("/exports/plan.xlsx", get(exchange::plan))
+        .route("/exports/projects.xlsx", get(exchange::projects))
+        .route("/exports/proposal-template.xlsx", get(exchange::template))
+        .route("/projects/{id}/papers/{seq}", get(exchange::paper))
         .route("/policies", get(policies))
         .route("/regulation", get(regulation))
         .route("/openapi.json", get(openapi::document))
@@ -41,7 +46,7 @@ pub(crate) fn routes() -> Router<AppState> {
 
 /// The upload route, served under its own larger body limit ([`crate::UPLOAD_BODY_LIMIT`]).
 pub(crate) fn upload_routes() -> Router<AppState> {
-    Router::new().route("/documents", post(upload_document))
+    Router::new().route("/documents", post(upload_document)).route("/imports/proposals", post(exchange::import))
 }
 
 /// An API error: `{code, message, articles, field?}` with its status.

@@ -31,6 +31,21 @@ pub(crate) fn content_disposition(filename: &str) -> String {
     format!("attachment; filename=\"{fallback}\"; filename*=UTF-8''{}", utf8_percent_encode(filename, ATTR_CHAR))
 }
 
+/// Bytes govit made (a workbook, a 公文) as a download named `filename`, never cached.
+pub(crate) fn attachment(media_type: &'static str, filename: &str, bytes: Vec<u8>) -> Response {
+    let disposition = HeaderValue::from_str(&content_disposition(filename))
+        .unwrap_or_else(|_| HeaderValue::from_static("attachment"));
+    (
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static(media_type)),
+            (header::CONTENT_DISPOSITION, disposition),
+            (header::CACHE_CONTROL, HeaderValue::from_static("private, no-store")),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
 pub(crate) fn response(meta: &DocumentMeta, bytes: Vec<u8>) -> Response {
     let header_value = |text: &str| HeaderValue::from_str(text).unwrap_or_else(|_| HeaderValue::from_static(""));
     let content_type = HeaderValue::from_str(&meta.media_type)

@@ -10,6 +10,7 @@ mod download;
 mod error;
 mod forms;
 mod pages;
+pub mod paper;
 mod session;
 mod view;
 

@@ -166,14 +166,32 @@ pub async fn import_proposals(
     bytes: &[u8],
     today: Date,
 ) -> Result<ImportReport, ImportError> {
+    import_proposals_with_progress(app, actor, year, bytes, today, |_, _| {}).await
+}
+
+/// [`import_proposals`], calling `progress(rows written, rows to write)` after the checks and after each row,
+/// for a command line's progress bar.
+pub async fn import_proposals_with_progress(
+    app: &App,
+    actor: &Actor,
+    year: i32,
+    bytes: &[u8],
+    today: Date,
+    mut progress: impl FnMut(usize, usize),
+) -> Result<ImportReport, ImportError> {
     let org = owner_org(app, actor).await?;
     let proposals = read_sheet(bytes, year)?;
     let planned = dry_run(app, actor, &org, year, &proposals, today).await?;
-    let mut imported = Vec::with_capacity(planned.len());
+    let total = planned.len();
+    progress(0, total);
+    let mut imported = Vec::with_capacity(total);
     for (p, key) in planned {
         let row = write_row(app, actor, &org, year, &p, &key, today).await;
         match row {
-            Ok(done) => imported.push(done),
+            Ok(done) => {
+                imported.push(done);
+                progress(imported.len(), total);
+            }
             Err(RowFailure { project, reason, rejection, error }) => {
                 if imported.is_empty() && project.is_none() {
                     if let Some(rejection) = rejection {

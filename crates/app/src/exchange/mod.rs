@@ -15,7 +15,9 @@ mod import;
 mod template;
 
 pub use export::{plan_file_name, plan_title, plan_workbook, projects_file_name, projects_workbook};
-pub use import::{CellError, ImportError, ImportReport, ImportedRow, RowRejection, import_proposals};
+pub use import::{
+    CellError, ImportError, ImportReport, ImportedRow, RowRejection, import_proposals, import_proposals_with_progress,
+};
 pub use template::{HEADERS as TEMPLATE_HEADERS, proposal_template, template_file_name, template_title};
 
 use crate::{App, AppError};

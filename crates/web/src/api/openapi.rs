@@ -131,7 +131,7 @@ fn documents_description() -> String {
 }
 
 /// The whole document.
-pub(crate) fn spec() -> Value {
+fn core_spec() -> Value {
     let statuses = choice(govit_rules::vocab::Status::ALL.iter().map(|s| (s.code(), s.label())).collect());
     let routes = choice(govit_rules::vocab::Route::ALL.iter().map(|r| (r.code(), r.label())).collect());
     let money = kind_schema(Kind::Money);
@@ -150,7 +150,7 @@ pub(crate) fn spec() -> Value {
                     "type": "object",
                     "required": ["code", "message", "articles"],
                     "properties": {
-                        "code": { "type": "string", "enum": ["invalid", "unauthenticated", "forbidden", "not_found", "refused", "unsupported_media_type", "tampered", "internal"] },
+                        "code": { "type": "string", "enum": ["invalid", "unauthenticated", "forbidden", "not_found", "refused", "unsupported_media_type", "tampered", "interrupted", "internal"] },
                         "message": { "type": "string" },
                         "articles": { "type": "array", "items": { "type": "integer", "minimum": 1, "maximum": 31 } },
                         "field": { "type": "string" }
@@ -278,6 +278,88 @@ pub(crate) fn spec() -> Value {
             "/api/v1/regulation": { "get": { "summary": "《办法》全文(按条)", "security": [], "responses": { "200": ok_object("条文") } } }
         }
     })
+}
+
+fn binary(media_type: &str, description: &str) -> Value {
+    json!({ "description": description, "content": { media_type: { "schema": { "type": "string", "format": "binary" } } } })
+}
+
+fn download_op(summary: &str, parameters: Value, media_type: &str, what: &str) -> Value {
+    json!({ "get": { "summary": summary, "parameters": parameters, "responses": {
+        "200": binary(media_type, what), "400": error_response("输入有误"), "401": error_response("未登录"),
+        "404": error_response("不存在或无权查看") } } })
+}
+
+/// The exchange endpoints: workbooks, 公文, and the proposal import.
+fn exchange_paths() -> Vec<(&'static str, Value)> {
+    let xlsx = govit_app::exchange::XLSX_MEDIA_TYPE;
+    let year = || query_param("year", json!({ "type": "integer", "minimum": 2000, "maximum": 2100 }), "计划年度");
+    vec![
+        (
+            "/api/v1/exports/plan.xlsx",
+            download_op(
+                "年度实施计划(Excel,按建设单位小计,万元)",
+                json!([
+                    query_param("jurisdiction", json!({ "type": "string" }), "辖区代码,缺省为当前用户所在辖区"),
+                    year()
+                ]),
+                xlsx,
+                "工作簿",
+            ),
+        ),
+        (
+            "/api/v1/exports/projects.xlsx",
+            download_op(
+                "项目库筛选结果(Excel;筛选条件同 /api/v1/projects)",
+                json!([
+                    query_param("q", json!({ "type": "string" }), "名称或编号包含"),
+                    query_param("status", json!({ "type": "string" }), "状态"),
+                    query_param("year", json!({ "type": "integer" }), "计划年度")
+                ]),
+                xlsx,
+                "工作簿",
+            ),
+        ),
+        ("/api/v1/exports/proposal-template.xlsx", download_op("年度计划申报模板", json!([year()]), xlsx, "工作簿")),
+        (
+            "/api/v1/projects/{id}/papers/{seq}",
+            download_op(
+                "公文:批复(审批通过的事件)或备案回执(备案事件),PDF,按 GB/T 9704 排版",
+                json!([path_param("id", "项目编号"), path_param("seq", "办理记录的序号(时间线中的 #号)")]),
+                "application/pdf",
+                "PDF",
+            ),
+        ),
+        (
+            "/api/v1/imports/proposals",
+            json!({ "post": {
+            "summary": "导入年度计划申报表(项目建设单位):逐行校验,全部通过才登记并申报,否则一行也不导入",
+            "parameters": [year()],
+            "requestBody": { "required": true, "content": { xlsx: { "schema": { "type": "string", "format": "binary" } } } },
+            "responses": {
+                "200": ok_object("已导入:每行的项目编号、管理路径、审批部门"),
+                "400": error_response("不是.xlsx、格式不符或单元格有误;errors 逐条列出行、列与原因"),
+                "401": error_response("未登录"),
+                "403": error_response("非项目建设单位"),
+                "409": error_response("导入中断(此前各行已导入)"),
+                "413": { "description": "请求体超过上传上限" },
+                "422": error_response("有行依《办法》不予受理;errors 逐行列出,articles 为所依据的条款")
+            }
+        } }),
+        ),
+    ]
+}
+
+/// The whole description: the core paths and the exchange paths (kept apart to stay within `json!`'s recursion
+/// limit).
+pub(crate) fn spec() -> Value {
+    let mut spec = core_spec();
+    if let Some(paths) = spec.get_mut("paths").and_then(Value::as_object_mut) {
+        for (path, item) in exchange_paths() {
+            paths.insert(path.to_owned(), item);
+        }
+    }
+    spec
 }
 
 pub(super) async fn document() -> Json<Value> {

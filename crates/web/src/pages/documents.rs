@@ -5,7 +5,7 @@ use crate::AppState;
 use crate::error::{WebError, render};
 use crate::session::CurrentUser;
 use askama::Template;
-use axum::extract::multipart::{Multipart, MultipartRejection};
+use axum::extract::multipart::{Multipart, MultipartError, MultipartRejection};
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -65,6 +65,49 @@ fn fragment(attachments: Vec<AttachmentView>, errors: Vec<String>, status: Statu
     response
 }
 
+/// A file part of a multipart form.
+pub(super) struct UploadedFile {
+    pub name: String,
+    pub media: String,
+    pub bytes: axum::body::Bytes,
+}
+
+/// A multipart form read whole: its text fields and its `file` parts.
+pub(super) struct MultipartForm {
+    texts: Vec<(String, String)>,
+    pub files: Vec<UploadedFile>,
+}
+
+impl MultipartForm {
+    pub(super) fn text(&self, name: &str) -> Option<&str> {
+        self.texts.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
+    }
+}
+
+/// Reads every part: `file` parts as files (an empty file input, which still sends a nameless empty part, is
+/// skipped), every other named part as text.
+pub(super) async fn read_multipart(mut multipart: Multipart) -> Result<MultipartForm, MultipartError> {
+    let mut form = MultipartForm { texts: Vec::new(), files: Vec::new() };
+    while let Some(field) = multipart.next_field().await? {
+        match field.name().map(str::to_owned) {
+            Some(name) if name == "file" => {
+                let file_name = field.file_name().unwrap_or("").to_owned();
+                let media = field.content_type().unwrap_or("").to_owned();
+                let bytes = field.bytes().await?;
+                if !(bytes.is_empty() && file_name.is_empty()) {
+                    form.files.push(UploadedFile { name: file_name, media, bytes });
+                }
+            }
+            Some(name) => {
+                let text = field.text().await?;
+                form.texts.push((name, text));
+            }
+            None => {}
+        }
+    }
+    Ok(form)
+}
+
 /// `POST /documents` (multipart): one or more `file` fields, and the form token as the `_csrf` field or the
 /// `X-CSRF-Token` header.
 pub(super) async fn upload(
@@ -73,7 +116,7 @@ pub(super) async fn upload(
     headers: HeaderMap,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Result<Response, WebError> {
-    let mut multipart = match multipart {
+    let multipart = match multipart {
         Ok(m) => m,
         Err(e) => {
             return Ok(fragment(
@@ -84,32 +127,12 @@ pub(super) async fn upload(
         }
     };
     let header_token = headers.get("x-csrf-token").and_then(|v| v.to_str().ok()).map(str::to_owned);
-    let mut field_token: Option<String> = None;
-    let mut files: Vec<(String, String, axum::body::Bytes)> = Vec::new();
-    loop {
-        let field = match multipart.next_field().await {
-            Ok(Some(f)) => f,
-            Ok(None) => break,
-            Err(e) => return Ok(multipart_failure(&e)),
-        };
-        match field.name() {
-            Some("_csrf") => match field.text().await {
-                Ok(t) => field_token = Some(t),
-                Err(e) => return Ok(multipart_failure(&e)),
-            },
-            Some("file") => {
-                let name = field.file_name().unwrap_or("").to_owned();
-                let media = field.content_type().unwrap_or("").to_owned();
-                match field.bytes().await {
-                    // A file input left empty still sends a part, with no name and no bytes.
-                    Ok(bytes) if bytes.is_empty() && name.is_empty() => {}
-                    Ok(bytes) => files.push((name, media, bytes)),
-                    Err(e) => return Ok(multipart_failure(&e)),
-                }
-            }
-            _ => {}
-        }
-    }
+    let form = match read_multipart(multipart).await {
+        Ok(form) => form,
+        Err(e) => return Ok(multipart_failure(&e)),
+    };
+    let field_token = form.text("_csrf").map(str::to_owned);
+    let files = form.files;
     let csrf_ok = [header_token.as_deref(), field_token.as_deref()].into_iter().any(|t| user.check_csrf(t).is_ok());
     if !csrf_ok {
         return Err(WebError::Forbidden("表单已过期或来源不明,请刷新页面后重试".to_owned()));
@@ -119,7 +142,7 @@ pub(super) async fn upload(
     }
     let mut uploaded = Vec::new();
     let mut errors = Vec::new();
-    for (name, media, bytes) in files {
+    for UploadedFile { name, media, bytes } in files {
         match state.app.upload_document(&user.session.actor, &name, &media, &bytes).await {
             Ok(meta) => uploaded.push(AttachmentView::of(&meta)),
             Err(AppError::Invalid { reason, .. }) => {
@@ -133,7 +156,7 @@ pub(super) async fn upload(
     Ok(fragment(uploaded, errors, status))
 }
 
-fn multipart_failure(e: &axum::extract::multipart::MultipartError) -> Response {
+fn multipart_failure(e: &MultipartError) -> Response {
     let status = e.status();
     let message = if status == StatusCode::PAYLOAD_TOO_LARGE {
         format!("文件大小超过上限 {} MiB", govit_app::documents::MAX_DOCUMENT_BYTES / (1024 * 1024))

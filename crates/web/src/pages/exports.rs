@@ -3,29 +3,18 @@
 
 use super::projects::parse_query;
 use crate::AppState;
-use crate::download::content_disposition;
+use crate::download::attachment;
 use crate::error::WebError;
 use crate::session::CurrentUser;
 use axum::extract::{RawQuery, State};
-use axum::http::{HeaderValue, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use chrono::Datelike;
 use govit_app::exchange;
 use govit_app::listing::ProjectQuery;
 use serde::Deserialize;
 
 fn xlsx(filename: &str, bytes: Vec<u8>) -> Response {
-    let disposition = HeaderValue::from_str(&content_disposition(filename))
-        .unwrap_or_else(|_| HeaderValue::from_static("attachment"));
-    (
-        [
-            (header::CONTENT_TYPE, HeaderValue::from_static(exchange::XLSX_MEDIA_TYPE)),
-            (header::CONTENT_DISPOSITION, disposition),
-            (header::CACHE_CONTROL, HeaderValue::from_static("private, no-store")),
-        ],
-        bytes,
-    )
-        .into_response()
+    attachment(exchange::XLSX_MEDIA_TYPE, filename, bytes)
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -35,7 +24,7 @@ struct PlanQuery {
     year: Option<i32>,
 }
 
-pub(super) async fn plan(
+pub(crate) async fn plan(
     State(state): State<AppState>,
     user: CurrentUser,
     RawQuery(raw): RawQuery,
@@ -48,7 +37,7 @@ pub(super) async fn plan(
     Ok(xlsx(&exchange::plan_file_name(&state.app, &jurisdiction, year)?, bytes))
 }
 
-pub(super) async fn projects(
+pub(crate) async fn projects(
     State(state): State<AppState>,
     user: CurrentUser,
     RawQuery(raw): RawQuery,
@@ -59,7 +48,7 @@ pub(super) async fn projects(
     Ok(xlsx(&exchange::projects_file_name(today), bytes))
 }
 
-pub(super) async fn template(
+pub(crate) async fn template(
     State(state): State<AppState>,
     _user: CurrentUser,
     RawQuery(raw): RawQuery,

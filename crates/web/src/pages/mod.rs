@@ -4,8 +4,10 @@ mod actions;
 mod admin;
 mod dashboard;
 pub(crate) mod documents;
-mod exports;
+pub(crate) mod exports;
+mod imports;
 mod login;
+mod papers;
 mod plans;
 mod project;
 mod projects;
@@ -14,6 +16,7 @@ mod supervision;
 mod workbench;
 
 pub(crate) use dashboard::charts;
+pub(crate) use papers::download as paper_download;
 pub(crate) use projects::parse_query;
 
 use crate::AppState;
@@ -32,9 +35,11 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/plans/template.xlsx", get(exports::template))
         .route("/projects/new", get(actions::register_form).post(actions::register_submit))
         .route("/projects/{id}", get(project::detail))
+        .route("/projects/{id}/paper/{seq}", get(papers::download))
         .route("/documents/{digest}", get(documents::download))
         .route("/projects/{id}/act/{action}", get(actions::form).post(actions::submit))
         .route("/plans", get(plans::page))
+        .route("/plans/import", get(imports::form))
         .route("/plans/act/{action}", post(plans::act))
         .route("/supervision", get(supervision::supervision))
         .route("/alerts", get(supervision::alerts))
@@ -49,5 +54,5 @@ pub(crate) fn routes() -> Router<AppState> {
 
 /// The page upload route, served under its own larger body limit ([`crate::UPLOAD_BODY_LIMIT`]).
 pub(crate) fn upload_routes() -> Router<AppState> {
-    Router::new().route("/documents", post(documents::upload))
+    Router::new().route("/documents", post(documents::upload)).route("/plans/import", post(imports::submit))
 }

@@ -4,6 +4,7 @@ use super::documents::AttachmentView;
 use super::projects::parse_query;
 use crate::AppState;
 use crate::error::{WebError, render};
+use crate::paper::PaperKind;
 use crate::session::CurrentUser;
 use crate::view::{Layout, OutcomeView, wan, wan_or_dash};
 use askama::Template;
@@ -49,6 +50,8 @@ struct TimelineRow {
     what: String,
     policy: String,
     warnings: String,
+    /// The 公文 this event stands for (批复, 备案回执), downloadable as PDF.
+    paper: Option<&'static str>,
 }
 
 /// A document an event of the project used.
@@ -244,6 +247,7 @@ pub(super) async fn detail(
             what: describe(&e.record.event),
             policy: e.record.policy.clone(),
             warnings: e.record.warnings.iter().map(ToString::to_string).collect::<Vec<_>>().join(";"),
+            paper: PaperKind::of(&e.record.event).map(PaperKind::label),
         })
         .collect();
     Ok(render(&ProjectPage {

@@ -64,6 +64,21 @@ pub async fn spawn_app(adjust: impl FnOnce(App) -> App) -> Server {
         .await
         .unwrap();
     }
+    serve(app).await
+}
+
+/// A real server over the demo city (`govit_app::demo`) on its last day, 2026-11-29; every demo account's
+/// password is [`govit_app::demo::DEMO_PASSWORD`].
+pub async fn spawn_demo() -> Server {
+    let store = Store::open_memory().await.unwrap();
+    let policies = govit_rules::policy::load(govit_rules::policy::BUILTIN).unwrap();
+    let today = "2026-11-29".parse().unwrap();
+    let app = Arc::new(App::new(store, policies, Arc::new(FixedClock::at(today))));
+    govit_app::demo::seed(&app, today).await.unwrap();
+    serve(app).await
+}
+
+async fn serve(app: Arc<App>) -> Server {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
@@ -85,10 +100,15 @@ pub fn client() -> reqwest::Client {
 
 /// Logs in through the JSON API; returns the client and the session's form token.
 pub async fn login(server: &Server, username: &str) -> (reqwest::Client, String) {
+    login_with(server, username, PASSWORD).await
+}
+
+/// [`login`] with a given password (the demo city's, say).
+pub async fn login_with(server: &Server, username: &str, password: &str) -> (reqwest::Client, String) {
     let c = client();
     let r = c
         .post(format!("{}/api/v1/session", server.base))
-        .json(&serde_json::json!({ "username": username, "password": PASSWORD }))
+        .json(&serde_json::json!({ "username": username, "password": password }))
         .send()
         .await
         .unwrap();
