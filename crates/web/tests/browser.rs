@@ -154,7 +154,12 @@ impl Browser {
         let capabilities = json!({
             "browserName": "chrome",
             "timeouts": { "pageLoad": 30_000, "script": 10_000, "implicit": 0 },
-            "goog:chromeOptions": { "binary": chromium, "args": args },
+            "goog:chromeOptions": { "binary": chromium, "args": args, "prefs": {
+                "download.default_directory": profile.path().join("downloads"),
+                "download.prompt_for_download": false,
+                "download.directory_upgrade": true,
+                "safebrowsing.enabled": false,
+            } },
         });
         let Value::Object(capabilities) = capabilities else { unreachable!() };
         let client = ClientBuilder::rustls()
@@ -384,13 +389,41 @@ impl Browser {
 
     /// Logs in through the login form and lands on the workbench.
     async fn login(&self, username: &str) -> Res {
+        self.login_with(username, common::PASSWORD).await?;
+        self.expect_text(".topbar", &[&format!("{username}用户")]).await
+    }
+
+    async fn login_with(&self, username: &str, password: &str) -> Res {
         self.goto("/login").await?;
         self.fill("username", username).await?;
-        self.fill("password", common::PASSWORD).await?;
+        self.fill("password", password).await?;
         self.click("#login").await?;
         ensure(self.path().await? == "/", || "login did not lead to the workbench".to_owned())?;
-        self.expect_text(".topbar", &[&format!("{username}用户")]).await?;
         self.find("#logout").await.map(drop)
+    }
+
+    /// Clicks the link `css` and waits for the download it starts: the bytes of the one finished file in the
+    /// download folder whose name ends in `extension` (the folder is emptied first).
+    async fn download(&self, css: &str, extension: &str) -> Res<(String, Vec<u8>)> {
+        let dir = self._profile.path().join("downloads");
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir)?;
+        self.find(css).await?.click().await?;
+        let started = Instant::now();
+        while started.elapsed() < WAIT {
+            let names: Vec<String> = std::fs::read_dir(&dir)?
+                .filter_map(|e| e.ok().map(|e| e.file_name().to_string_lossy().into_owned()))
+                .collect();
+            let partial = names.iter().any(|n| n.ends_with(".crdownload"));
+            if let (false, Some(name)) = (partial, names.iter().find(|n| n.ends_with(extension))) {
+                let bytes = std::fs::read(dir.join(name))?;
+                if !bytes.is_empty() {
+                    return Ok((name.clone(), bytes));
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        Err(format!("clicking `{css}` downloaded no {extension} file within {WAIT:?}").into())
     }
 
     /// Logs out with the button in the top bar and lands on the login form.
@@ -653,6 +686,102 @@ async fn a_refusal_is_shown_with_the_cited_articles_text() {
         let entries = b.count("#timeline li").await?;
         ensure(entries == 1, || format!("the refusal was recorded: the timeline has {entries} entries"))?;
         b.logout().await
+    })
+    .await;
+
+    b.finish().await;
+}
+
+/// The text of a PDF by poppler's `pdftotext`, without line breaks (the typeset lines break anywhere).
+fn pdf_text(bytes: &[u8]) -> Res<String> {
+    let dir = tempfile::tempdir()?;
+    let path = dir.path().join("paper.pdf");
+    std::fs::write(&path, bytes)?;
+    let out =
+        Command::new("pdftotext").arg(&path).arg("-").output().map_err(|e| {
+            format!("pdftotext (apt-get install poppler-utils) is needed to read the downloaded PDF: {e}")
+        })?;
+    Ok(String::from_utf8(out.stdout)?.chars().filter(|c| !c.is_whitespace()).collect())
+}
+
+/// The rows of a workbook's first sheet, as text.
+fn workbook_rows(bytes: &[u8]) -> Res<Vec<Vec<String>>> {
+    use calamine::Reader;
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes.to_vec()))?;
+    let name = book.sheet_names().first().cloned().ok_or("the workbook has no sheet")?;
+    let range = book.worksheet_range(&name)?;
+    Ok(range.rows().map(|r| r.iter().map(ToString::to_string).collect()).collect())
+}
+
+/// The demo city as people brief with it: the bureau downloads the 2026 plan as Excel and an approval reply as
+/// PDF from the project page, and the dashboard draws every chart from the demo city's data.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_demo_city_downloads_its_plan_and_an_approval_reply_and_charts_its_projects() {
+    let server = common::spawn_demo().await;
+    let test = "the_demo_city_downloads_its_plan_and_an_approval_reply_and_charts_its_projects";
+    let Some(b) = Browser::start(test, &server.base).await else {
+        return;
+    };
+
+    b.step("01-bureau-downloads-the-2026-plan-as-excel", async {
+        b.login_with("bureau", govit_app::demo::DEMO_PASSWORD).await?;
+        b.goto("/plans?jurisdiction=wuhan&year=2026").await?;
+        let included = b.text("#included").await?;
+        let (name, bytes) = b.download("#export-plan", ".xlsx").await?;
+        ensure(name.contains("2026"), || format!("the workbook is named {name}"))?;
+        let rows = workbook_rows(&bytes)?;
+        let title = rows.first().and_then(|r| r.first()).cloned().unwrap_or_default();
+        ensure(title.contains("武汉市2026年度"), || format!("the workbook's title is `{title}`"))?;
+        let names: Vec<&String> =
+            rows.iter().filter_map(|r| r.get(2)).filter(|n| included.contains(n.as_str())).collect();
+        ensure(names.len() >= 3, || format!("the workbook lists {} of the plan's projects: {names:?}", names.len()))?;
+        let total = rows.iter().any(|r| r.iter().any(|c| c.contains("合计")));
+        ensure(total, || "the workbook has no 合计 row".to_owned())
+    })
+    .await;
+
+    b.step("02-bureau-downloads-an-approval-reply-as-pdf", async {
+        b.goto("/projects/wuhan-2025-0006").await?;
+        let (name, bytes) = b.download("#timeline a.paper", ".pdf").await?;
+        ensure(name.contains("批复"), || format!("the PDF is named {name}"))?;
+        ensure(bytes.starts_with(b"%PDF-"), || "the download is not a PDF".to_owned())?;
+        let text = pdf_text(&bytes)?;
+        for wanted in
+            ["市政务服务和大数据管理局", "关于综合交通运行监测调度中心二期", "核定项目总投资", "第十三条", "此复。"]
+        {
+            ensure(text.contains(wanted), || format!("the reply lacks {wanted}: {text}"))?;
+        }
+        Ok(())
+    })
+    .await;
+
+    b.step("03-the-dashboard-draws-every-chart", async {
+        b.goto("/dashboard").await?;
+        let count = b.count(".chart[data-chart]").await?;
+        ensure(count == 6, || format!("the dashboard has {count} charts, expected 6"))?;
+        let script = r#"
+            const out = [];
+            for (const el of document.querySelectorAll('.chart[data-chart]')) {
+                const chart = window.echarts && window.echarts.getInstanceByDom(el);
+                const series = chart ? chart.getOption().series : [];
+                const points = series.reduce((n, s) => n + (s.data ? s.data.length : 0), 0);
+                out.push([el.id, !!chart, !!el.querySelector('canvas, svg'), points]);
+            }
+            return out;"#;
+        let started = Instant::now();
+        loop {
+            let drawn: Vec<(String, bool, bool, u64)> =
+                serde_json::from_value(b.client.execute(script, Vec::new()).await?)?;
+            let missing: Vec<&(String, bool, bool, u64)> =
+                drawn.iter().filter(|(_, chart, canvas, points)| !(*chart && *canvas && *points > 0)).collect();
+            if missing.is_empty() {
+                return Ok(());
+            }
+            if started.elapsed() > WAIT {
+                return Err(format!("charts not drawn with data: {missing:?}").into());
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
     })
     .await;
 
