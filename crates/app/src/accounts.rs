@@ -16,6 +16,12 @@ use sm3::{Digest, Sm3};
 /// Sessions end after this long without a request (GB/T 22239 level 3 asks for an idle timeout).
 pub const IDLE_TIMEOUT_MINUTES: i64 = 30;
 
+/// Failed logins in a row that lock an account (GB/T 22239-2019 level 3, 8.1.4.1 a: 登录失败处理).
+pub const MAX_FAILED_LOGINS: i64 = 5;
+
+/// How long a locked account stays locked.
+pub const LOCKOUT_MINUTES: i64 = 15;
+
 /// A new organisation: its name, jurisdiction and, if it may own projects, its kind [2][9].
 #[derive(Debug, Clone)]
 pub struct NewOrganization {
@@ -204,14 +210,42 @@ impl App {
             );
             return Err(wrong());
         };
+        let now = self.clock.now();
+        let locked_until = user.locked_until.as_deref().and_then(|t| DateTime::parse_from_rfc3339(t).ok());
+        if let Some(until) = locked_until.filter(|until| *until > now) {
+            self.record_security("login_failed", &user.username, "账号锁定中").await?;
+            let at = until.with_timezone(&crate::clock::shanghai());
+            return Err(AppError::invalid(
+                "password",
+                format!("连续{MAX_FAILED_LOGINS}次登录失败,账号已锁定至{},请稍后重试或联系管理员", at.format("%H:%M")),
+            ));
+        }
         if !verify_password(password, &user.password_hash) {
-            self.record_security("login_failed", &user.username, "密码错误").await?;
-            return Err(wrong());
+            let failed = user.failed_logins + 1;
+            if failed >= MAX_FAILED_LOGINS {
+                let until = (now + Duration::minutes(LOCKOUT_MINUTES)).to_rfc3339();
+                self.store.record_login_failure(user.id, Some(&until)).await?;
+                let detail = format!("连续{failed}次密码错误,锁定{LOCKOUT_MINUTES}分钟至{until}");
+                self.record_security("account_locked", &user.username, detail).await?;
+                return Err(AppError::invalid(
+                    "password",
+                    format!("用户名或密码错误;连续{failed}次登录失败,账号已锁定{LOCKOUT_MINUTES}分钟"),
+                ));
+            }
+            self.store.record_login_failure(user.id, None).await?;
+            self.record_security("login_failed", &user.username, format!("密码错误(连续第{failed}次)")).await?;
+            return Err(AppError::invalid(
+                "password",
+                format!("用户名或密码错误;再失败{}次账号将锁定{LOCKOUT_MINUTES}分钟", MAX_FAILED_LOGINS - failed),
+            ));
+        }
+        if user.failed_logins > 0 || user.locked_until.is_some() {
+            self.store.clear_login_failures(user.id).await?;
         }
         let role = user.roles.first().cloned().ok_or_else(|| AppError::invalid("roles", "该用户没有任何角色"))?;
         let token = random_hex(32)?;
         let csrf = random_hex(32)?;
-        let now = self.clock.now().to_rfc3339();
+        let now = now.to_rfc3339();
         let row = SessionRow {
             id_digest: digest(&token),
             user_id: user.id,
@@ -270,6 +304,23 @@ impl App {
         actor_of(&organization, role)
     }
 
+    /// A user changes their own password: the current one is checked, the new one must meet the policy and
+    /// differ from it. Clears a forced change ([`NewUserInput::must_change_password`], an administrator's reset).
+    pub async fn change_password(&self, user_id: i64, current: &str, new: &str) -> Result<(), AppError> {
+        let user = self.store.user(user_id).await?.ok_or_else(|| AppError::NotFound { what: "用户".to_owned() })?;
+        if !verify_password(current, &user.password_hash) {
+            self.record_security("password_change_failed", &user.username, "原密码错误").await?;
+            return Err(AppError::invalid("current", "原密码错误"));
+        }
+        if current == new {
+            return Err(AppError::invalid("new", "新密码不能与原密码相同"));
+        }
+        check_password(&user.username, new).map_err(|e| AppError::invalid("new", e))?;
+        self.store.set_password(user.id, &hash_password(new)?, false).await?;
+        self.record_security("password_changed", &user.username, "本人修改密码").await?;
+        Ok(())
+    }
+
     /// Switches the role a session acts in, among the user's own roles.
     pub async fn switch_role(&self, token: &str, role: Role) -> Result<(), AppError> {
         let Some(user) = self.session_user(token).await? else {
@@ -317,6 +368,7 @@ impl App {
         }
         let codes: Vec<String> = roles.iter().map(|r| r.code().to_owned()).collect();
         self.store.update_user(id, &codes, active).await?;
+        self.store.clear_login_failures(id).await?;
         self.store.delete_user_sessions(id).await?;
         let password = if new_password.is_some_and(|p| !p.is_empty()) { ",重置密码" } else { "" };
         let state = if active { "启用" } else { "停用" };

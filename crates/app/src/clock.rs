@@ -36,6 +36,13 @@ impl FixedClock {
         FixedClock(std::sync::Mutex::new(noon(date)))
     }
 
+    /// Moves the clock on by `by` (a test of a lockout or an idle timeout).
+    pub fn advance(&self, by: chrono::Duration) {
+        if let Ok(mut t) = self.0.lock() {
+            *t += by;
+        }
+    }
+
     pub fn set(&self, date: Date) {
         if let Ok(mut t) = self.0.lock() {
             *t = noon(date);

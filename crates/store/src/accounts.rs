@@ -26,6 +26,10 @@ pub struct UserRow {
     pub password_hash: String,
     pub active: bool,
     pub must_change_password: bool,
+    /// Failed logins since the last success or lockout.
+    pub failed_logins: i64,
+    /// RFC 3339; logins are refused until then.
+    pub locked_until: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -69,11 +73,13 @@ fn user(r: &SqliteRow) -> Result<UserRow, StoreError> {
         password_hash: r.try_get("password_hash")?,
         active: r.try_get::<i64, _>("active")? != 0,
         must_change_password: r.try_get::<i64, _>("must_change_password")? != 0,
+        failed_logins: r.try_get("failed_logins")?,
+        locked_until: r.try_get("locked_until")?,
     })
 }
 
-const USER_COLUMNS: &str =
-    "SELECT id, username, display_name, organization_id, roles, password_hash, active, must_change_password FROM users";
+const USER_COLUMNS: &str = "SELECT id, username, display_name, organization_id, roles, password_hash, active, \
+                            must_change_password, failed_logins, locked_until FROM users";
 
 impl Store {
     pub async fn insert_organization(
@@ -170,6 +176,27 @@ impl Store {
         sqlx::query("UPDATE users SET password_hash = $1, must_change_password = $2 WHERE id = $3")
             .bind(password_hash)
             .bind(i64::from(must_change))
+            .bind(id)
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
+    /// Counts one more failed login; with `locked_until`, locks the account and starts the count again.
+    pub async fn record_login_failure(&self, id: i64, locked_until: Option<&str>) -> Result<(), StoreError> {
+        let query = match locked_until {
+            Some(until) => {
+                sqlx::query("UPDATE users SET failed_logins = 0, locked_until = $1 WHERE id = $2").bind(until).bind(id)
+            }
+            None => sqlx::query("UPDATE users SET failed_logins = failed_logins + 1 WHERE id = $1").bind(id),
+        };
+        query.execute(self.pool()).await?;
+        Ok(())
+    }
+
+    /// A successful login (or an administrator's unlock): no failures, no lock.
+    pub async fn clear_login_failures(&self, id: i64) -> Result<(), StoreError> {
+        sqlx::query("UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = $1")
             .bind(id)
             .execute(self.pool())
             .await?;

@@ -116,6 +116,11 @@ const MIGRATIONS: &[&str] = &[
         created_at  TEXT NOT NULL
     );
     "#,
+    // 4: failed logins in a row and the lockout they lead to (GB/T 22239 level 3: 登录失败处理).
+    r#"
+    ALTER TABLE users ADD COLUMN failed_logins INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE users ADD COLUMN locked_until TEXT;
+    "#,
 ];
 
 /// Empties the projections before a rebuild refolds them from the log.

@@ -29,8 +29,8 @@ struct Body {
 /// so that it cannot be removed or changed afterwards either.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SecurityRecord {
-    /// `login_succeeded`, `login_failed`, `logout`, `user_created`, `user_changed`, `organization_created`,
-    /// `policies_loaded`.
+    /// `login_succeeded`, `login_failed`, `account_locked`, `logout`, `password_changed`,
+    /// `password_change_failed`, `user_created`, `user_changed`, `organization_created`, `policies_loaded`.
     pub kind: String,
     /// The account concerned (or the one acting).
     pub username: String,

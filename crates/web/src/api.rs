@@ -5,6 +5,7 @@ mod exchange;
 mod openapi;
 
 use crate::AppState;
+use crate::error::WebError;
 use crate::forms::field_of;
 use crate::session::{CurrentUser, clear_cookie, cookie, token};
 use axum::extract::{FromRequestParts, Path, Query, RawQuery, State};
@@ -22,6 +23,7 @@ pub(crate) fn routes() -> Router<AppState> {
     Router::new()
         .route("/session", post(login).delete(logout))
         .route("/me", get(me))
+        .route("/me/password", post(change_password))
         .route("/commands", post(command))
         .route("/workbench", get(workbench))
         .route("/dashboard", get(dashboard))
@@ -105,10 +107,14 @@ pub(crate) struct ApiUser(CurrentUser);
 impl FromRequestParts<AppState> for ApiUser {
     type Rejection = ApiError;
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        CurrentUser::from_request_parts(parts, state)
-            .await
-            .map(ApiUser)
-            .map_err(|_| ApiError::new(StatusCode::UNAUTHORIZED, "unauthenticated", "请先登录(POST /api/v1/session)"))
+        CurrentUser::from_request_parts(parts, state).await.map(ApiUser).map_err(|e| match e {
+            WebError::PasswordChangeRequired => ApiError::new(
+                StatusCode::FORBIDDEN,
+                "password_change_required",
+                "请先修改密码(POST /api/v1/me/password)",
+            ),
+            _ => ApiError::new(StatusCode::UNAUTHORIZED, "unauthenticated", "请先登录(POST /api/v1/session)"),
+        })
     }
 }
 
@@ -130,6 +136,25 @@ fn parse_body<T: serde::de::DeserializeOwned>(headers: &HeaderMap, body: &[u8]) 
         let path = e.path().to_string();
         ApiError::invalid(if path == "." { "body" } else { &path }, e.into_inner().to_string())
     })
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PasswordChange {
+    current: String,
+    new: String,
+}
+
+/// `POST /me/password {current, new}`: the user's own password; clears a forced change.
+async fn change_password(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> Result<StatusCode, ApiError> {
+    let change: PasswordChange = parse_body(&headers, &body)?;
+    state.app.change_password(user.session.user.id, &change.current, &change.new).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 #[derive(Deserialize)]

@@ -10,6 +10,10 @@ use govit_app::AppError;
 pub enum WebError {
     #[error("请先登录")]
     Unauthenticated,
+    /// The account must change its password (first login of a seeded account, or after an administrator's
+    /// reset) before anything else.
+    #[error("请先修改密码")]
+    PasswordChangeRequired,
     #[error("{0}")]
     Forbidden(String),
     #[error("{0}不存在或您无权查看")]
@@ -36,10 +40,14 @@ impl From<AppError> for WebError {
     }
 }
 
+/// Where a user changes their own password.
+pub const PASSWORD_PAGE: &str = "/account/password";
+
 impl WebError {
     pub fn status(&self) -> StatusCode {
         match self {
             WebError::Unauthenticated => StatusCode::UNAUTHORIZED,
+            WebError::PasswordChangeRequired => StatusCode::FORBIDDEN,
             WebError::Forbidden(_) => StatusCode::FORBIDDEN,
             WebError::NotFound(_) => StatusCode::NOT_FOUND,
             WebError::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
@@ -62,8 +70,10 @@ pub fn render<T: Template>(template: &T) -> Response {
 
 impl IntoResponse for WebError {
     fn into_response(self) -> Response {
-        if matches!(self, WebError::Unauthenticated) {
-            return Redirect::to("/login").into_response();
+        match self {
+            WebError::Unauthenticated => return Redirect::to("/login").into_response(),
+            WebError::PasswordChangeRequired => return Redirect::to(PASSWORD_PAGE).into_response(),
+            _ => {}
         }
         if let WebError::Internal(detail) = &self {
             tracing::error!(%detail, "internal error");

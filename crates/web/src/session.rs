@@ -2,12 +2,17 @@
 
 use crate::AppState;
 use crate::error::WebError;
-use axum::extract::FromRequestParts;
+use crate::forms::Submitted;
+use axum::extract::{FromRequest, FromRequestParts, OriginalUri, Request};
 use axum::http::header;
 use axum::http::request::Parts;
 use govit_app::accounts::SessionUser;
 
 pub const SESSION_COOKIE: &str = "govit_session";
+
+/// What an account that must change its password may still reach: the change itself, who it is, and logout.
+const PASSWORD_CHANGE_ALLOWS: &[&str] =
+    &[crate::error::PASSWORD_PAGE, "/logout", "/api/v1/me", "/api/v1/me/password", "/api/v1/session"];
 
 /// The logged-in user of a request.
 #[derive(Debug, Clone)]
@@ -47,6 +52,11 @@ impl FromRequestParts<AppState> for CurrentUser {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let token = token(parts).ok_or(WebError::Unauthenticated)?;
         let session = state.app.session_user(&token).await?.ok_or(WebError::Unauthenticated)?;
+        // Under `nest("/api/v1", …)` the URI is the nested one; the original keeps the full path.
+        let path = parts.extensions.get::<OriginalUri>().map_or_else(|| parts.uri.path(), |o| o.0.path());
+        if session.user.must_change_password && !PASSWORD_CHANGE_ALLOWS.contains(&path) {
+            return Err(WebError::PasswordChangeRequired);
+        }
         Ok(CurrentUser { session, token })
     }
 }
@@ -59,4 +69,27 @@ pub fn cookie(token: &str) -> String {
 /// The `Set-Cookie` value that removes it.
 pub fn clear_cookie() -> String {
     format!("{SESSION_COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0")
+}
+
+/// A form posted by the logged-in user (`application/x-www-form-urlencoded`), its `_csrf` token checked.
+pub struct Posted {
+    pub user: CurrentUser,
+    pub form: Submitted,
+}
+
+impl FromRequest<AppState> for Posted {
+    type Rejection = WebError;
+
+    async fn from_request(request: Request, state: &AppState) -> Result<Posted, WebError> {
+        let (mut parts, body) = request.into_parts();
+        let user = CurrentUser::from_request_parts(&mut parts, state).await?;
+        let bytes = axum::body::to_bytes(body, crate::BODY_LIMIT)
+            .await
+            .map_err(|_| WebError::Invalid {
+                field: "表单".to_owned(), reason: "表单内容过大或无法读取".to_owned()
+            })?;
+        let form = Submitted::parse(&bytes);
+        user.check_csrf(form.one("_csrf"))?;
+        Ok(Posted { user, form })
+    }
 }

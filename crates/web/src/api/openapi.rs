@@ -150,7 +150,7 @@ fn core_spec() -> Value {
                     "type": "object",
                     "required": ["code", "message", "articles"],
                     "properties": {
-                        "code": { "type": "string", "enum": ["invalid", "unauthenticated", "forbidden", "not_found", "refused", "unsupported_media_type", "tampered", "interrupted", "internal"] },
+                        "code": { "type": "string", "enum": ["invalid", "unauthenticated", "forbidden", "not_found", "refused", "unsupported_media_type", "tampered", "interrupted", "password_change_required", "internal"] },
                         "message": { "type": "string" },
                         "articles": { "type": "array", "items": { "type": "integer", "minimum": 1, "maximum": 31 } },
                         "field": { "type": "string" }
@@ -290,8 +290,8 @@ fn download_op(summary: &str, parameters: Value, media_type: &str, what: &str) -
         "404": error_response("不存在或无权查看") } } })
 }
 
-/// The exchange endpoints: workbooks, 公文, and the proposal import.
-fn exchange_paths() -> Vec<(&'static str, Value)> {
+/// The paths kept out of [`core_spec`]: the own password, workbooks, 公文, and the proposal import.
+fn more_paths() -> Vec<(&'static str, Value)> {
     let xlsx = govit_app::exchange::XLSX_MEDIA_TYPE;
     let year = || query_param("year", json!({ "type": "integer", "minimum": 2000, "maximum": 2100 }), "计划年度");
     vec![
@@ -355,7 +355,7 @@ fn exchange_paths() -> Vec<(&'static str, Value)> {
 pub(crate) fn spec() -> Value {
     let mut spec = core_spec();
     if let Some(paths) = spec.get_mut("paths").and_then(Value::as_object_mut) {
-        for (path, item) in exchange_paths() {
+        for (path, item) in more_paths() {
             paths.insert(path.to_owned(), item);
         }
     }

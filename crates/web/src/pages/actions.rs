@@ -5,10 +5,9 @@ use super::documents::AttachmentView;
 use crate::AppState;
 use crate::error::{WebError, render};
 use crate::forms::{FieldErrors, FieldView, Submitted, field_of, to_with, views};
-use crate::session::CurrentUser;
+use crate::session::{CurrentUser, Posted};
 use crate::view::{Layout, OutcomeView};
 use askama::Template;
-use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -155,13 +154,10 @@ async fn page(
 
 pub(super) async fn submit(
     State(state): State<AppState>,
-    user: CurrentUser,
     Path((id, code)): Path<(String, String)>,
-    body: Bytes,
+    Posted { user, form }: Posted,
 ) -> Result<Response, WebError> {
     let action = parse_action(&code)?;
-    let form = Submitted::parse(&body);
-    user.check_csrf(form.one("_csrf"))?;
     let id = ProjectId::parse(id).map_err(WebError::NotFound)?;
     let project = state.app.visible_project(&user.session.actor, &id).await?;
     let command = to_with(action, &form).and_then(|mut with| {
@@ -266,11 +262,8 @@ pub(super) async fn register_form(State(state): State<AppState>, user: CurrentUs
 
 pub(super) async fn register_submit(
     State(state): State<AppState>,
-    user: CurrentUser,
-    body: Bytes,
+    Posted { user, form }: Posted,
 ) -> Result<Response, WebError> {
-    let form = Submitted::parse(&body);
-    user.check_csrf(form.one("_csrf"))?;
     let org = &user.session.organization;
     let Some(kind) = org.owner_kind.clone() else {
         return Err(WebError::Forbidden(format!("“{}”不是项目建设单位", org.name)));

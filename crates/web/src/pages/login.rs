@@ -3,7 +3,7 @@
 use crate::AppState;
 use crate::error::{WebError, render};
 use crate::forms::Submitted;
-use crate::session::{CurrentUser, clear_cookie, cookie};
+use crate::session::{Posted, clear_cookie, cookie};
 use askama::Template;
 use axum::body::Bytes;
 use axum::extract::State;
@@ -44,23 +44,15 @@ fn login_error(e: govit_app::AppError) -> String {
     }
 }
 
-pub(super) async fn logout(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    body: Bytes,
-) -> Result<Response, WebError> {
-    user.check_csrf(Submitted::parse(&body).one("_csrf"))?;
+pub(super) async fn logout(State(state): State<AppState>, Posted { user, .. }: Posted) -> Result<Response, WebError> {
     state.app.logout(&user.token).await?;
     Ok(([(header::SET_COOKIE, clear_cookie())], Redirect::to("/login")).into_response())
 }
 
 pub(super) async fn switch_role(
     State(state): State<AppState>,
-    user: CurrentUser,
-    body: Bytes,
+    Posted { user, form }: Posted,
 ) -> Result<Response, WebError> {
-    let form = Submitted::parse(&body);
-    user.check_csrf(form.one("_csrf"))?;
     let role = form
         .one("role")
         .and_then(Role::from_code)

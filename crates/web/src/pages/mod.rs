@@ -1,5 +1,6 @@
 //! The HTML pages, one module per screen.
 
+mod account;
 mod actions;
 mod admin;
 mod dashboard;
@@ -28,6 +29,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/login", get(login::form).post(login::submit))
         .route("/logout", post(login::logout))
         .route("/session/role", post(login::switch_role))
+        .route("/account/password", get(account::form).post(account::submit))
         .route("/", get(workbench::page))
         .route("/projects", get(projects::list))
         .route("/projects/export.xlsx", get(exports::projects))

@@ -3,11 +3,9 @@
 use super::projects::parse_query;
 use crate::AppState;
 use crate::error::{WebError, render};
-use crate::forms::Submitted;
-use crate::session::CurrentUser;
+use crate::session::{CurrentUser, Posted};
 use crate::view::{Layout, OutcomeView, wan};
 use askama::Template;
-use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -175,12 +173,9 @@ pub(super) async fn page(
 /// Reviews (with the unticked proposals excluded) or approves a plan.
 pub(super) async fn act(
     State(state): State<AppState>,
-    user: CurrentUser,
     Path(code): Path<String>,
-    body: Bytes,
+    Posted { user, form }: Posted,
 ) -> Result<Response, WebError> {
-    let form = Submitted::parse(&body);
-    user.check_csrf(form.one("_csrf"))?;
     let bad = |field: &str, reason: String| WebError::Invalid { field: field.to_owned(), reason };
     let jurisdiction =
         JurisdictionId::parse(form.one("jurisdiction").unwrap_or_default()).map_err(|e| bad("jurisdiction", e))?;

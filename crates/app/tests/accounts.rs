@@ -1,0 +1,115 @@
+//! Login controls (GB/T 22239-2019 level 3, identity authentication): five failed logins in a row lock an
+//! account for fifteen minutes, a success or an administrator's save starts the count again, and a user changes
+//! their own password only with the current one and within the policy, which also ends a forced change.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use chrono::Duration;
+use govit_app::accounts::{LOCKOUT_MINUTES, MAX_FAILED_LOGINS, NewOrganization, NewUserInput};
+use govit_app::{App, AppError, FixedClock};
+use govit_rules::Role;
+use govit_rules::vocab::OwnerKind;
+use govit_store::Store;
+use std::sync::Arc;
+
+const PASSWORD: &str = "Civil@Affairs-2026";
+
+async fn app_with_user(must_change_password: bool) -> (App, Arc<FixedClock>, i64) {
+    let clock = Arc::new(FixedClock::at("2026-11-29".parse().unwrap()));
+    let policies = govit_rules::policy::load(govit_rules::policy::BUILTIN).unwrap();
+    let app = App::new(Store::open_memory().await.unwrap(), policies, clock.clone());
+    app.create_organization(NewOrganization {
+        name: "市民政局".to_owned(),
+        jurisdiction: "wuhan".to_owned(),
+        owner_kind: Some(OwnerKind::PartyGovernmentOrgan),
+    })
+    .await
+    .unwrap();
+    let id = app
+        .create_user(NewUserInput {
+            username: "minzheng".to_owned(),
+            display_name: "民政用户".to_owned(),
+            organization: "市民政局".to_owned(),
+            roles: vec![Role::Owner],
+            password: PASSWORD.to_owned(),
+            must_change_password,
+        })
+        .await
+        .unwrap();
+    (app, clock, id)
+}
+
+fn reason(e: AppError) -> String {
+    match e {
+        AppError::Invalid { field, reason } => {
+            assert_eq!(field, "password");
+            reason
+        }
+        other => panic!("expected a refusal of the password, got {other:?}"),
+    }
+}
+
+async fn kinds(app: &App) -> Vec<String> {
+    app.store().security_events(100).await.unwrap().into_iter().map(|(_, _, r)| r.kind).collect()
+}
+
+#[tokio::test]
+async fn five_wrong_passwords_in_a_row_lock_the_account_for_fifteen_minutes() {
+    let (app, clock, _) = app_with_user(false).await;
+    for left in (1..MAX_FAILED_LOGINS).rev() {
+        let message = reason(app.login("minzheng", "Wrong@password-1").await.unwrap_err());
+        assert!(message.contains(&format!("再失败{left}次")), "{message}");
+    }
+    let message = reason(app.login("minzheng", "Wrong@password-1").await.unwrap_err());
+    assert!(message.contains("账号已锁定15分钟"), "{message}");
+    assert!(kinds(&app).await.contains(&"account_locked".to_owned()));
+
+    let message = reason(app.login("minzheng", PASSWORD).await.unwrap_err());
+    assert!(message.contains("账号已锁定至12:15"), "even the right password is refused while locked: {message}");
+    clock.advance(Duration::minutes(LOCKOUT_MINUTES - 1));
+    assert!(app.login("minzheng", PASSWORD).await.is_err(), "still locked a minute before the end");
+    clock.advance(Duration::minutes(1));
+    app.login("minzheng", PASSWORD).await.unwrap();
+}
+
+#[tokio::test]
+async fn a_successful_login_starts_the_count_of_failures_again() {
+    let (app, _, _) = app_with_user(false).await;
+    for _ in 1..MAX_FAILED_LOGINS {
+        assert!(app.login("minzheng", "Wrong@password-1").await.is_err());
+    }
+    app.login("minzheng", PASSWORD).await.unwrap();
+    let message = reason(app.login("minzheng", "Wrong@password-1").await.unwrap_err());
+    assert!(message.contains(&format!("再失败{}次", MAX_FAILED_LOGINS - 1)), "{message}");
+}
+
+#[tokio::test]
+async fn an_administrators_save_unlocks_a_locked_account() {
+    let (app, _, id) = app_with_user(false).await;
+    for _ in 0..MAX_FAILED_LOGINS {
+        assert!(app.login("minzheng", "Wrong@password-1").await.is_err());
+    }
+    assert!(app.login("minzheng", PASSWORD).await.is_err());
+    app.update_user(id, vec![Role::Owner], true, None).await.unwrap();
+    app.login("minzheng", PASSWORD).await.unwrap();
+}
+
+#[tokio::test]
+async fn a_user_changes_their_password_only_with_the_current_one_and_within_the_policy() {
+    let (app, _, id) = app_with_user(true).await;
+    let field = |e: AppError| match e {
+        AppError::Invalid { field, .. } => field,
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(field(app.change_password(id, "Not@the-current1", "Brand@New-pass-1").await.unwrap_err()), "current");
+    assert_eq!(field(app.change_password(id, PASSWORD, PASSWORD).await.unwrap_err()), "new");
+    assert_eq!(field(app.change_password(id, PASSWORD, "short").await.unwrap_err()), "new");
+    assert_eq!(field(app.change_password(id, PASSWORD, "minzheng@Pass-2026").await.unwrap_err()), "new");
+    assert!(app.store().user(id).await.unwrap().unwrap().must_change_password);
+
+    app.change_password(id, PASSWORD, "Brand@New-pass-1").await.unwrap();
+    assert!(!app.store().user(id).await.unwrap().unwrap().must_change_password, "the forced change is done");
+    assert!(app.login("minzheng", PASSWORD).await.is_err());
+    app.login("minzheng", "Brand@New-pass-1").await.unwrap();
+    let kinds = kinds(&app).await;
+    assert!(kinds.contains(&"password_changed".to_owned()) && kinds.contains(&"password_change_failed".to_owned()));
+}
