@@ -1,6 +1,7 @@
 //! `govit`: the command line. Every subcommand goes through the application layer.
 
 mod audit;
+mod backup;
 mod exchange;
 mod serve;
 
@@ -49,6 +50,26 @@ enum Top {
     Keys {
         #[command(subcommand)]
         command: KeysCommand,
+    },
+    /// A consistent copy of the store, taken while govit runs, verified by its audit chain (docs/BACKUP.md).
+    Backup {
+        /// The file to write (must not exist).
+        file: PathBuf,
+        #[arg(long, default_value = "./data")]
+        data: PathBuf,
+        #[command(flatten)]
+        keys: audit::KeyArgs,
+    },
+    /// Puts a backup in place after verifying its whole audit chain; the current store is kept under a new name.
+    Restore {
+        file: PathBuf,
+        #[arg(long, default_value = "./data")]
+        data: PathBuf,
+        /// Replace an existing store (it is renamed, not deleted).
+        #[arg(long)]
+        force: bool,
+        #[command(flatten)]
+        keys: audit::KeyArgs,
     },
     /// Workbooks, open data and 公文 out to files.
     Export {
@@ -109,6 +130,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
             runtime.block_on(serve::serve(options)).map(|()| ExitCode::SUCCESS)
         }
         Top::Audit { command } => runtime.block_on(audit::run(command)),
+        Top::Backup { file, data, keys } => runtime.block_on(backup::backup(&file, &data, &keys)),
+        Top::Restore { file, data, force, keys } => runtime.block_on(backup::restore(&file, &data, &keys, force)),
         Top::Export { command } => runtime.block_on(exchange::export(command)),
         Top::Import { command } => runtime.block_on(exchange::import(command)),
         Top::Keys { command: KeysCommand::Rotate { data } } => runtime.block_on(rotate(&data)),

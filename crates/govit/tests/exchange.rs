@@ -3,33 +3,13 @@
 //! sheet refused with its row and column and nothing written.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
+
 use calamine::{Reader, Xlsx};
-use govit_app::{App, Clock, SystemClock, demo};
-use govit_store::Store;
+use common::{demo_folder, govit, ok};
+use govit_app::{Clock, SystemClock};
 use std::path::Path;
-use std::process::{Command, Output};
-use std::sync::Arc;
-
-fn govit(args: &[&str], data: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_govit")).args(args).arg("--data").arg(data).output().unwrap()
-}
-
-fn ok(out: &Output) -> String {
-    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
-    assert!(out.status.success(), "stdout: {stdout}\nstderr: {}", String::from_utf8_lossy(&out.stderr));
-    stdout
-}
-
-async fn demo_folder(dir: &Path) -> std::path::PathBuf {
-    let data = dir.join("data");
-    std::fs::create_dir_all(&data).unwrap();
-    let store = Store::open_file(&data.join("govit.db")).await.unwrap();
-    let policies = govit_rules::policy::load(govit_rules::policy::BUILTIN).unwrap();
-    let app = App::new(store, policies, Arc::new(SystemClock));
-    demo::seed(&app, SystemClock.today()).await.unwrap();
-    app.store().close().await;
-    data
-}
+use std::process::Command;
 
 fn first_sheet(path: &Path) -> Vec<Vec<String>> {
     let mut book: Xlsx<_> = calamine::open_workbook(path).unwrap();

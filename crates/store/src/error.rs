@@ -6,6 +6,8 @@ pub enum StoreError {
     Database(#[from] sqlx::Error),
     #[error("存储的数据无法解析(事件 {seq}):{reason}")]
     Corrupt { seq: i64, reason: String },
+    #[error("路径 {0} 不是UTF-8,无法交给SQLite")]
+    NonUtf8Path(String),
     #[error("数据库版本 {found} 高于本程序支持的版本 {supported},请升级 govit")]
     TooNew { found: i64, supported: i64 },
 }

@@ -165,6 +165,15 @@ impl Store {
         &self.pool
     }
 
+    /// Writes a consistent snapshot of the whole database to `path` (which must not exist) while the store
+    /// stays in use: SQLite's `VACUUM INTO`, one read transaction, so the copy holds every committed event and
+    /// nothing half-written. Used instead of the C backup API, which sqlx does not expose without unsafe FFI.
+    pub async fn backup_into(&self, path: &std::path::Path) -> Result<(), StoreError> {
+        let target = path.to_str().ok_or_else(|| StoreError::NonUtf8Path(path.display().to_string()))?;
+        sqlx::query("VACUUM INTO $1").bind(target).execute(&self.pool).await?;
+        Ok(())
+    }
+
     pub async fn close(&self) {
         self.pool.close().await;
     }
