@@ -35,6 +35,8 @@ fn start(data: &Path) -> (Child, String) {
             return (child, format!("http://{}", addr.trim()));
         }
     }
+    child.kill().unwrap();
+    child.wait().unwrap();
     panic!("govit serve printed no address");
 }
 
@@ -68,16 +70,13 @@ async fn send(c: &reqwest::Client, base: &str, request_id: &str) -> Option<(Stri
 
 /// What every client was told: request id → project.
 type Acknowledged = Arc<Mutex<BTreeMap<String, String>>>;
+/// A client's last request number.
+type Counter = Arc<Mutex<u32>>;
+/// A client's request that got no answer, to send again.
+type Pending = Arc<Mutex<Option<String>>>;
 
 /// Sends commands until the server goes away; the one unanswered is retried first next time.
-async fn client(
-    c: reqwest::Client,
-    base: String,
-    owner: usize,
-    next: Arc<Mutex<u32>>,
-    pending: Arc<Mutex<Option<String>>>,
-    acked: Acknowledged,
-) {
+async fn client(c: reqwest::Client, base: String, owner: usize, next: Counter, pending: Pending, acked: Acknowledged) {
     loop {
         let id = pending.lock().unwrap().clone().unwrap_or_else(|| {
             let mut n = next.lock().unwrap();
@@ -98,8 +97,7 @@ async fn every_acknowledged_command_survives_repeated_kill_9_and_none_is_applied
     let dir = tempfile::tempdir().unwrap();
     let data = demo_folder(dir.path()).await;
     let acked: Acknowledged = Arc::default();
-    let state: Vec<(Arc<Mutex<u32>>, Arc<Mutex<Option<String>>>)> =
-        OWNERS.iter().map(|_| (Arc::default(), Arc::default())).collect();
+    let state: Vec<(Counter, Pending)> = OWNERS.iter().map(|_| (Arc::default(), Arc::default())).collect();
 
     // Sessions are stored, so the clients log in once and keep their cookies across restarts (cookies are
     // not bound to a port, so the new port each restart picks does not matter).
@@ -134,7 +132,8 @@ async fn every_acknowledged_command_survives_repeated_kill_9_and_none_is_applied
         clients.push(login(&base, owner).await);
     }
     for (owner, (_, pending)) in state.iter().enumerate() {
-        if let Some(id) = pending.lock().unwrap().clone() {
+        let unanswered = pending.lock().unwrap().clone();
+        if let Some(id) = unanswered {
             let (project, _) = send(&clients[owner], &base, &id).await.expect("the last unanswered command");
             acked.lock().unwrap().insert(id, project);
         }
