@@ -40,6 +40,9 @@ enum Top {
         /// Sign a checkpoint of new events at least this often (minutes).
         #[arg(long, default_value_t = 10)]
         checkpoint_minutes: u64,
+        /// The site is reached over HTTPS (through a TLS terminator): send Strict-Transport-Security.
+        #[arg(long)]
+        hsts: bool,
     },
     /// The tamper-evident record: verify it, export it for auditors, sign a checkpoint now.
     Audit {
@@ -125,8 +128,8 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> Result<ExitCode> {
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     match cli.command {
-        Top::Serve { addr, data, demo, keys, checkpoint_every, checkpoint_minutes } => {
-            let options = serve::Options { addr, data, demo, keys, checkpoint_every, checkpoint_minutes };
+        Top::Serve { addr, data, demo, keys, checkpoint_every, checkpoint_minutes, hsts } => {
+            let options = serve::Options { addr, data, demo, keys, checkpoint_every, checkpoint_minutes, hsts };
             runtime.block_on(serve::serve(options)).map(|()| ExitCode::SUCCESS)
         }
         Top::Audit { command } => runtime.block_on(audit::run(command)),

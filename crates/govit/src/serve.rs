@@ -20,6 +20,8 @@ pub struct Options {
     pub keys: KeyArgs,
     pub checkpoint_every: i64,
     pub checkpoint_minutes: u64,
+    /// Served over TLS (by the operator's terminator): send Strict-Transport-Security.
+    pub hsts: bool,
 }
 
 pub async fn serve(o: Options) -> Result<()> {
@@ -54,7 +56,13 @@ pub async fn serve(o: Options) -> Result<()> {
         Duration::from_secs(o.checkpoint_minutes * 60),
     ));
     let open_data = govit_app::stats::OpenDataConfig::load(&o.data.join("open-data.yaml"))?;
-    govit_web::serve_with(app.clone(), govit_web::WebOptions { open_data }, listener, shutdown()).await?;
+    govit_web::serve_with(
+        app.clone(),
+        govit_web::WebOptions { open_data, hsts: o.hsts, ..Default::default() },
+        listener,
+        shutdown(),
+    )
+    .await?;
     checkpoints.abort();
     app.sign_checkpoint(&key).await?;
     app.store().close().await;

@@ -9,6 +9,7 @@ mod assets;
 mod download;
 mod error;
 mod forms;
+mod limits;
 mod pages;
 pub mod paper;
 mod session;
@@ -27,6 +28,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
+pub use limits::RateLimits;
 pub use session::SESSION_COOKIE;
 
 /// Request bodies larger than this are refused before a handler sees them.
@@ -49,6 +51,10 @@ pub struct AppState {
 #[derive(Debug, Clone, Default)]
 pub struct WebOptions {
     pub open_data: govit_app::stats::OpenDataConfig,
+    pub rate_limits: RateLimits,
+    /// Send `Strict-Transport-Security`: set when the site is reached over TLS (govit itself speaks plain HTTP
+    /// behind the operator's TLS terminator, so only the operator knows).
+    pub hsts: bool,
 }
 
 /// The whole site: pages, API, static files, with the security layers around them.
@@ -58,6 +64,7 @@ pub fn router(app: Arc<App>) -> Router {
 
 /// The site with the operator's options.
 pub fn router_with(app: Arc<App>, options: WebOptions) -> Router {
+    let limiters = limits::Limiters::new(options.rate_limits);
     let state = AppState { app, open_data: Arc::new(options.open_data) };
     let csp = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; \
                frame-ancestors 'none'; form-action 'self'; base-uri 'none'; object-src 'none'";
@@ -84,6 +91,11 @@ pub fn router_with(app: Arc<App>, options: WebOptions) -> Router {
             HeaderName::from_static("cross-origin-opener-policy"),
             HeaderValue::from_static("same-origin"),
         ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::STRICT_TRANSPORT_SECURITY,
+            options.hsts.then(|| HeaderValue::from_static("max-age=31536000; includeSubDomains")),
+        ))
+        .layer(axum::middleware::from_fn(move |request, next| limits::limit(limiters.clone(), request, next)))
         .layer(CatchPanicLayer::custom(error::panic_response))
         .layer(TraceLayer::new_for_http())
 }
@@ -104,5 +116,7 @@ pub async fn serve_with(
     listener: tokio::net::TcpListener,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router_with(app, options)).with_graceful_shutdown(shutdown).await
+    // The client's address is needed to limit logins per address.
+    let service = router_with(app, options).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, service).with_graceful_shutdown(shutdown).await
 }

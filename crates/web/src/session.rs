@@ -34,8 +34,12 @@ impl CurrentUser {
 
 /// The session token from the request's cookies.
 pub fn token(parts: &Parts) -> Option<String> {
-    parts
-        .headers
+    token_in(&parts.headers)
+}
+
+/// The session token among `headers`' cookies, if well formed.
+pub fn token_in(headers: &axum::http::HeaderMap) -> Option<String> {
+    headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())

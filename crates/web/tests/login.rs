@@ -76,13 +76,70 @@ async fn the_login_form_says_how_many_tries_are_left_and_when_the_lock_ends() {
         last = r.text().await.unwrap();
     }
     assert!(last.contains("账号已锁定15分钟"), "{last}");
-    let r = c
-        .post(format!("{}/api/v1/session", server.base))
-        .json(&json!({ "username": "minzheng", "password": common::PASSWORD }))
-        .send()
-        .await
-        .unwrap();
+    let r = api_login(&c, &server, "minzheng").await;
     assert_eq!(r.status(), 401);
     let body: Value = r.json().await.unwrap();
     assert!(body["message"].as_str().unwrap().contains("账号已锁定至"), "{body}");
+}
+
+/// `POST /api/v1/session` with the right password.
+async fn api_login(c: &reqwest::Client, server: &common::Server, user: &str) -> reqwest::Response {
+    let body = json!({ "username": user, "password": common::PASSWORD });
+    c.post(format!("{}/api/v1/session", server.base)).json(&body).send().await.unwrap()
+}
+
+fn limits(logins: u32, api: u32) -> govit_web::RateLimits {
+    govit_web::RateLimits {
+        logins_per_minute: std::num::NonZeroU32::new(logins).unwrap(),
+        api_per_minute: std::num::NonZeroU32::new(api).unwrap(),
+    }
+}
+
+#[tokio::test]
+async fn logins_from_one_address_are_limited_with_a_retry_after() {
+    let options = govit_web::WebOptions { rate_limits: limits(3, 1000), ..Default::default() };
+    let server = common::spawn_with(options).await;
+    let c = common::client();
+    for _ in 0..3 {
+        let form = [("username", "nobody"), ("password", "Wrong@password-1")];
+        let r = c.post(format!("{}/login", server.base)).form(&form).send().await.unwrap();
+        assert_eq!(r.status(), 401);
+    }
+    let form = [("username", "minzheng"), ("password", common::PASSWORD)];
+    let r = c.post(format!("{}/login", server.base)).form(&form).send().await.unwrap();
+    assert_eq!(r.status(), 429);
+    assert!(r.headers()["retry-after"].to_str().unwrap().parse::<u64>().unwrap() >= 1);
+    assert!(r.text().await.unwrap().contains("登录尝试过于频繁"));
+    let r = api_login(&c, &server, "minzheng").await;
+    assert_eq!(r.status(), 429, "the API's login shares the limit");
+    let r = c.get(format!("{}/login", server.base)).send().await.unwrap();
+    assert_eq!(r.status(), 200, "reading the form is not limited");
+}
+
+#[tokio::test]
+async fn api_requests_are_limited_per_session() {
+    let options = govit_web::WebOptions { rate_limits: limits(100, 5), ..Default::default() };
+    let server = common::spawn_with(options).await;
+    let (busy, _) = common::login(&server, "minzheng").await;
+    let mut statuses = Vec::new();
+    for _ in 0..6 {
+        statuses.push(busy.get(format!("{}/api/v1/me", server.base)).send().await.unwrap().status().as_u16());
+    }
+    assert_eq!(statuses, [200, 200, 200, 200, 200, 429], "five a minute, logging in not counted");
+    let r = busy.get(format!("{}/api/v1/me", server.base)).send().await.unwrap();
+    let body: Value = r.json().await.unwrap();
+    assert_eq!(body["code"], "rate_limited");
+    let (other, _) = common::login(&server, "bureau").await;
+    let r = other.get(format!("{}/api/v1/me", server.base)).send().await.unwrap();
+    assert_eq!(r.status(), 200, "another session has its own allowance");
+}
+
+#[tokio::test]
+async fn hsts_is_sent_only_when_the_operator_says_the_site_is_served_over_tls() {
+    let plain = common::spawn().await;
+    let r = common::client().get(format!("{}/login", plain.base)).send().await.unwrap();
+    assert!(r.headers().get("strict-transport-security").is_none());
+    let tls = common::spawn_with(govit_web::WebOptions { hsts: true, ..Default::default() }).await;
+    let r = common::client().get(format!("{}/login", tls.base)).send().await.unwrap();
+    assert_eq!(r.headers()["strict-transport-security"], "max-age=31536000; includeSubDomains");
 }

@@ -79,12 +79,22 @@ pub async fn spawn_demo() -> Server {
 }
 
 async fn serve(app: Arc<App>) -> Server {
+    serve_with(app, govit_web::WebOptions::default()).await
+}
+
+/// The small city of [`spawn`], served with the operator's `options` (rate limits, HSTS).
+pub async fn spawn_with(options: govit_web::WebOptions) -> Server {
+    let server = spawn().await;
+    serve_with(server.app.clone(), options).await
+}
+
+async fn serve_with(app: Arc<App>, options: govit_web::WebOptions) -> Server {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     let served = app.clone();
     tokio::spawn(async move {
-        govit_web::serve(served, listener, async {
+        govit_web::serve_with(served, options, listener, async {
             let _ = rx.await;
         })
         .await
