@@ -335,7 +335,9 @@ fn more_paths() -> Vec<(&'static str, Value)> {
             json!({ "post": {
             "summary": "导入年度计划申报表(项目建设单位):逐行校验,全部通过才登记并申报,否则一行也不导入",
             "parameters": [year()],
-            "requestBody": { "required": true, "content": { xlsx: { "schema": { "type": "string", "format": "binary" } } } },
+            "requestBody": { "required": true, "content": {
+                xlsx: { "schema": { "type": "string", "format": "binary" } },
+                "application/octet-stream": { "schema": { "type": "string", "format": "binary" } } } },
             "responses": {
                 "200": ok_object("已导入:每行的项目编号、管理路径、审批部门"),
                 "400": error_response("不是.xlsx、格式不符或单元格有误;errors 逐条列出行、列与原因"),
