@@ -270,3 +270,21 @@ async fn the_api_serves_the_same_workbooks_as_the_pages() {
         assert!(spec["paths"].get(path).is_some(), "OpenAPI documents {path}");
     }
 }
+
+#[tokio::test]
+async fn an_owners_export_holds_only_its_own_projects() {
+    let server = common::spawn_demo().await;
+    let c = demo_login(&server, "minzheng").await;
+    let r = c.get(format!("{}/api/v1/exports/projects.xlsx", server.base)).send().await.unwrap();
+    let bytes = r.bytes().await.unwrap();
+    let mut book: Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(bytes.to_vec())).unwrap();
+    let name = book.sheet_names()[0].clone();
+    let rows: Vec<Vec<Data>> = book.worksheet_range(&name).unwrap().rows().map(<[Data]>::to_vec).collect();
+    // Data rows carry a project number (小计 and 合计 rows do not).
+    let projects: Vec<String> =
+        rows.iter().skip(3).filter(|r| r[1].to_string().contains('-')).map(|r| r[3].to_string()).collect();
+    assert!(projects.len() >= 5, "{projects:?}");
+    assert!(projects.iter().all(|owner| owner == "市民政局"), "another organisation's row: {projects:?}");
+    let other = c.get(format!("{}/projects/wuhan-2025-0006", server.base)).send().await.unwrap();
+    assert_eq!(other.status(), 404, "another organisation's project page");
+}
