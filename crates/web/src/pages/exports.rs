@@ -19,8 +19,7 @@ fn xlsx(filename: &str, bytes: Vec<u8>) -> Response {
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
-struct PlanQuery {
-    jurisdiction: Option<String>,
+struct YearQuery {
     year: Option<i32>,
 }
 
@@ -29,10 +28,9 @@ pub(crate) async fn plan(
     user: CurrentUser,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, WebError> {
-    let q: PlanQuery = parse_query(raw.as_deref())?;
     let today = state.app.clock().today();
     let actor = &user.session.actor;
-    let (jurisdiction, year) = super::plans::plan_target(q.jurisdiction, q.year, actor, today)?;
+    let (jurisdiction, year) = super::plans::plan_target(raw.as_deref(), actor, today)?;
     let bytes = exchange::plan_workbook(&state.app, actor, &jurisdiction, year, today).await?;
     Ok(xlsx(&exchange::plan_file_name(&state.app, &jurisdiction, year)?, bytes))
 }
@@ -53,7 +51,7 @@ pub(crate) async fn template(
     _user: CurrentUser,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, WebError> {
-    let q: PlanQuery = parse_query(raw.as_deref())?;
+    let q: YearQuery = parse_query(raw.as_deref())?;
     let year = q.year.unwrap_or(state.app.clock().today().year() + 1);
     Ok(xlsx(&exchange::template_file_name(year), exchange::proposal_template(year)?))
 }

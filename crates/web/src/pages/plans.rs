@@ -98,15 +98,16 @@ fn item(p: &govit_rules::Project, note: String) -> Item {
 }
 
 /// The plan a page or download is about: the one named, else the user's own jurisdiction this year.
+/// Read from the query string (`?jurisdiction=&year=`).
 pub(super) fn plan_target(
-    jurisdiction: Option<String>,
-    year: Option<i32>,
+    raw: Option<&str>,
     actor: &govit_rules::Actor,
     today: govit_rules::Date,
 ) -> Result<(JurisdictionId, i32), WebError> {
-    let jurisdiction = JurisdictionId::parse(jurisdiction.unwrap_or_else(|| actor.jurisdiction.to_string()))
+    let q: PlanQuery = parse_query(raw)?;
+    let jurisdiction = JurisdictionId::parse(q.jurisdiction.unwrap_or_else(|| actor.jurisdiction.to_string()))
         .map_err(|e| WebError::Invalid { field: "jurisdiction".to_owned(), reason: e })?;
-    Ok((jurisdiction, year.unwrap_or(today.year())))
+    Ok((jurisdiction, q.year.unwrap_or(today.year())))
 }
 
 pub(super) async fn page(
@@ -117,7 +118,7 @@ pub(super) async fn page(
     let q: PlanQuery = parse_query(raw.as_deref())?;
     let today = state.app.clock().today();
     let actor = &user.session.actor;
-    let (jurisdiction, year) = plan_target(q.jurisdiction, q.year, actor, today)?;
+    let (jurisdiction, year) = plan_target(raw.as_deref(), actor, today)?;
     let app = &state.app;
     let plan = app.store().plan(&jurisdiction, year).await.map_err(|e| WebError::Internal(e.to_string()))?;
     let plan = plan.unwrap_or_else(|| Plan::new(jurisdiction.clone(), year));
