@@ -197,8 +197,9 @@ impl App {
         Ok(id)
     }
 
-    /// Checks a user name and password; on success opens a new session (a fresh id at every login).
-    pub async fn login(&self, username: &str, password: &str) -> Result<NewSession, AppError> {
+    /// Checks a user name, password and, when the user has turned the second factor on, the one-time code;
+    /// on success opens a new session (a fresh id at every login).
+    pub async fn login(&self, username: &str, password: &str, code: Option<&str>) -> Result<NewSession, AppError> {
         let wrong = || AppError::invalid("password", "用户名或密码错误");
         let user = self.store.user_by_username(username.trim()).await?;
         let Some(user) = user.filter(|u| u.active) else {
@@ -221,23 +222,16 @@ impl App {
             ));
         }
         if !verify_password(password, &user.password_hash) {
-            let failed = user.failed_logins + 1;
-            if failed >= MAX_FAILED_LOGINS {
-                let until = (now + Duration::minutes(LOCKOUT_MINUTES)).to_rfc3339();
-                self.store.record_login_failure(user.id, Some(&until)).await?;
-                let detail = format!("连续{failed}次密码错误,锁定{LOCKOUT_MINUTES}分钟至{until}");
-                self.record_security("account_locked", &user.username, detail).await?;
-                return Err(AppError::invalid(
-                    "password",
-                    format!("用户名或密码错误;连续{failed}次登录失败,账号已锁定{LOCKOUT_MINUTES}分钟"),
-                ));
-            }
-            self.store.record_login_failure(user.id, None).await?;
-            self.record_security("login_failed", &user.username, format!("密码错误(连续第{failed}次)")).await?;
-            return Err(AppError::invalid(
-                "password",
-                format!("用户名或密码错误;再失败{}次账号将锁定{LOCKOUT_MINUTES}分钟", MAX_FAILED_LOGINS - failed),
-            ));
+            return Err(self.failed_login(&user, now, "password", "用户名或密码错误", "密码错误").await?);
+        }
+        if user.totp_secret.is_some() && code.is_none_or(|c| c.trim().is_empty()) {
+            // Not counted as a failure: the password was right, and the form now asks for the code.
+            self.record_security("login_failed", &user.username, "缺少动态口令").await?;
+            return Err(AppError::invalid("totp", "该账号已启用动态口令,请输入验证器显示的6位口令"));
+        }
+        if let Err(e) = self.check_second_factor(&user, code).await {
+            let AppError::Invalid { reason, .. } = e else { return Err(e) };
+            return Err(self.failed_login(&user, now, "totp", &reason, &reason).await?);
         }
         if user.failed_logins > 0 || user.locked_until.is_some() {
             self.store.clear_login_failures(user.id).await?;
@@ -258,6 +252,35 @@ impl App {
         self.record_security("login_succeeded", &user.username, format!("登录,角色 {}", user.roles.join(","))).await?;
         tracing::info!(user = %user.username, "login");
         Ok(NewSession { token, csrf })
+    }
+
+    /// Counts a failed login of a known user, locking the account at [`MAX_FAILED_LOGINS`] in a row, and
+    /// returns the error to show: `said` and how many tries are left. `detail` goes into the audit chain.
+    async fn failed_login(
+        &self,
+        user: &UserRow,
+        now: DateTime<chrono::FixedOffset>,
+        field: &str,
+        said: &str,
+        detail: &str,
+    ) -> Result<AppError, AppError> {
+        let failed = user.failed_logins + 1;
+        if failed >= MAX_FAILED_LOGINS {
+            let until = (now + Duration::minutes(LOCKOUT_MINUTES)).to_rfc3339();
+            self.store.record_login_failure(user.id, Some(&until)).await?;
+            let detail = format!("{detail},连续{failed}次登录失败,锁定{LOCKOUT_MINUTES}分钟至{until}");
+            self.record_security("account_locked", &user.username, detail).await?;
+            return Ok(AppError::invalid(
+                field,
+                format!("{said};连续{failed}次登录失败,账号已锁定{LOCKOUT_MINUTES}分钟"),
+            ));
+        }
+        self.store.record_login_failure(user.id, None).await?;
+        self.record_security("login_failed", &user.username, format!("{detail}(连续第{failed}次)")).await?;
+        Ok(AppError::invalid(
+            field,
+            format!("{said};再失败{}次账号将锁定{LOCKOUT_MINUTES}分钟", MAX_FAILED_LOGINS - failed),
+        ))
     }
 
     /// The user behind a session token, if the session exists, is not idle too long and the user is active.

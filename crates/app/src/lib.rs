@@ -18,6 +18,7 @@ pub mod listing;
 pub mod personal;
 mod query;
 pub mod scenario;
+pub mod second_factor;
 pub mod stats;
 pub mod work;
 
@@ -39,11 +40,13 @@ pub struct App {
     clock: Arc<dyn Clock>,
     /// SM4 keys for personal data; none unless [`App::with_personal_keys`] names a directory.
     personal: Option<personal::KeyRing>,
+    /// Approvers and administrators must log in with a second factor ([`App::with_second_factor_required`]).
+    second_factor_required: bool,
 }
 
 impl App {
     pub fn new(store: Store, policies: PolicySet, clock: Arc<dyn Clock>) -> App {
-        App { store, policies, clock, personal: None }
+        App { store, policies, clock, personal: None, second_factor_required: false }
     }
 
     pub fn policies(&self) -> &PolicySet {

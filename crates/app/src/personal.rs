@@ -248,7 +248,7 @@ fn open(key: &Key, row: &PersonalRow) -> Result<Vec<u8>, AppError> {
 }
 
 /// A fresh reference id for a personal data row: 128 random bits.
-fn new_reference() -> Result<String, AppError> {
+pub(crate) fn new_reference() -> Result<String, AppError> {
     let mut bytes = [0u8; 16];
     getrandom::fill(&mut bytes).map_err(|e| personal(format!("无法生成随机数:{e}")))?;
     Ok(format!("pd-{}", hex::encode(bytes)))
@@ -312,12 +312,33 @@ impl App {
         pending: &PendingContact,
         created_at: &str,
     ) -> Result<(), AppError> {
-        let ring = self.personal.as_ref().ok_or_else(|| personal("未配置密钥目录"))?;
-        let key = ring.current()?;
         let plaintext = serde_json::to_vec(&pending.contact).map_err(|e| personal(e.to_string()))?;
-        let row = seal(&key, &pending.reference, &plaintext, created_at)?;
+        self.seal_personal(guard, &pending.reference, &plaintext, created_at).await
+    }
+
+    /// Seals `plaintext` under the current key as the personal data row `reference`.
+    pub(crate) async fn seal_personal(
+        &self,
+        guard: &WriteGuard<'_>,
+        reference: &str,
+        plaintext: &[u8],
+        created_at: &str,
+    ) -> Result<(), AppError> {
+        let ring = self.personal.as_ref().ok_or_else(|| personal("未配置密钥目录"))?;
+        let row = seal(&ring.current()?, reference, plaintext, created_at)?;
         self.store.insert_personal(guard, &row).await?;
         Ok(())
+    }
+
+    /// Opens the personal data row `reference`; `what` names it in the error when the row is missing.
+    pub(crate) async fn open_personal(&self, reference: &str, what: &str) -> Result<Vec<u8>, AppError> {
+        let row = self
+            .store
+            .personal(reference)
+            .await?
+            .ok_or_else(|| personal(format!("{what}的个人信息记录 {reference} 缺失")))?;
+        let ring = self.personal.as_ref().ok_or_else(|| personal("本系统未配置个人信息加密密钥目录,无法解密"))?;
+        open(&ring.key(&row.key_id)?, &row)
     }
 
     /// Removes sealed contact data whose events were not recorded.
@@ -343,13 +364,7 @@ impl App {
             });
         }
         let Some(reference) = p.team.as_ref().and_then(|t| t.contact.as_ref()) else { return Ok(None) };
-        let row = self
-            .store
-            .personal(reference)
-            .await?
-            .ok_or_else(|| personal(format!("项目 {project} 的个人信息记录 {reference} 缺失")))?;
-        let ring = self.personal.as_ref().ok_or_else(|| personal("本系统未配置个人信息加密密钥目录,无法解密"))?;
-        let plaintext = open(&ring.key(&row.key_id)?, &row)?;
+        let plaintext = self.open_personal(reference, &format!("项目 {project} ")).await?;
         let contact = serde_json::from_slice(&plaintext)
             .map_err(|_| personal(format!("个人信息记录 {reference} 解密后的内容无法解析")))?;
         Ok(Some(contact))

@@ -56,29 +56,29 @@ async fn kinds(app: &App) -> Vec<String> {
 async fn five_wrong_passwords_in_a_row_lock_the_account_for_fifteen_minutes() {
     let (app, clock, _) = app_with_user(false).await;
     for left in (1..MAX_FAILED_LOGINS).rev() {
-        let message = reason(app.login("minzheng", "Wrong@password-1").await.unwrap_err());
+        let message = reason(app.login("minzheng", "Wrong@password-1", None).await.unwrap_err());
         assert!(message.contains(&format!("再失败{left}次")), "{message}");
     }
-    let message = reason(app.login("minzheng", "Wrong@password-1").await.unwrap_err());
+    let message = reason(app.login("minzheng", "Wrong@password-1", None).await.unwrap_err());
     assert!(message.contains("账号已锁定15分钟"), "{message}");
     assert!(kinds(&app).await.contains(&"account_locked".to_owned()));
 
-    let message = reason(app.login("minzheng", PASSWORD).await.unwrap_err());
+    let message = reason(app.login("minzheng", PASSWORD, None).await.unwrap_err());
     assert!(message.contains("账号已锁定至12:15"), "even the right password is refused while locked: {message}");
     clock.advance(Duration::minutes(LOCKOUT_MINUTES - 1));
-    assert!(app.login("minzheng", PASSWORD).await.is_err(), "still locked a minute before the end");
+    assert!(app.login("minzheng", PASSWORD, None).await.is_err(), "still locked a minute before the end");
     clock.advance(Duration::minutes(1));
-    app.login("minzheng", PASSWORD).await.unwrap();
+    app.login("minzheng", PASSWORD, None).await.unwrap();
 }
 
 #[tokio::test]
 async fn a_successful_login_starts_the_count_of_failures_again() {
     let (app, _, _) = app_with_user(false).await;
     for _ in 1..MAX_FAILED_LOGINS {
-        assert!(app.login("minzheng", "Wrong@password-1").await.is_err());
+        assert!(app.login("minzheng", "Wrong@password-1", None).await.is_err());
     }
-    app.login("minzheng", PASSWORD).await.unwrap();
-    let message = reason(app.login("minzheng", "Wrong@password-1").await.unwrap_err());
+    app.login("minzheng", PASSWORD, None).await.unwrap();
+    let message = reason(app.login("minzheng", "Wrong@password-1", None).await.unwrap_err());
     assert!(message.contains(&format!("再失败{}次", MAX_FAILED_LOGINS - 1)), "{message}");
 }
 
@@ -86,11 +86,11 @@ async fn a_successful_login_starts_the_count_of_failures_again() {
 async fn an_administrators_save_unlocks_a_locked_account() {
     let (app, _, id) = app_with_user(false).await;
     for _ in 0..MAX_FAILED_LOGINS {
-        assert!(app.login("minzheng", "Wrong@password-1").await.is_err());
+        assert!(app.login("minzheng", "Wrong@password-1", None).await.is_err());
     }
-    assert!(app.login("minzheng", PASSWORD).await.is_err());
+    assert!(app.login("minzheng", PASSWORD, None).await.is_err());
     app.update_user(id, vec![Role::Owner], true, None).await.unwrap();
-    app.login("minzheng", PASSWORD).await.unwrap();
+    app.login("minzheng", PASSWORD, None).await.unwrap();
 }
 
 #[tokio::test]
@@ -108,8 +108,8 @@ async fn a_user_changes_their_password_only_with_the_current_one_and_within_the_
 
     app.change_password(id, PASSWORD, "Brand@New-pass-1").await.unwrap();
     assert!(!app.store().user(id).await.unwrap().unwrap().must_change_password, "the forced change is done");
-    assert!(app.login("minzheng", PASSWORD).await.is_err());
-    app.login("minzheng", "Brand@New-pass-1").await.unwrap();
+    assert!(app.login("minzheng", PASSWORD, None).await.is_err());
+    app.login("minzheng", "Brand@New-pass-1", None).await.unwrap();
     let kinds = kinds(&app).await;
     assert!(kinds.contains(&"password_changed".to_owned()) && kinds.contains(&"password_change_failed".to_owned()));
 }

@@ -43,6 +43,9 @@ enum Top {
         /// The site is reached over HTTPS (through a TLS terminator): send Strict-Transport-Security.
         #[arg(long)]
         hsts: bool,
+        /// Approvers and administrators must log in with a second factor (TOTP); they enrol at their next login.
+        #[arg(long)]
+        require_second_factor: bool,
     },
     /// The tamper-evident record: verify it, export it for auditors, sign a checkpoint now.
     Audit {
@@ -128,8 +131,17 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> Result<ExitCode> {
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     match cli.command {
-        Top::Serve { addr, data, demo, keys, checkpoint_every, checkpoint_minutes, hsts } => {
-            let options = serve::Options { addr, data, demo, keys, checkpoint_every, checkpoint_minutes, hsts };
+        Top::Serve { addr, data, demo, keys, checkpoint_every, checkpoint_minutes, hsts, require_second_factor } => {
+            let options = serve::Options {
+                addr,
+                data,
+                demo,
+                keys,
+                checkpoint_every,
+                checkpoint_minutes,
+                hsts,
+                require_second_factor,
+            };
             runtime.block_on(serve::serve(options)).map(|()| ExitCode::SUCCESS)
         }
         Top::Audit { command } => runtime.block_on(audit::run(command)),

@@ -22,6 +22,8 @@ pub struct Options {
     pub checkpoint_minutes: u64,
     /// Served over TLS (by the operator's terminator): send Strict-Transport-Security.
     pub hsts: bool,
+    /// Approvers and administrators must log in with a second factor.
+    pub require_second_factor: bool,
 }
 
 pub async fn serve(o: Options) -> Result<()> {
@@ -33,10 +35,12 @@ pub async fn serve(o: Options) -> Result<()> {
     let store = Store::open_file(&db).await.with_context(|| format!("无法打开数据库 {}", db.display()))?;
     let policies = govit_rules::policy::load(govit_rules::policy::BUILTIN)?;
     let key = Arc::new(AuditKey::load_or_create(&o.keys.private_path(&o.data))?);
-    let app = Arc::new(
-        App::new(store, policies, Arc::new(SystemClock))
-            .with_personal_keys(govit_app::personal::default_key_dir(&o.data)),
-    );
+    let mut app = App::new(store, policies, Arc::new(SystemClock))
+        .with_personal_keys(govit_app::personal::default_key_dir(&o.data));
+    if o.require_second_factor {
+        app = app.with_second_factor_required();
+    }
+    let app = Arc::new(app);
     if o.demo {
         seed_demo(&app).await?;
     }

@@ -84,6 +84,15 @@ pub fn role_of(authority: Authority) -> Role {
     }
 }
 
+/// Whether a role must log in with a second factor when the server requires one for approvers: those who
+/// hold an approval authority ([24][29], [`role_of`]), the government that approves plans and large projects
+/// ([15][17]), and the administrators who grant roles. GB/T 22239-2019 level 3 (8.1.4.1 d) asks for two or
+/// more combined authentication techniques; a leaked password of these accounts would let someone approve
+/// investment or hand out powers.
+pub fn needs_second_factor(role: Role) -> bool {
+    matches!(role, Role::Admin | Role::Government) || Authority::ALL.iter().any(|a| role_of(*a) == role)
+}
+
 /// The areas in which each supervising department may order rectification, after [24]'s division of
 /// duties ("按照职责分工", [25]). The bureau leads the joint mechanism and supervises every area.
 pub fn supervises(role: Role, area: Area) -> bool {

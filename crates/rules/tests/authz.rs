@@ -426,3 +426,21 @@ fn only_the_owner_the_approver_and_the_bureau_may_read_a_leaders_contact_data() 
         assert!(!may_read_contact(&who, p, &sim.policies), "{who:?} may not read it");
     }
 }
+
+#[test]
+fn approvers_and_administrators_need_a_second_factor_and_owners_and_supervisors_do_not() {
+    use govit_rules::Role;
+    use govit_rules::authz::needs_second_factor;
+    let needing: Vec<Role> = Role::ALL.iter().copied().filter(|r| needs_second_factor(*r)).collect();
+    assert_eq!(
+        needing,
+        [
+            Role::Bureau,
+            Role::Government,
+            Role::IndustryAuthority,
+            Role::DistrictAuthority,
+            Role::DevelopmentReform,
+            Role::Admin
+        ]
+    );
+}

@@ -30,6 +30,15 @@ pub struct UserRow {
     pub failed_logins: i64,
     /// RFC 3339; logins are refused until then.
     pub locked_until: Option<String>,
+    /// The personal data row holding the confirmed TOTP secret: set when the second factor is on.
+    #[serde(skip)]
+    pub totp_secret: Option<String>,
+    /// The personal data row of a secret shown for enrolment and not yet confirmed with a code.
+    #[serde(skip)]
+    pub totp_pending: Option<String>,
+    /// The last TOTP time step accepted; a code of that step or an earlier one is refused.
+    #[serde(skip)]
+    pub totp_last_step: i64,
 }
 
 #[derive(Debug, Clone)]
@@ -75,11 +84,15 @@ fn user(r: &SqliteRow) -> Result<UserRow, StoreError> {
         must_change_password: r.try_get::<i64, _>("must_change_password")? != 0,
         failed_logins: r.try_get("failed_logins")?,
         locked_until: r.try_get("locked_until")?,
+        totp_secret: r.try_get("totp_secret")?,
+        totp_pending: r.try_get("totp_pending")?,
+        totp_last_step: r.try_get("totp_last_step")?,
     })
 }
 
 const USER_COLUMNS: &str = "SELECT id, username, display_name, organization_id, roles, password_hash, active, \
-                            must_change_password, failed_logins, locked_until FROM users";
+                            must_change_password, failed_logins, locked_until, totp_secret, totp_pending, \
+                            totp_last_step FROM users";
 
 impl Store {
     pub async fn insert_organization(
@@ -201,6 +214,39 @@ impl Store {
             .execute(self.pool())
             .await?;
         Ok(())
+    }
+
+    /// Sets the secret shown for enrolment (`None` drops it).
+    pub async fn set_totp_pending(&self, id: i64, pending: Option<&str>) -> Result<(), StoreError> {
+        sqlx::query("UPDATE users SET totp_pending = $1 WHERE id = $2")
+            .bind(pending)
+            .bind(id)
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
+    /// Turns the second factor on with `secret` (or off with `None`), clearing any pending enrolment;
+    /// `step` is the step of the code that confirmed it.
+    pub async fn set_totp_secret(&self, id: i64, secret: Option<&str>, step: i64) -> Result<(), StoreError> {
+        sqlx::query("UPDATE users SET totp_secret = $1, totp_pending = NULL, totp_last_step = $2 WHERE id = $3")
+            .bind(secret)
+            .bind(step)
+            .bind(id)
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
+    /// Records that a TOTP code of `step` was used, if no later step was; false when it (or a later one)
+    /// already was, so that two logins racing with one code cannot both succeed.
+    pub async fn use_totp_step(&self, id: i64, step: i64) -> Result<bool, StoreError> {
+        let r = sqlx::query("UPDATE users SET totp_last_step = $1 WHERE id = $2 AND totp_last_step < $1")
+            .bind(step)
+            .bind(id)
+            .execute(self.pool())
+            .await?;
+        Ok(r.rows_affected() == 1)
     }
 
     pub async fn insert_session(&self, s: &SessionRow) -> Result<(), StoreError> {

@@ -121,6 +121,13 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE users ADD COLUMN failed_logins INTEGER NOT NULL DEFAULT 0;
     ALTER TABLE users ADD COLUMN locked_until TEXT;
     "#,
+    // 5: the TOTP second factor. The secrets are personal_data rows (sealed with SM4); a user names them.
+    // totp_last_step is the last time step accepted, so that one code is accepted once (RFC 6238 5.2).
+    r#"
+    ALTER TABLE users ADD COLUMN totp_secret TEXT;
+    ALTER TABLE users ADD COLUMN totp_pending TEXT;
+    ALTER TABLE users ADD COLUMN totp_last_step INTEGER NOT NULL DEFAULT 0;
+    "#,
 ];
 
 /// Empties the projections before a rebuild refolds them from the log.

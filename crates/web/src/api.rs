@@ -24,6 +24,8 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/session", post(login).delete(logout))
         .route("/me", get(me))
         .route("/me/password", post(change_password))
+        .route("/me/second-factor", post(begin_second_factor))
+        .route("/me/second-factor/{step}", post(second_factor_step))
         .route("/commands", post(command))
         .route("/workbench", get(workbench))
         .route("/dashboard", get(dashboard))
@@ -113,6 +115,11 @@ impl FromRequestParts<AppState> for ApiUser {
                 "password_change_required",
                 "请先修改密码(POST /api/v1/me/password)",
             ),
+            WebError::SecondFactorRequired => ApiError::new(
+                StatusCode::FORBIDDEN,
+                "second_factor_required",
+                "本系统要求该岗位使用动态口令,请先启用(POST /api/v1/me/second-factor,再 POST /api/v1/me/second-factor/confirm)",
+            ),
             _ => ApiError::new(StatusCode::UNAUTHORIZED, "unauthenticated", "请先登录(POST /api/v1/session)"),
         })
     }
@@ -159,9 +166,41 @@ async fn change_password(
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
+struct SecondFactorCode {
+    code: String,
+}
+
+async fn begin_second_factor(State(state): State<AppState>, ApiUser(user): ApiUser) -> Result<Json<Value>, ApiError> {
+    let enrolment = state.app.begin_second_factor(user.session.user.id).await?;
+    Ok(Json(json!({ "secret": enrolment.secret, "url": enrolment.url })))
+}
+
+/// `POST /me/second-factor/confirm` turns the second factor on, `/disable` off, each with a current code.
+async fn second_factor_step(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    axum::extract::Path(step): axum::extract::Path<String>,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> Result<StatusCode, ApiError> {
+    let id = user.session.user.id;
+    let given: SecondFactorCode = parse_body(&headers, &body)?;
+    match step.as_str() {
+        "confirm" => state.app.confirm_second_factor(id, &given.code).await?,
+        "disable" => state.app.disable_second_factor(id, &given.code).await?,
+        _ => return Err(ApiError::new(StatusCode::NOT_FOUND, "not_found", "没有这个操作")),
+    }
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct Login {
     username: String,
     password: String,
+    /// The one-time code, for accounts with the second factor on.
+    #[serde(default)]
+    totp: Option<String>,
 }
 
 async fn login(
@@ -170,12 +209,15 @@ async fn login(
     body: axum::body::Bytes,
 ) -> Result<Response, ApiError> {
     let login: Login = parse_body(&headers, &body)?;
-    match state.app.login(&login.username, &login.password).await {
+    match state.app.login(&login.username, &login.password, login.totp.as_deref()).await {
         Ok(session) => {
             Ok(([(header::SET_COOKIE, cookie(&session.token))], Json(json!({ "csrf": session.csrf }))).into_response())
         }
-        Err(AppError::Invalid { reason, .. }) => {
-            Err(ApiError::new(StatusCode::UNAUTHORIZED, "unauthenticated", reason))
+        Err(AppError::Invalid { field, reason }) => {
+            // `field` tells a client whether to ask for the one-time code (`totp`) or the password again.
+            let mut e = ApiError::new(StatusCode::UNAUTHORIZED, "unauthenticated", reason);
+            e.body["field"] = json!(field);
+            Err(e)
         }
         Err(e) => Err(e.into()),
     }
@@ -188,8 +230,9 @@ async fn logout(State(state): State<AppState>, parts: Parts) -> Result<Response,
     Ok((StatusCode::NO_CONTENT, [(header::SET_COOKIE, clear_cookie())]).into_response())
 }
 
-async fn me(ApiUser(user): ApiUser) -> Json<Value> {
+async fn me(State(state): State<AppState>, ApiUser(user): ApiUser) -> Json<Value> {
     let s = &user.session;
+    let status = state.app.second_factor_status(&s.user);
     Json(json!({
         "username": s.user.username,
         "display_name": s.user.display_name,
@@ -197,6 +240,7 @@ async fn me(ApiUser(user): ApiUser) -> Json<Value> {
         "jurisdiction": s.organization.jurisdiction,
         "role": s.role.code(),
         "roles": s.roles.iter().map(|r| r.code()).collect::<Vec<_>>(),
+        "second_factor": { "enabled": status.enabled, "required": status.required },
     }))
 }
 

@@ -14,6 +14,9 @@ pub enum WebError {
     /// reset) before anything else.
     #[error("请先修改密码")]
     PasswordChangeRequired,
+    /// The server requires a second factor of this account's role and it has none yet.
+    #[error("请先启用动态口令")]
+    SecondFactorRequired,
     #[error("{0}")]
     Forbidden(String),
     #[error("{0}不存在或您无权查看")]
@@ -43,11 +46,14 @@ impl From<AppError> for WebError {
 /// Where a user changes their own password.
 pub const PASSWORD_PAGE: &str = "/account/password";
 
+/// Where a user turns the second factor (TOTP) on or off.
+pub const SECOND_FACTOR_PAGE: &str = "/account/second-factor";
+
 impl WebError {
     pub fn status(&self) -> StatusCode {
         match self {
             WebError::Unauthenticated => StatusCode::UNAUTHORIZED,
-            WebError::PasswordChangeRequired => StatusCode::FORBIDDEN,
+            WebError::PasswordChangeRequired | WebError::SecondFactorRequired => StatusCode::FORBIDDEN,
             WebError::Forbidden(_) => StatusCode::FORBIDDEN,
             WebError::NotFound(_) => StatusCode::NOT_FOUND,
             WebError::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
@@ -73,6 +79,7 @@ impl IntoResponse for WebError {
         match self {
             WebError::Unauthenticated => return Redirect::to("/login").into_response(),
             WebError::PasswordChangeRequired => return Redirect::to(PASSWORD_PAGE).into_response(),
+            WebError::SecondFactorRequired => return Redirect::to(SECOND_FACTOR_PAGE).into_response(),
             _ => {}
         }
         if let WebError::Internal(detail) = &self {

@@ -14,6 +14,16 @@ pub const SESSION_COOKIE: &str = "govit_session";
 const PASSWORD_CHANGE_ALLOWS: &[&str] =
     &[crate::error::PASSWORD_PAGE, "/logout", "/api/v1/me", "/api/v1/me/password", "/api/v1/session"];
 
+/// What an account that must first enrol a second factor may still reach.
+const SECOND_FACTOR_ALLOWS: &[&str] = &[
+    crate::error::SECOND_FACTOR_PAGE,
+    "/logout",
+    "/api/v1/me",
+    "/api/v1/me/second-factor",
+    "/api/v1/me/second-factor/confirm",
+    "/api/v1/session",
+];
+
 /// The logged-in user of a request.
 #[derive(Debug, Clone)]
 pub struct CurrentUser {
@@ -60,6 +70,9 @@ impl FromRequestParts<AppState> for CurrentUser {
         let path = parts.extensions.get::<OriginalUri>().map_or_else(|| parts.uri.path(), |o| o.0.path());
         if session.user.must_change_password && !PASSWORD_CHANGE_ALLOWS.contains(&path) {
             return Err(WebError::PasswordChangeRequired);
+        }
+        if state.app.must_enrol_second_factor(&session.user) && !SECOND_FACTOR_ALLOWS.contains(&path) {
+            return Err(WebError::SecondFactorRequired);
         }
         Ok(CurrentUser { session, token })
     }

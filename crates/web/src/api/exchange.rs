@@ -20,6 +20,7 @@ impl From<WebError> for ApiError {
         let code = match &e {
             WebError::Unauthenticated => "unauthenticated",
             WebError::PasswordChangeRequired => "password_change_required",
+            WebError::SecondFactorRequired => "second_factor_required",
             WebError::Forbidden(_) => "forbidden",
             WebError::NotFound(_) => "not_found",
             WebError::Invalid { field, reason } => return ApiError::invalid(field, reason.clone()),

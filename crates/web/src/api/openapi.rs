@@ -102,6 +102,16 @@ fn error_response(description: &str) -> Value {
     json!({ "description": description, "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } })
 }
 
+/// A POST of a JSON object with the required string `properties`, answered 204.
+fn body_op(summary: &str, properties: Value) -> Value {
+    let required: Vec<String> = properties.as_object().map(|o| o.keys().cloned().collect()).unwrap_or_default();
+    json!({ "post": { "summary": summary,
+        "requestBody": { "required": true, "content": { "application/json": { "schema": {
+            "type": "object", "additionalProperties": false, "required": required, "properties": properties } } } },
+        "responses": { "204": { "description": "完成" }, "400": error_response("输入有误"), "401": error_response("未登录"),
+            "415": error_response("须为 JSON") } } })
+}
+
 fn ok_object(description: &str) -> Value {
     json!({ "description": description, "content": { "application/json": { "schema": { "type": "object" } } } })
 }
@@ -150,7 +160,7 @@ fn core_spec() -> Value {
                     "type": "object",
                     "required": ["code", "message", "articles"],
                     "properties": {
-                        "code": { "type": "string", "enum": ["invalid", "unauthenticated", "forbidden", "not_found", "refused", "unsupported_media_type", "tampered", "interrupted", "password_change_required", "internal"] },
+                        "code": { "type": "string", "enum": ["invalid", "unauthenticated", "forbidden", "not_found", "refused", "unsupported_media_type", "tampered", "interrupted", "password_change_required", "second_factor_required", "internal"] },
                         "message": { "type": "string" },
                         "articles": { "type": "array", "items": { "type": "integer", "minimum": 1, "maximum": 31 } },
                         "field": { "type": "string" }
@@ -188,7 +198,7 @@ fn core_spec() -> Value {
                     "summary": "登录", "security": [],
                     "requestBody": { "required": true, "content": { "application/json": { "schema": {
                         "type": "object", "additionalProperties": false, "required": ["username", "password"],
-                        "properties": { "username": { "type": "string" }, "password": { "type": "string" } } } } } },
+                        "properties": { "username": { "type": "string" }, "password": { "type": "string" }, "totp": { "type": "string", "description": "已启用动态口令的账号:验证器显示的6位口令" } } } } } },
                     "responses": { "200": ok_object("已登录,Set-Cookie 带会话"), "400": error_response("输入有误"), "401": error_response("用户名或密码错误"), "415": error_response("须为 JSON") }
                 },
                 "delete": { "summary": "退出", "responses": { "204": { "description": "已退出" } } }
@@ -319,6 +329,26 @@ fn more_paths() -> Vec<(&'static str, Value)> {
                 xlsx,
                 "工作簿",
             ),
+        ),
+        (
+            "/api/v1/me/password",
+            body_op(
+                "修改本人密码(须原密码;新密码须符合密码策略)",
+                json!({ "current": { "type": "string" }, "new": { "type": "string" } }),
+            ),
+        ),
+        (
+            "/api/v1/me/second-factor",
+            json!({ "post": { "summary": "开始启用动态口令(TOTP):生成密钥,返回 secret(base32)与 otpauth 地址;须再确认",
+                "responses": { "200": ok_object("secret 与 url"), "400": error_response("未配置加密密钥"), "401": error_response("未登录") } } }),
+        ),
+        (
+            "/api/v1/me/second-factor/confirm",
+            body_op("以验证器显示的口令确认启用动态口令", json!({ "code": { "type": "string" } })),
+        ),
+        (
+            "/api/v1/me/second-factor/disable",
+            body_op("以当前口令关闭动态口令(本系统要求启用的岗位不能关闭)", json!({ "code": { "type": "string" } })),
         ),
         ("/api/v1/exports/proposal-template.xlsx", download_op("年度计划申报模板", json!([year()]), xlsx, "工作簿")),
         (

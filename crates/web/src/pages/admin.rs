@@ -30,6 +30,8 @@ struct UserRowView {
     organization: String,
     roles: Vec<(&'static str, &'static str, bool)>,
     active: bool,
+    /// The user has a second factor, which an administrator may reset (a lost phone).
+    second_factor: bool,
 }
 
 #[derive(Template)]
@@ -55,6 +57,7 @@ pub(super) async fn users(State(state): State<AppState>, user: CurrentUser) -> R
             id: u.id,
             organization: orgs.iter().find(|o| o.id == u.organization_id).map(|o| o.name.clone()).unwrap_or_default(),
             roles: Role::ALL.iter().map(|r| (r.code(), r.label(), u.roles.iter().any(|x| x == r.code()))).collect(),
+            second_factor: u.totp_secret.is_some(),
             username: u.username,
             display_name: u.display_name,
             active: u.active,
@@ -143,10 +146,13 @@ pub(super) async fn update_user(
     body: Bytes,
 ) -> Result<Response, WebError> {
     let form = admin_form(&user, &body)?;
-    let result = state
+    let mut result = state
         .app
         .update_user(id, roles_of(&form), form.one("active").is_some(), form.all("password").first().copied())
         .await;
+    if result.is_ok() && form.one("reset_second_factor").is_some() {
+        result = state.app.reset_second_factor(id).await;
+    }
     answer(result, &user, &state, "修改用户", "/admin/users")
 }
 

@@ -26,7 +26,7 @@ pub(super) async fn submit(State(state): State<AppState>, body: Bytes) -> Respon
     let form = Submitted::parse(&body);
     let username = form.one("username").unwrap_or_default().to_owned();
     let password = form.all("password").first().map(|s| (*s).to_owned()).unwrap_or_default();
-    match state.app.login(&username, &password).await {
+    match state.app.login(&username, &password, form.one("totp")).await {
         Ok(session) => ([(header::SET_COOKIE, cookie(&session.token))], Redirect::to("/")).into_response(),
         Err(e) => {
             tracing::info!(user = %username, "login failed");

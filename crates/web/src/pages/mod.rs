@@ -13,6 +13,7 @@ mod plans;
 mod project;
 mod projects;
 mod public;
+mod second_factor;
 mod supervision;
 mod workbench;
 
@@ -30,6 +31,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/logout", post(login::logout))
         .route("/session/role", post(login::switch_role))
         .route("/account/password", get(account::form).post(account::submit))
+        .route("/account/second-factor", get(second_factor::form).post(second_factor::submit))
         .route("/", get(workbench::page))
         .route("/projects", get(projects::list))
         .route("/projects/export.xlsx", get(exports::projects))
