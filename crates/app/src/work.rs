@@ -75,6 +75,28 @@ impl App {
         Ok(all.into_iter().filter(|p| authz::may_view(actor, p, &self.policies)).collect())
     }
 
+    /// The annual plan of `jurisdiction` and `year` and the projects proposed for it, as far as `actor` may
+    /// see them: the plan's included and excluded lists and the proposals keep only visible projects.
+    pub async fn visible_plan(
+        &self,
+        actor: &Actor,
+        jurisdiction: &govit_rules::JurisdictionId,
+        year: i32,
+    ) -> Result<(govit_rules::Plan, Vec<ProjectId>), AppError> {
+        let mut plan = self
+            .store
+            .plan(jurisdiction, year)
+            .await?
+            .unwrap_or_else(|| govit_rules::Plan::new(jurisdiction.clone(), year));
+        let visible: std::collections::HashSet<ProjectId> =
+            self.visible_projects(actor).await?.into_iter().map(|p| p.id).collect();
+        let mut proposals = self.store.proposals(jurisdiction, year).await?;
+        for list in [&mut plan.included, &mut plan.excluded, &mut proposals] {
+            list.retain(|id| visible.contains(id));
+        }
+        Ok((plan, proposals))
+    }
+
     /// A project, if `actor` may see it; otherwise "not found", so its existence is not disclosed.
     pub async fn visible_project(&self, actor: &Actor, id: &ProjectId) -> Result<Project, AppError> {
         let project = self.load_project(id).await?;

@@ -140,6 +140,14 @@ pub fn authorize(
             if &actor.organization != owner {
                 return denied(format!("项目属于{owner},不是本单位的项目"));
             }
+            // [29] "各区应当明确本区政务信息化工作的主管部门,统筹本区政务信息化项目管理工作": a project is managed
+            // where its owner belongs. Registering it in another jurisdiction would move it to another approver.
+            if matches!(subject, Subject::NewProject { .. }) && &actor.jurisdiction != jurisdiction {
+                return denied(format!(
+                    "本单位属于{},项目只能在本单位所属辖区登记",
+                    policies.name_of(&actor.jurisdiction)
+                ));
+            }
             Ok(())
         }
         By::Approver | By::ApproverOrBureau => {

@@ -444,3 +444,29 @@ fn approvers_and_administrators_need_a_second_factor_and_owners_and_supervisors_
         ]
     );
 }
+
+#[test]
+fn an_owner_may_not_register_a_project_in_another_jurisdiction() {
+    let policies = govit_rules::policy::load(govit_rules::policy::BUILTIN).unwrap();
+    let owner = Actor {
+        role: Role::Owner,
+        organization: govit_rules::OrgName::parse("市信息中心".to_owned()).unwrap(),
+        jurisdiction: govit_rules::JurisdictionId::wuhan(),
+    };
+    let jiangan = govit_rules::JurisdictionId::parse("jiangan".to_owned()).unwrap();
+    let subject = govit_rules::authz::Subject::NewProject { owner: &owner.organization, jurisdiction: &jiangan };
+    let on = "2026-03-02".parse().unwrap();
+    let denied = govit_rules::authz::authorize(
+        &owner,
+        govit_rules::command::Action::RegisterProject,
+        subject,
+        None,
+        &policies,
+        on,
+    );
+    assert!(denied.unwrap_err().message.contains("项目只能在本单位所属辖区登记"));
+    let home = govit_rules::JurisdictionId::wuhan();
+    let subject = govit_rules::authz::Subject::NewProject { owner: &owner.organization, jurisdiction: &home };
+    govit_rules::authz::authorize(&owner, govit_rules::command::Action::RegisterProject, subject, None, &policies, on)
+        .unwrap();
+}

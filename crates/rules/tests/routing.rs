@@ -240,7 +240,7 @@ fn a_district_registration_before_2021_08_21_is_refused_too() {
     let mut sim = Sim::new();
     let mut r = registration(1_000_000);
     r.jurisdiction = Some(jur("jiangan"));
-    assert_refused(sim.register("2021-08-20", &owner(), "P", r), 31);
+    assert_refused(sim.register("2021-08-20", &actor(govit_rules::Role::Owner, OWNER, "jiangan"), "P", r), 31);
 }
 
 #[test]
@@ -310,9 +310,10 @@ fn a_district_decision_records_the_city_and_district_versions_it_used() {
     let mut sim = Sim::new();
     let mut r = registration(300_000);
     r.jurisdiction = Some(jur("jiangan"));
-    let decision = ok(sim.register("2022-01-05", &owner(), "P", r.clone()));
+    let jiangan_owner = actor(govit_rules::Role::Owner, OWNER, "jiangan");
+    let decision = ok(sim.register("2022-01-05", &jiangan_owner, "P", r.clone()));
     assert_eq!(decision.policy, "wuhan@2021-08-21+jiangan@2021-10-01");
-    let decision = ok(sim.register("2021-09-30", &owner(), "Q", r));
+    let decision = ok(sim.register("2021-09-30", &jiangan_owner, "Q", r));
     assert_eq!(decision.policy, "wuhan@2021-08-21");
 }
 

@@ -386,7 +386,7 @@ async fn timeline(
 
 async fn plan(
     State(state): State<AppState>,
-    ApiUser(_user): ApiUser,
+    ApiUser(user): ApiUser,
     Path((jurisdiction, year)): Path<(String, String)>,
 ) -> Result<Json<Value>, ApiError> {
     let jurisdiction = JurisdictionId::parse(jurisdiction).map_err(|e| ApiError::invalid("jurisdiction", e))?;
@@ -395,14 +395,7 @@ async fn plan(
         .ok()
         .filter(|y| (2000..=2100).contains(y))
         .ok_or_else(|| ApiError::invalid("year", "年度须为2000到2100之间的整数"))?;
-    let store = state.app.store();
-    let internal = |e: govit_store::StoreError| ApiError::from(AppError::Store(e));
-    let plan = store
-        .plan(&jurisdiction, year)
-        .await
-        .map_err(internal)?
-        .unwrap_or_else(|| govit_rules::Plan::new(jurisdiction.clone(), year));
-    let proposals = store.proposals(&jurisdiction, year).await.map_err(internal)?;
+    let (plan, proposals) = state.app.visible_plan(&user.session.actor, &jurisdiction, year).await?;
     Ok(Json(json!({ "plan": plan, "proposals": proposals })))
 }
 

@@ -542,7 +542,8 @@ impl Sim {
     pub fn registered_in(&mut self, id: &str, investment: i64, jurisdiction: &str, on: &str) {
         let mut r = registration(investment);
         r.jurisdiction = Some(jur(jurisdiction));
-        ok(self.register(on, &owner(), id, r));
+        // An owner registers in its own jurisdiction [29]; `OWNER` stands for a unit of that district here.
+        ok(self.register(on, &actor(Role::Owner, OWNER, jurisdiction), id, r));
     }
 
     /// Proposes registered `id` for the plan of `on`'s year, has it reviewed and approved, all on `on`.

@@ -14,7 +14,7 @@ use govit_app::{CommandRequest, Executed};
 use govit_rules::authz::{self, Subject};
 use govit_rules::command::Action;
 use govit_rules::vocab::Status;
-use govit_rules::{Command, JurisdictionId, Plan, ProjectId};
+use govit_rules::{Command, JurisdictionId, ProjectId};
 use serde::Deserialize;
 
 #[derive(Debug, Default, Deserialize)]
@@ -120,8 +120,7 @@ pub(super) async fn page(
     let actor = &user.session.actor;
     let (jurisdiction, year) = plan_target(raw.as_deref(), actor, today)?;
     let app = &state.app;
-    let plan = app.store().plan(&jurisdiction, year).await.map_err(|e| WebError::Internal(e.to_string()))?;
-    let plan = plan.unwrap_or_else(|| Plan::new(jurisdiction.clone(), year));
+    let (plan, _) = app.visible_plan(actor, &jurisdiction, year).await?;
     let visible = app.visible_projects(actor).await?;
     let in_year =
         |p: &&govit_rules::Project| p.jurisdiction == jurisdiction && p.plan.as_ref().is_some_and(|e| e.year == year);

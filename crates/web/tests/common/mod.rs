@@ -88,7 +88,8 @@ pub async fn spawn_with(options: govit_web::WebOptions) -> Server {
     serve_with(server.app.clone(), options).await
 }
 
-async fn serve_with(app: Arc<App>, options: govit_web::WebOptions) -> Server {
+/// Serves `app` with the operator's `options` on a free port.
+pub async fn serve_with(app: Arc<App>, options: govit_web::WebOptions) -> Server {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
