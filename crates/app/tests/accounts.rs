@@ -8,7 +8,6 @@ use govit_app::accounts::{LOCKOUT_MINUTES, MAX_FAILED_LOGINS, NewOrganization, N
 use govit_app::{App, AppError, FixedClock};
 use govit_rules::Role;
 use govit_rules::vocab::OwnerKind;
-use govit_store::Store;
 use std::sync::Arc;
 
 const PASSWORD: &str = "Civil@Affairs-2026";
@@ -16,7 +15,7 @@ const PASSWORD: &str = "Civil@Affairs-2026";
 async fn app_with_user(must_change_password: bool) -> (App, Arc<FixedClock>, i64) {
     let clock = Arc::new(FixedClock::at("2026-11-29".parse().unwrap()));
     let policies = govit_rules::policy::load(govit_rules::policy::BUILTIN).unwrap();
-    let app = App::new(Store::open_memory().await.unwrap(), policies, clock.clone());
+    let app = App::new(govit_store::testing::store().await.unwrap(), policies, clock.clone());
     app.create_organization(NewOrganization {
         name: "市民政局".to_owned(),
         jurisdiction: "wuhan".to_owned(),

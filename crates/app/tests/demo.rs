@@ -8,7 +8,7 @@ use govit_rules::derive::DeadlineName;
 use govit_rules::policy::{BUILTIN, load};
 use govit_rules::vocab::{Route, Status};
 use govit_rules::{Action, Date, ProjectId, Role};
-use govit_store::{ProjectFilter, ProjectRow, Store};
+use govit_store::{ProjectFilter, ProjectRow};
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
@@ -17,7 +17,8 @@ fn today() -> Date {
 }
 
 async fn seeded_on(day: Date) -> (App, DemoReport) {
-    let app = App::new(Store::open_memory().await.unwrap(), load(BUILTIN).unwrap(), Arc::new(FixedClock::at(day)));
+    let app =
+        App::new(govit_store::testing::store().await.unwrap(), load(BUILTIN).unwrap(), Arc::new(FixedClock::at(day)));
     let report = demo::seed(&app, day).await.unwrap();
     (app, report)
 }
@@ -130,8 +131,11 @@ async fn a_later_day_keeps_every_status_and_an_earlier_one_is_refused() {
     assert_eq!(statuses(&projects).len(), Status::ALL.len());
     assert!(app.store().verify_chain().await.unwrap().first_break.is_none());
 
-    let fresh =
-        App::new(Store::open_memory().await.unwrap(), load(BUILTIN).unwrap(), Arc::new(FixedClock::at(today())));
+    let fresh = App::new(
+        govit_store::testing::store().await.unwrap(),
+        load(BUILTIN).unwrap(),
+        Arc::new(FixedClock::at(today())),
+    );
     assert!(demo::seed(&fresh, "2026-06-01".parse().unwrap()).await.is_err(), "the stories run up to 2026-11-29");
     assert!(fresh.store().organizations().await.unwrap().is_empty());
 }

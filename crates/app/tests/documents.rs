@@ -7,8 +7,8 @@ use govit_app::{App, AppError, CommandRequest, Executed, FixedClock};
 use govit_rules::policy::{BUILTIN, load};
 use govit_rules::{Actor, Command, Date, JurisdictionId, OrgName, ProjectId, Role};
 use govit_store::Store;
+use govit_store::testing::{self, TestDatabase};
 use serde_json::json;
-use std::path::Path;
 use std::sync::Arc;
 
 fn d(s: &str) -> Date {
@@ -41,12 +41,14 @@ async fn app_on(store: Store) -> App {
     App::new(store, load(BUILTIN).unwrap(), Arc::new(FixedClock::at(d("2022-03-01"))))
 }
 
-async fn file_app(path: &Path) -> App {
-    app_on(Store::open_file(path).await.unwrap()).await
+/// The app on a database that outlives it: opened again, it shows what a restart would find.
+async fn file_app(db: &TestDatabase) -> App {
+    app_on(db.open().await.unwrap()).await
 }
 
-async fn raw(path: &Path) -> sqlx::SqlitePool {
-    sqlx::SqlitePool::connect(&format!("sqlite://{}", path.display())).await.unwrap()
+/// The database behind the store's back, to change what govit wrote.
+async fn raw(db: &TestDatabase) -> sqlx::AnyPool {
+    db.raw().await.unwrap()
 }
 
 async fn run(app: &App, who: Actor, on: &str, c: Command, attachments: Vec<String>) -> Result<Executed, AppError> {
@@ -85,7 +87,7 @@ fn submit_stage(id: &ProjectId) -> Command {
 
 #[tokio::test]
 async fn an_uploaded_document_is_linked_by_a_command_listed_for_its_project_and_downloaded_unchanged() {
-    let app = app_on(Store::open_memory().await.unwrap()).await;
+    let app = app_on(testing::store().await.unwrap()).await;
     let id = planned(&app).await;
     let meta = app.upload_document(&owner(), "实施方案.pdf", "application/pdf", PLAN).await.unwrap();
     assert_eq!(meta.digest, govit_app::documents::sm3_hex(PLAN));
@@ -119,8 +121,7 @@ async fn an_uploaded_document_is_linked_by_a_command_listed_for_its_project_and_
 
 #[tokio::test]
 async fn the_same_bytes_uploaded_twice_are_one_document_with_one_digest() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("govit.db");
+    let db = TestDatabase::new().await.unwrap();
     let app = file_app(&db).await;
     let a = app.upload_document(&owner(), "方案.pdf", "application/pdf", PLAN).await.unwrap();
     let b = app.upload_document(&owner(), "方案-副本.pdf", "", PLAN).await.unwrap();
@@ -134,7 +135,7 @@ async fn the_same_bytes_uploaded_twice_are_one_document_with_one_digest() {
 
 #[tokio::test]
 async fn unsupported_or_mislabelled_files_are_refused_in_chinese() {
-    let app = app_on(Store::open_memory().await.unwrap()).await;
+    let app = app_on(testing::store().await.unwrap()).await;
     let cases: &[(&str, &str, &[u8])] = &[
         ("setup.exe", "application/x-msdownload", b"MZ\x90\x00\x03"),
         ("方案.pdf", "application/pdf", b"MZ\x90\x00\x03"),
@@ -170,7 +171,7 @@ async fn unsupported_or_mislabelled_files_are_refused_in_chinese() {
 
 #[tokio::test]
 async fn a_file_over_the_size_limit_is_refused() {
-    let app = app_on(Store::open_memory().await.unwrap()).await;
+    let app = app_on(testing::store().await.unwrap()).await;
     let mut big = b"%PDF-1.7\n".to_vec();
     big.resize(MAX_DOCUMENT_BYTES + 1, b' ');
     let e = app.upload_document(&owner(), "大.pdf", "application/pdf", &big).await.unwrap_err();
@@ -184,7 +185,7 @@ async fn a_file_over_the_size_limit_is_refused() {
 
 #[tokio::test]
 async fn another_owner_can_neither_read_nor_list_the_document() {
-    let app = app_on(Store::open_memory().await.unwrap()).await;
+    let app = app_on(testing::store().await.unwrap()).await;
     let id = planned(&app).await;
     let meta = app.upload_document(&owner(), "实施方案.pdf", "application/pdf", PLAN).await.unwrap();
     // Before any action used it: only the uploader's organisation.
@@ -197,7 +198,7 @@ async fn another_owner_can_neither_read_nor_list_the_document() {
 
 #[tokio::test]
 async fn an_unknown_attachment_is_bad_input_and_nothing_is_written() {
-    let app = app_on(Store::open_memory().await.unwrap()).await;
+    let app = app_on(testing::store().await.unwrap()).await;
     let id = planned(&app).await;
     let before = app.store().decision_count().await.unwrap();
     let missing = govit_app::documents::sm3_hex(b"never uploaded");
@@ -210,8 +211,7 @@ async fn an_unknown_attachment_is_bad_input_and_nothing_is_written() {
 
 #[tokio::test]
 async fn bytes_changed_in_the_database_are_refused_on_download() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("govit.db");
+    let db = TestDatabase::new().await.unwrap();
     let app = file_app(&db).await;
     let id = planned(&app).await;
     let meta = app.upload_document(&owner(), "实施方案.pdf", "application/pdf", PLAN).await.unwrap();
@@ -233,8 +233,7 @@ async fn bytes_changed_in_the_database_are_refused_on_download() {
 
 #[tokio::test]
 async fn links_are_a_projection_rebuilt_from_the_log() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("govit.db");
+    let db = TestDatabase::new().await.unwrap();
     let app = file_app(&db).await;
     let id = planned(&app).await;
     let plan = app.upload_document(&owner(), "实施方案.pdf", "application/pdf", PLAN).await.unwrap();

@@ -11,7 +11,6 @@ use govit_app::{App, FixedClock, demo};
 use govit_rules::policy::{BUILTIN, load};
 use govit_rules::vocab::{PlanStatus, Route, Status};
 use govit_rules::{Action, Actor, Article, Date, JurisdictionId, Money, OrgName, Project, Rejection, Role};
-use govit_store::Store;
 use rust_xlsxwriter::Workbook;
 use std::collections::BTreeSet;
 use std::io::{Cursor, Read};
@@ -37,7 +36,11 @@ fn today() -> Date {
 }
 
 async fn demo_city() -> App {
-    let app = App::new(Store::open_memory().await.unwrap(), load(BUILTIN).unwrap(), Arc::new(FixedClock::at(today())));
+    let app = App::new(
+        govit_store::testing::store().await.unwrap(),
+        load(BUILTIN).unwrap(),
+        Arc::new(FixedClock::at(today())),
+    );
     demo::seed(&app, today()).await.unwrap();
     app
 }

@@ -338,7 +338,7 @@ async fn a_bad_phone_or_id_number_is_refused_naming_its_field() {
 
 #[tokio::test]
 async fn without_a_key_ring_contact_data_is_refused_and_nothing_is_written() {
-    let store = Store::open_memory().await.unwrap();
+    let store = govit_store::testing::store().await.unwrap();
     let app = App::new(store, load(BUILTIN).unwrap(), Arc::new(FixedClock::at(d("2022-01-05"))));
     let id = project(&app, "养老服务信息系统升级").await;
     approve_plan(&app).await;

@@ -9,7 +9,6 @@ use govit_app::second_factor::Enrolment;
 use govit_app::{App, AppError, FixedClock};
 use govit_rules::Role;
 use govit_rules::vocab::OwnerKind;
-use govit_store::Store;
 use std::sync::Arc;
 use totp_rs::{Builder, Secret};
 
@@ -27,7 +26,7 @@ async fn city(required: bool) -> City {
     let clock = Arc::new(FixedClock::at("2026-11-29".parse().unwrap()));
     let policies = govit_rules::policy::load(govit_rules::policy::BUILTIN).unwrap();
     let keys = tempfile::tempdir().unwrap();
-    let mut app = App::new(Store::open_memory().await.unwrap(), policies, clock.clone())
+    let mut app = App::new(govit_store::testing::store().await.unwrap(), policies, clock.clone())
         .with_personal_keys(keys.path().join("sm4"));
     if required {
         app = app.with_second_factor_required();

@@ -6,7 +6,7 @@ use govit_app::{App, AppError, CommandRequest, Executed, FixedClock};
 use govit_rules::policy::{BUILTIN, load};
 use govit_rules::{Actor, Command, Date, JurisdictionId, OrgName, ProjectId, Role};
 use govit_store::Store;
-use std::path::Path;
+use govit_store::testing::{self, TestDatabase};
 use std::sync::Arc;
 
 fn d(s: &str) -> Date {
@@ -79,17 +79,19 @@ async fn seed(app: &App) -> ProjectId {
     id
 }
 
-async fn file_app(path: &Path) -> App {
-    app_on(Store::open_file(path).await.unwrap()).await
+/// The app on a database that outlives it: opened again, it shows what a restart would find.
+async fn file_app(db: &TestDatabase) -> App {
+    app_on(db.open().await.unwrap()).await
 }
 
-async fn raw(path: &Path) -> sqlx::SqlitePool {
-    sqlx::SqlitePool::connect(&format!("sqlite://{}", path.display())).await.unwrap()
+/// The database behind the store's back, to change what govit wrote.
+async fn raw(db: &TestDatabase) -> sqlx::AnyPool {
+    db.raw().await.unwrap()
 }
 
 #[tokio::test]
 async fn a_fresh_log_verifies_and_numbers_events_from_one() {
-    let app = app_on(Store::open_memory().await.unwrap()).await;
+    let app = app_on(testing::store().await.unwrap()).await;
     seed(&app).await;
     let report = app.store().verify_chain().await.unwrap();
     assert_eq!(report.events, 5);
@@ -99,8 +101,7 @@ async fn a_fresh_log_verifies_and_numbers_events_from_one() {
 
 #[tokio::test]
 async fn changing_one_byte_of_an_event_is_caught_at_that_event() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("govit.db");
+    let db = TestDatabase::new().await.unwrap();
     let app = file_app(&db).await;
     seed(&app).await;
     app.store().close().await;
@@ -117,8 +118,7 @@ async fn changing_one_byte_of_an_event_is_caught_at_that_event() {
 
 #[tokio::test]
 async fn deleting_an_event_is_caught_where_the_gap_is() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("govit.db");
+    let db = TestDatabase::new().await.unwrap();
     let app = file_app(&db).await;
     seed(&app).await;
     app.store().close().await;
@@ -131,8 +131,7 @@ async fn deleting_an_event_is_caught_where_the_gap_is() {
 
 #[tokio::test]
 async fn swapping_two_events_is_caught() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("govit.db");
+    let db = TestDatabase::new().await.unwrap();
     let app = file_app(&db).await;
     seed(&app).await;
     app.store().close().await;
@@ -147,7 +146,7 @@ async fn swapping_two_events_is_caught() {
 
 #[tokio::test]
 async fn projections_rebuilt_from_the_log_equal_the_live_ones() {
-    let app = app_on(Store::open_memory().await.unwrap()).await;
+    let app = app_on(testing::store().await.unwrap()).await;
     let id = seed(&app).await;
     let before = app.store().project(&id).await.unwrap().unwrap();
     let guard = app.store().lock().await;
@@ -160,7 +159,7 @@ async fn projections_rebuilt_from_the_log_equal_the_live_ones() {
 
 #[tokio::test]
 async fn a_retried_request_returns_the_first_outcome_and_writes_nothing() {
-    let app = app_on(Store::open_memory().await.unwrap()).await;
+    let app = app_on(testing::store().await.unwrap()).await;
     let first = run(&app, owner(), "2022-01-05", register(), Some("req-1")).await;
     let again = run(&app, owner(), "2022-01-06", register(), Some("req-1")).await;
     let (Executed::Done { project: a, replayed: false, .. }, Executed::Done { project: b, replayed: true, .. }) =
@@ -174,7 +173,7 @@ async fn a_retried_request_returns_the_first_outcome_and_writes_nothing() {
 
 #[tokio::test]
 async fn an_action_dated_before_the_last_record_is_refused_as_bad_input() {
-    let app = app_on(Store::open_memory().await.unwrap()).await;
+    let app = app_on(testing::store().await.unwrap()).await;
     let id = seed(&app).await;
     let start = command(
         serde_json::json!({"do": "appoint_team", "with": {"project": id.as_str(), "agency": "信息中心", "leader": "王五"}}),
@@ -194,7 +193,7 @@ async fn an_action_dated_before_the_last_record_is_refused_as_bad_input() {
 
 #[tokio::test]
 async fn a_refusal_changes_nothing() {
-    let app = app_on(Store::open_memory().await.unwrap()).await;
+    let app = app_on(testing::store().await.unwrap()).await;
     let id = seed(&app).await;
     let before = app.store().project(&id).await.unwrap();
     let start = command(serde_json::json!({"do": "start_construction", "with": {"project": id.as_str()}}));
@@ -206,7 +205,7 @@ async fn a_refusal_changes_nothing() {
 
 #[tokio::test]
 async fn projects_are_numbered_per_jurisdiction_and_year() {
-    let app = app_on(Store::open_memory().await.unwrap()).await;
+    let app = app_on(testing::store().await.unwrap()).await;
     let Executed::Done { project: Some(a), .. } = run(&app, owner(), "2022-01-05", register(), None).await else {
         panic!()
     };
@@ -219,7 +218,7 @@ async fn projects_are_numbered_per_jurisdiction_and_year() {
 
 #[tokio::test]
 async fn an_append_that_fails_midway_leaves_no_trace() {
-    let app = app_on(Store::open_memory().await.unwrap()).await;
+    let app = app_on(testing::store().await.unwrap()).await;
     let id = seed(&app).await;
     let good = app.timeline(&id).await.unwrap().pop().unwrap().record;
     let mut orphan = good.clone();

@@ -1,10 +1,9 @@
 //! `govit audit verify | export | checkpoint`: the record, checked without trusting the running server.
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use clap::{Args, Subcommand};
 use govit_app::keys::{AuditKey, AuditPublicKey, public_path};
 use govit_app::{App, SystemClock, audit};
-use govit_store::Store;
 use indicatif::{ProgressBar, ProgressStyle};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -57,9 +56,7 @@ pub enum AuditCommand {
 
 /// Opens an existing store (never creates one: a typo in `--data` must not look like an empty record).
 pub async fn open(data: &Path) -> Result<App> {
-    let db = data.join("govit.db");
-    anyhow::ensure!(db.exists(), "找不到数据库 {}", db.display());
-    let store = Store::open_file(&db).await.with_context(|| format!("无法打开数据库 {}", db.display()))?;
+    let store = crate::database::open(data, false).await?;
     let policies = govit_rules::policy::load(govit_rules::policy::BUILTIN)?;
     Ok(App::new(store, policies, Arc::new(SystemClock)))
 }

@@ -11,15 +11,23 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 /// What a verified copy holds.
-struct Verified {
+pub(crate) struct Verified {
     events: i64,
     checkpoints: Option<usize>,
     head: String,
 }
 
-/// Verifies the store at `db`: the SM3 chain always, the SM2 checkpoints when `key` is given.
+/// Verifies the SQLite copy at `db`.
 async fn verify(db: &Path, key: Option<&AuditPublicKey>) -> Result<std::result::Result<Verified, String>> {
     let store = Store::open_file(db).await.with_context(|| format!("无法打开 {}", db.display()))?;
+    verify_store(store, key).await
+}
+
+/// Verifies a copy and closes it: the SM3 chain always, the SM2 checkpoints when `key` is given.
+pub(crate) async fn verify_store(
+    store: Store,
+    key: Option<&AuditPublicKey>,
+) -> Result<std::result::Result<Verified, String>> {
     let outcome = match key {
         Some(key) => {
             let policies = govit_rules::policy::load(govit_rules::policy::BUILTIN)?;
@@ -54,7 +62,7 @@ fn key_if_present(keys: &KeyArgs, data: &Path) -> Result<Option<AuditPublicKey>>
     if path.exists() { Ok(Some(AuditPublicKey::read(&path)?)) } else { Ok(None) }
 }
 
-fn describe(v: &Verified) -> String {
+pub(crate) fn describe(v: &Verified) -> String {
     let signed =
         v.checkpoints.map_or_else(|| "未找到公钥,未校验检查点签名".to_owned(), |n| format!("{n} 个检查点签名有效"));
     format!("{} 条事件,哈希链完整,{signed},链头 {}", v.events, v.head)
@@ -63,6 +71,9 @@ fn describe(v: &Verified) -> String {
 pub async fn backup(file: &Path, data: &Path, keys: &KeyArgs) -> Result<ExitCode> {
     if file.exists() {
         bail!("备份文件 {} 已存在,请换一个文件名", file.display());
+    }
+    if let Some(url) = crate::database::postgres_url() {
+        return crate::backup_pg::backup(file, url, key_if_present(keys, data)?.as_ref()).await;
     }
     let app = open(data).await?;
     app.store().backup_into(file).await.with_context(|| format!("无法写入备份 {}", file.display()))?;
@@ -85,7 +96,10 @@ pub async fn backup(file: &Path, data: &Path, keys: &KeyArgs) -> Result<ExitCode
 
 pub async fn restore(file: &Path, data: &Path, keys: &KeyArgs, force: bool) -> Result<ExitCode> {
     anyhow::ensure!(file.is_file(), "找不到备份文件 {}", file.display());
-    let db = data.join("govit.db");
+    if let Some(url) = crate::database::postgres_url() {
+        return crate::backup_pg::restore(file, url, key_if_present(keys, data)?.as_ref(), force).await;
+    }
+    let db = crate::database::sqlite_file(data);
     if db.exists() && !force {
         bail!("{} 已有数据库;确认要用备份替换时加 --force(原数据库会改名保留)", data.display());
     }

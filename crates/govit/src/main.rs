@@ -2,6 +2,8 @@
 
 mod audit;
 mod backup;
+mod backup_pg;
+mod database;
 mod exchange;
 mod serve;
 
@@ -15,6 +17,10 @@ use std::process::ExitCode;
 #[derive(Debug, Parser)]
 #[command(name = "govit", version, about = "政务信息化项目建设管理平台(《武汉市政务信息化项目建设管理办法》)")]
 struct Cli {
+    /// The database: `postgres://user:password@host/db` for PostgreSQL; without it, `govit.db` (SQLite) in
+    /// the data folder. Keys and configuration stay in the data folder either way.
+    #[arg(long, global = true, env = "GOVIT_DATABASE", hide_env_values = true)]
+    database: Option<String>,
     #[command(subcommand)]
     command: Top,
 }
@@ -26,7 +32,7 @@ enum Top {
         /// Address to listen on.
         #[arg(long, default_value = "127.0.0.1:8080")]
         addr: SocketAddr,
-        /// Folder of the SQLite database (created on first start).
+        /// Data folder: the SQLite database (created on first start), keys, open-data configuration.
         #[arg(long, default_value = "./data")]
         data: PathBuf,
         /// On an empty store, seed the demo city (organisations, users, about 150 projects).
@@ -129,6 +135,7 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> Result<ExitCode> {
+    database::choose(cli.database);
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     match cli.command {
         Top::Serve { addr, data, demo, keys, checkpoint_every, checkpoint_minutes, hsts, require_second_factor } => {

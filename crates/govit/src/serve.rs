@@ -5,7 +5,6 @@ use crate::audit::KeyArgs;
 use anyhow::{Context, Result};
 use govit_app::keys::AuditKey;
 use govit_app::{App, SystemClock};
-use govit_store::Store;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -31,8 +30,9 @@ pub async fn serve(o: Options) -> Result<()> {
         .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")))
         .init();
     std::fs::create_dir_all(&o.data).with_context(|| format!("无法创建数据目录 {}", o.data.display()))?;
-    let db = o.data.join("govit.db");
-    let store = Store::open_file(&db).await.with_context(|| format!("无法打开数据库 {}", db.display()))?;
+    let store = crate::database::open(&o.data, true).await?;
+    let db = crate::database::postgres_url()
+        .map_or_else(|| crate::database::sqlite_file(&o.data).display().to_string(), crate::database::redacted);
     let policies = govit_rules::policy::load(govit_rules::policy::BUILTIN)?;
     let key = Arc::new(AuditKey::load_or_create(&o.keys.private_path(&o.data))?);
     let mut app = App::new(store, policies, Arc::new(SystemClock))
@@ -51,7 +51,7 @@ pub async fn serve(o: Options) -> Result<()> {
     app.sign_checkpoint(&key).await?;
     let listener = tokio::net::TcpListener::bind(o.addr).await.with_context(|| format!("无法监听 {}", o.addr))?;
     let local = listener.local_addr()?;
-    tracing::info!(%local, db = %db.display(), key = %key.key_id, "govit serving");
+    tracing::info!(%local, %db, key = %key.key_id, "govit serving");
     println!("govit 已启动:http://{local}");
     let checkpoints = tokio::spawn(checkpointer(
         app.clone(),

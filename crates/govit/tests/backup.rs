@@ -65,3 +65,58 @@ async fn a_backup_restores_only_when_its_audit_chain_verifies() {
     let out = ok(&govit(&["restore", copy.to_str().unwrap()], &fresh));
     assert!(out.contains("未找到公钥"), "restoring onto a new machine without keys checks the chain only: {out}");
 }
+
+/// `govit --database URL ARGS --data DATA`.
+fn govit_on(url: &str, args: &[&str], data: &std::path::Path) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_govit"))
+        .args(["--database", url])
+        .args(args)
+        .arg("--data")
+        .arg(data)
+        .output()
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_postgresql_a_pg_dump_backup_is_verified_and_restores_only_with_force() {
+    let db = govit_store::testing::TestDatabase::new().await.unwrap();
+    let url = db.url().to_owned();
+    if !url.starts_with("postgres") {
+        eprintln!("skipped: the PostgreSQL backup runs with GOVIT_TEST_DATABASE=postgres (SQLite's is tested above)");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    std::fs::create_dir_all(&data).unwrap();
+    {
+        let policies = govit_rules::policy::load(govit_rules::policy::BUILTIN).unwrap();
+        let app = govit_app::App::new(db.open().await.unwrap(), policies, std::sync::Arc::new(govit_app::SystemClock));
+        govit_app::demo::seed(&app, govit_app::Clock::today(&govit_app::SystemClock)).await.unwrap();
+        app.store().close().await;
+    }
+    let events = db.open().await.unwrap().event_count().await.unwrap();
+    ok(&govit_on(&url, &["audit", "checkpoint"], &data));
+
+    let copy = dir.path().join("govit.pgdump");
+    let out = ok(&govit_on(&url, &["backup", copy.to_str().unwrap()], &data));
+    assert!(out.contains("pg_dump") && out.contains(&format!("{events} 条事件")), "{out}");
+
+    // A live database whose record was altered gives a backup that fails its check.
+    let pool = db.raw().await.unwrap();
+    sqlx::query("UPDATE events SET body = replace(body, '新建单位', '撤销单位') WHERE seq = 5")
+        .execute(&pool)
+        .await
+        .unwrap();
+    pool.close().await;
+    let bad = dir.path().join("tampered.pgdump");
+    let refused = govit_on(&url, &["backup", bad.to_str().unwrap()], &data);
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&refused.stdout).contains("第5号"));
+
+    let without_force = govit_on(&url, &["restore", copy.to_str().unwrap()], &data);
+    assert_eq!(without_force.status.code(), Some(2), "a database with data is replaced only with --force");
+    let out = ok(&govit_on(&url, &["restore", copy.to_str().unwrap(), "--force"], &data));
+    assert!(out.contains("原数据库已改名保留为") && out.contains("1 个检查点签名有效"), "{out}");
+    let verified = ok(&govit_on(&url, &["audit", "verify"], &data));
+    assert!(verified.contains("校验通过"), "{verified}");
+}

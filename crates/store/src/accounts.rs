@@ -4,7 +4,7 @@ use crate::error::StoreError;
 use crate::store::Store;
 use serde::Serialize;
 use sqlx::Row;
-use sqlx::sqlite::SqliteRow;
+use sqlx::any::AnyRow;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct OrganizationRow {
@@ -61,7 +61,7 @@ pub struct SessionRow {
     pub last_seen: String,
 }
 
-fn org(r: &SqliteRow) -> Result<OrganizationRow, sqlx::Error> {
+fn org(r: &AnyRow) -> Result<OrganizationRow, sqlx::Error> {
     Ok(OrganizationRow {
         id: r.try_get("id")?,
         name: r.try_get("name")?,
@@ -70,7 +70,7 @@ fn org(r: &SqliteRow) -> Result<OrganizationRow, sqlx::Error> {
     })
 }
 
-fn user(r: &SqliteRow) -> Result<UserRow, StoreError> {
+fn user(r: &AnyRow) -> Result<UserRow, StoreError> {
     let roles: String = r.try_get("roles")?;
     let id: i64 = r.try_get("id")?;
     Ok(UserRow {
@@ -102,16 +102,16 @@ impl Store {
         owner_kind: Option<&str>,
         created_at: &str,
     ) -> Result<i64, StoreError> {
-        let r = sqlx::query(
-            "INSERT INTO organizations (name, jurisdiction, owner_kind, created_at) VALUES ($1, $2, $3, $4)",
+        let (id,): (i64,) = sqlx::query_as(
+            "INSERT INTO organizations (name, jurisdiction, owner_kind, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
         )
         .bind(name)
         .bind(jurisdiction)
         .bind(owner_kind)
         .bind(created_at)
-        .execute(self.pool())
+        .fetch_one(self.pool())
         .await?;
-        Ok(r.last_insert_rowid())
+        Ok(id)
     }
 
     pub async fn organizations(&self) -> Result<Vec<OrganizationRow>, StoreError> {
@@ -140,9 +140,9 @@ impl Store {
 
     pub async fn insert_user(&self, u: &NewUser<'_>, created_at: &str) -> Result<i64, StoreError> {
         let roles = serde_json::to_string(u.roles).map_err(|e| StoreError::corrupt(0, e))?;
-        let r = sqlx::query(
+        let (id,): (i64,) = sqlx::query_as(
             "INSERT INTO users (username, display_name, organization_id, roles, password_hash, must_change_password, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
         )
         .bind(u.username)
         .bind(u.display_name)
@@ -151,9 +151,9 @@ impl Store {
         .bind(u.password_hash)
         .bind(i64::from(u.must_change_password))
         .bind(created_at)
-        .execute(self.pool())
+        .fetch_one(self.pool())
         .await?;
-        Ok(r.last_insert_rowid())
+        Ok(id)
     }
 
     pub async fn users(&self) -> Result<Vec<UserRow>, StoreError> {

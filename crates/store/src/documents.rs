@@ -8,8 +8,8 @@
 use crate::error::StoreError;
 use crate::store::Store;
 use serde::Serialize;
-use sqlx::sqlite::SqliteRow;
-use sqlx::{Row, Sqlite, Transaction};
+use sqlx::any::AnyRow;
+use sqlx::{Any, Row, Transaction};
 
 /// A stored document without its bytes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -54,6 +54,8 @@ pub(crate) struct Link {
     pub digest: String,
     pub seq: i64,
     pub project: Option<String>,
+    /// Where the event named it among its attachments.
+    pub position: i64,
 }
 
 /// The description's columns, as a literal so queries stay static strings.
@@ -63,7 +65,7 @@ macro_rules! columns {
     };
 }
 
-fn row(r: &SqliteRow) -> Result<DocumentRow, sqlx::Error> {
+fn row(r: &AnyRow) -> Result<DocumentRow, sqlx::Error> {
     Ok(DocumentRow {
         digest: r.try_get("digest")?,
         size: r.try_get("size")?,
@@ -134,7 +136,7 @@ impl Store {
             columns!(),
             ", l.seq, e.occurred_on, e.kind
              FROM document_links l JOIN documents d ON d.digest = l.digest JOIN events e ON e.seq = l.seq
-             WHERE l.project = $1 ORDER BY l.seq, l.rowid"
+             WHERE l.project = $1 ORDER BY l.seq, l.position"
         ))
         .bind(project)
         .fetch_all(self.pool())
@@ -154,7 +156,7 @@ impl Store {
 
 /// Writes links in the caller's transaction (an append or a rebuild). An event naming a document the store
 /// does not hold is a corrupt store, not a link to nothing.
-pub(crate) async fn write_links(tx: &mut Transaction<'_, Sqlite>, links: &[Link]) -> Result<(), StoreError> {
+pub(crate) async fn write_links(tx: &mut Transaction<'_, Any>, links: &[Link]) -> Result<(), StoreError> {
     for link in links {
         let (held,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM documents WHERE digest = $1")
             .bind(&link.digest)
@@ -163,10 +165,11 @@ pub(crate) async fn write_links(tx: &mut Transaction<'_, Sqlite>, links: &[Link]
         if held == 0 {
             return Err(StoreError::corrupt(link.seq, format!("事件引用的文件 {} 不存在", link.digest)));
         }
-        sqlx::query("INSERT INTO document_links (digest, seq, project) VALUES ($1, $2, $3) ON CONFLICT (digest, seq) DO NOTHING")
+        sqlx::query("INSERT INTO document_links (digest, seq, project, position) VALUES ($1, $2, $3, $4) ON CONFLICT (digest, seq) DO NOTHING")
             .bind(&link.digest)
             .bind(link.seq)
             .bind(&link.project)
+            .bind(link.position)
             .execute(&mut **tx)
             .await?;
     }

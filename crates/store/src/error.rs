@@ -8,6 +8,10 @@ pub enum StoreError {
     Corrupt { seq: i64, reason: String },
     #[error("路径 {0} 不是UTF-8,无法交给SQLite")]
     NonUtf8Path(String),
+    #[error("数据库地址须以 sqlite:// 或 postgres:// 开头:{0}")]
+    UnknownDatabase(String),
+    #[error("{0}")]
+    Unsupported(String),
     #[error("数据库版本 {found} 高于本程序支持的版本 {supported},请升级 govit")]
     TooNew { found: i64, supported: i64 },
 }

@@ -16,8 +16,10 @@ mod chain;
 mod documents;
 mod error;
 mod personal;
+mod pg_tools;
 mod schema;
 mod store;
+pub mod testing;
 
 pub use accounts::{NewUser, OrganizationRow, SessionRow, UserRow};
 pub use audit::{CheckpointRow, RawEvent};
@@ -25,4 +27,5 @@ pub use chain::{ChainBreak, ChainReport, GENESIS, hash_event};
 pub use documents::{DocumentRow, LinkedDocument, NewDocument};
 pub use error::StoreError;
 pub use personal::PersonalRow;
-pub use store::{Appended, ProjectFilter, ProjectRow, SecurityRecord, Store, StoredEvent, WriteGuard};
+pub use pg_tools::{postgres_admin, postgres_tool};
+pub use store::{Appended, Backend, ProjectFilter, ProjectRow, SecurityRecord, Store, StoredEvent, WriteGuard};

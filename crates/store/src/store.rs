@@ -6,11 +6,9 @@ use crate::error::StoreError;
 use crate::schema::{CLEAR_PROJECTIONS, migrate};
 use govit_rules::{Event, JurisdictionId, Plan, Project, ProjectId, Recorded};
 use serde::{Deserialize, Serialize};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{Row, Sqlite, SqlitePool, Transaction};
+use sqlx::any::AnyPoolOptions;
+use sqlx::{Any, AnyPool, Executor, Row, Transaction};
 use std::collections::HashMap;
-use std::str::FromStr;
-use std::time::Duration;
 use tokio::sync::{Mutex, MutexGuard};
 
 /// The bytes that are hashed: the record with its place in the log.
@@ -39,7 +37,7 @@ pub struct SecurityRecord {
 
 /// Writes one row of the log and returns its hash.
 async fn insert_event(
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut Transaction<'_, Any>,
     seq: i64,
     kind: &str,
     occurred_on: &str,
@@ -62,7 +60,7 @@ async fn insert_event(
 }
 
 /// The chain head inside a transaction: `(last seq, its hash)`, or `(0, genesis)`.
-async fn head_in(tx: &mut Transaction<'_, Sqlite>) -> Result<(i64, [u8; 32]), StoreError> {
+async fn head_in(tx: &mut Transaction<'_, Any>) -> Result<(i64, [u8; 32]), StoreError> {
     let head: Option<(i64, String)> =
         sqlx::query_as("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1").fetch_optional(&mut **tx).await?;
     match head {
@@ -117,43 +115,78 @@ pub struct ProjectFilter {
     pub limit: Option<i64>,
 }
 
-/// The event log and its projections on SQLite.
+/// The database under a store: the same SQL (and the same tests) run on both.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// One file (or memory), for a city on one machine: the default.
+    Sqlite,
+    /// A server, for a province or a large city, or a PostgreSQL-compatible distributed database.
+    Postgres,
+}
+
+/// The event log and its projections, on SQLite or PostgreSQL.
 #[derive(Debug)]
 pub struct Store {
-    pool: SqlitePool,
+    pool: AnyPool,
+    backend: Backend,
     writer: Mutex<()>,
 }
+
+/// Durability on SQLite, set on every connection: WAL with a full fsync at each commit, so an acknowledged
+/// command survives a crash or a power cut; foreign keys enforced; a writer waits for another up to 10 s.
+const SQLITE_PRAGMAS: &str =
+    "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;";
 
 impl Store {
     /// Opens (creating if needed) a SQLite file in WAL mode with full synchronous commits.
     pub async fn open_file(path: &std::path::Path) -> Result<Store, StoreError> {
-        let options = SqliteConnectOptions::new()
-            .filename(path)
-            .create_if_missing(true)
-            .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Full)
-            .busy_timeout(Duration::from_secs(10))
-            .foreign_keys(true);
-        let pool = SqlitePoolOptions::new().max_connections(8).connect_with(options).await?;
-        Store::with_pool(pool).await
+        let path = path.to_str().ok_or_else(|| StoreError::NonUtf8Path(path.display().to_string()))?;
+        // The URL form percent-decodes the path: keep `%`, `?` and `#` in file names as they are.
+        let path = path.replace('%', "%25").replace('?', "%3F").replace('#', "%23");
+        Store::open_url(&format!("sqlite://{path}?mode=rwc")).await
     }
 
-    /// A private in-memory database: one connection, kept for the life of the store (scenario runs, tests).
+    /// A private in-memory SQLite database: one connection, kept for the life of the store (scenario runs,
+    /// tests).
     pub async fn open_memory() -> Result<Store, StoreError> {
-        let options = SqliteConnectOptions::from_str("sqlite::memory:")?;
-        let pool = SqlitePoolOptions::new()
-            .max_connections(1)
-            .min_connections(1)
-            .idle_timeout(None)
-            .max_lifetime(None)
-            .connect_with(options)
-            .await?;
-        Store::with_pool(pool).await
+        Store::open_url("sqlite::memory:").await
     }
 
-    async fn with_pool(pool: SqlitePool) -> Result<Store, StoreError> {
-        migrate(&pool).await?;
-        Ok(Store { pool, writer: Mutex::new(()) })
+    /// Opens the database at `url`: `sqlite://PATH?mode=rwc`, `sqlite::memory:` or `postgres://…`, and
+    /// brings its schema up to date.
+    pub async fn open_url(url: &str) -> Result<Store, StoreError> {
+        sqlx::any::install_default_drivers();
+        let backend = if url.starts_with("sqlite:") {
+            Backend::Sqlite
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Backend::Postgres
+        } else {
+            // The URL may carry a password: name only its scheme.
+            let scheme = url.split(':').next().unwrap_or_default();
+            return Err(StoreError::UnknownDatabase(format!("{scheme}:…")));
+        };
+        let options = match backend {
+            Backend::Sqlite if url.contains(":memory:") => {
+                AnyPoolOptions::new().max_connections(1).min_connections(1).idle_timeout(None).max_lifetime(None)
+            }
+            Backend::Sqlite => AnyPoolOptions::new().max_connections(8),
+            Backend::Postgres => AnyPoolOptions::new().max_connections(16),
+        };
+        let options = options.after_connect(move |conn, _| {
+            Box::pin(async move {
+                if backend == Backend::Sqlite {
+                    conn.execute(SQLITE_PRAGMAS).await?;
+                }
+                Ok(())
+            })
+        });
+        let pool = options.connect(url).await?;
+        migrate(&pool, backend).await?;
+        Ok(Store { pool, backend, writer: Mutex::new(()) })
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
     }
 
     /// Takes the single writer's lock: hold it from loading state to appending the decision's events.
@@ -161,7 +194,7 @@ impl Store {
         WriteGuard(self.writer.lock().await)
     }
 
-    pub(crate) fn pool(&self) -> &SqlitePool {
+    pub(crate) fn pool(&self) -> &AnyPool {
         &self.pool
     }
 
@@ -169,6 +202,11 @@ impl Store {
     /// stays in use: SQLite's `VACUUM INTO`, one read transaction, so the copy holds every committed event and
     /// nothing half-written. Used instead of the C backup API, which sqlx does not expose without unsafe FFI.
     pub async fn backup_into(&self, path: &std::path::Path) -> Result<(), StoreError> {
+        if self.backend != Backend::Sqlite {
+            return Err(StoreError::Unsupported(
+                "PostgreSQL 数据库请用 pg_dump 备份(govit backup 会调用它)".to_owned(),
+            ));
+        }
         let target = path.to_str().ok_or_else(|| StoreError::NonUtf8Path(path.display().to_string()))?;
         sqlx::query("VACUUM INTO $1").bind(target).execute(&self.pool).await?;
         Ok(())
@@ -496,7 +534,7 @@ struct Fold {
 }
 
 impl Fold {
-    async fn apply(&mut self, tx: &mut Transaction<'_, Sqlite>, seq: i64, record: &Recorded) -> Result<(), StoreError> {
+    async fn apply(&mut self, tx: &mut Transaction<'_, Any>, seq: i64, record: &Recorded) -> Result<(), StoreError> {
         if let Event::ProjectRegistered(r) = &record.event {
             self.projects.insert(r.project.clone(), (Project::register(r, record.on), seq));
         }
@@ -524,8 +562,8 @@ impl Fold {
                 Some(_) => None,
                 None => record.event.projects().first().map(|p| p.as_str().to_owned()),
             };
-            for digest in &record.attachments {
-                self.documents.push(Link { digest: digest.clone(), seq, project: project.clone() });
+            for (position, digest) in (0i64..).zip(&record.attachments) {
+                self.documents.push(Link { digest: digest.clone(), seq, project: project.clone(), position });
             }
         }
         if let Some((jurisdiction, year)) = record.event.plan() {
@@ -550,7 +588,7 @@ impl Fold {
         Ok(())
     }
 
-    async fn write(self, tx: &mut Transaction<'_, Sqlite>) -> Result<(), StoreError> {
+    async fn write(self, tx: &mut Transaction<'_, Any>) -> Result<(), StoreError> {
         for (id, (p, last_seq)) in &self.projects {
             let state = serde_json::to_string(p).map_err(|e| StoreError::corrupt(*last_seq, e))?;
             let plan_year = p.plan.as_ref().map(|e| e.year);
@@ -594,11 +632,13 @@ impl Fold {
             .await?;
         }
         for (id, seq) in &self.links {
-            sqlx::query("INSERT OR IGNORE INTO project_events (project, seq) VALUES ($1, $2)")
-                .bind(id.as_str())
-                .bind(seq)
-                .execute(&mut **tx)
-                .await?;
+            sqlx::query(
+                "INSERT INTO project_events (project, seq) VALUES ($1, $2) ON CONFLICT (project, seq) DO NOTHING",
+            )
+            .bind(id.as_str())
+            .bind(seq)
+            .execute(&mut **tx)
+            .await?;
         }
         write_links(tx, &self.documents).await?;
         Ok(())
