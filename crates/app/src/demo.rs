@@ -20,6 +20,7 @@ use govit_rules::{Actor, Command, Date, JurisdictionId, OrgName, ProjectId, Reje
 use serde::Serialize;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// The one password of every demo user (meets [`crate::accounts::check_password`]). For demos only.
 pub const DEMO_PASSWORD: &str = "Wuhan@2021demo";
@@ -52,6 +53,24 @@ pub fn demo_users() -> &'static [DemoUser] {
 /// The stories are written for a `today` no earlier than 2026-11-29; a later one keeps the history and moves
 /// the recent events (deadlines due soon, overdue rectifications) along with it.
 pub async fn seed(app: &App, today: Date) -> Result<DemoReport, AppError> {
+    seed_city(app, today, STORIES.len(), |_, _| ()).await
+}
+
+/// The number of projects [`seed`] writes: one per story.
+pub fn story_count() -> usize {
+    STORIES.len()
+}
+
+/// Seeds a city of `projects` projects on an empty store: the stories of [`seed`], each told again in further
+/// batches (“养老服务信息系统升级(第2批)”) by the same owners on the same calendar, until there are
+/// `projects`. A larger city is the same city grown, so every step is still one the rules accept; the plans of
+/// each year hold every batch. `progress` hears (steps done, steps in all) as the steps are played.
+pub async fn seed_city(
+    app: &App,
+    today: Date,
+    projects: usize,
+    mut progress: impl FnMut(usize, usize),
+) -> Result<DemoReport, AppError> {
     if !app.store().organizations().await?.is_empty() || app.store().event_count().await? > 0 {
         return Err(AppError::invalid("demo", "系统中已有数据,演示数据只能写入空系统"));
     }
@@ -59,9 +78,12 @@ pub async fn seed(app: &App, today: Date) -> Result<DemoReport, AppError> {
         return Err(AppError::invalid("demo", format!("演示数据写到2026-11-29,今天({today})不能早于该日")));
     }
     // The whole script first: a story that does not fit the calendar leaves the store untouched.
+    if projects == 0 {
+        return Err(AppError::invalid("projects", "项目数至少为1"));
+    }
     let mut script = Script::new(app, today)?;
-    for (i, story) in STORIES.iter().enumerate() {
-        script.story(i, story)?;
+    for n in 0..projects {
+        script.story(n)?;
     }
     let steps = script.finish()?;
     for (name, jurisdiction, owner_kind) in ORGANIZATIONS {
@@ -83,7 +105,7 @@ pub async fn seed(app: &App, today: Date) -> Result<DemoReport, AppError> {
         })
         .await?;
     }
-    play(app, steps).await?;
+    play(app, steps, &mut progress).await?;
     Ok(DemoReport {
         organizations: ORGANIZATIONS.len(),
         users: USERS.len(),
@@ -546,9 +568,10 @@ const ASSESSMENTS: [(&str, i64); 4] = [
 #[derive(Debug)]
 struct Step {
     on: Date,
-    actor: Actor,
+    actor: Arc<Actor>,
     action: &'static str,
-    with: Value,
+    /// The command's `with`, as JSON text: a city of 100,000 projects has two million steps to hold.
+    with: String,
     /// The story whose project the step acts on: its number exists only once it is registered.
     story: Option<usize>,
     /// Stories a plan review leaves out [7].
@@ -558,18 +581,24 @@ struct Step {
 
 /// A story's cast, resolved once: where it is, who owns it and who approves it.
 struct Cast {
+    /// The project's place in the city: steps and plan exclusions name it.
+    n: usize,
+    /// The story it tells, by its row in [`STORIES`]: its dates and choices, so every copy of a row keeps to
+    /// the calendar the row was checked against.
     i: usize,
     story: &'static Story,
+    /// The story's name, told again with its batch in a larger city ([`seed_city`]).
+    name: String,
     jurisdiction: JurisdictionId,
-    owner: Actor,
+    owner: Arc<Actor>,
     kind: OwnerKind,
     /// Its industry authority, for a school's or hospital's own project [9].
     industry_authority: Option<&'static str>,
     /// Who approves its stages: the bureau, the district authority [24][29] or the industry authority [9].
-    approver: Actor,
+    approver: Arc<Actor>,
     /// Who imposes measures [25]: the approver, or the bureau on the filing and capital routes.
-    enforcer: Actor,
-    consultant: Actor,
+    enforcer: Arc<Actor>,
+    consultant: Arc<Actor>,
 }
 
 /// Whether a plan is decided in the demo, and whom its review leaves out.
@@ -586,9 +615,9 @@ struct Script<'a> {
     today: Date,
     steps: Vec<Step>,
     plans: BTreeMap<(JurisdictionId, i32), PlanUse>,
-    bureau: Actor,
-    government: Actor,
-    finance: Actor,
+    bureau: Arc<Actor>,
+    government: Arc<Actor>,
+    finance: Arc<Actor>,
 }
 
 impl<'a> Script<'a> {
@@ -610,7 +639,7 @@ impl<'a> Script<'a> {
     }
 
     /// The jurisdiction's approval authority on a date [24][29]: it approves stages and reviews the plan.
-    fn authority(&self, jurisdiction: &JurisdictionId, on: Date) -> Result<Actor, AppError> {
+    fn authority(&self, jurisdiction: &JurisdictionId, on: Date) -> Result<Arc<Actor>, AppError> {
         match self.params(jurisdiction, on)?.approval_authority {
             Authority::DistrictAuthority => {
                 let org = DISTRICT_AUTHORITIES.iter().find(|(j, _)| *j == jurisdiction.as_str());
@@ -621,7 +650,13 @@ impl<'a> Script<'a> {
         }
     }
 
-    fn cast(&self, i: usize, story: &'static Story) -> Result<Cast, AppError> {
+    fn cast(&self, n: usize) -> Result<Cast, AppError> {
+        let i = n % STORIES.len();
+        let story = STORIES.get(i).ok_or_else(|| AppError::invalid("demo", "没有演示项目"))?;
+        let name = match n / STORIES.len() {
+            0 => story.name.to_owned(),
+            batch => format!("{}(第{}批)", story.name, batch + 1),
+        };
         let owner = actor(Role::Owner, story.owner)?;
         let kind = organization(story.owner)?.2.ok_or_else(|| AppError::invalid("demo", "建设单位缺少单位性质"))?;
         let industry_authority = match kind {
@@ -639,17 +674,19 @@ impl<'a> Script<'a> {
             _ => approver.clone(),
         };
         let consultant = actor(Role::Consultant, FIRMS[i % FIRMS.len()])?;
-        Ok(Cast { i, story, jurisdiction, owner, kind, industry_authority, approver, enforcer, consultant })
+        Ok(Cast { n, i, story, name, jurisdiction, owner, kind, industry_authority, approver, enforcer, consultant })
     }
 
     /// Adds a step on the story's project.
-    fn act(&mut self, c: &Cast, on: Date, who: &Actor, action: &'static str, with: Value) {
-        let about = format!("“{}”", c.story.name);
-        self.steps.push(Step { on, actor: who.clone(), action, with, story: Some(c.i), exclude: Vec::new(), about });
+    fn act(&mut self, c: &Cast, on: Date, who: &Arc<Actor>, action: &'static str, with: Value) {
+        let about = format!("“{}”", c.name);
+        let (actor, with) = (Arc::clone(who), with.to_string());
+        self.steps.push(Step { on, actor, action, with, story: Some(c.n), exclude: Vec::new(), about });
     }
 
-    fn story(&mut self, i: usize, story: &'static Story) -> Result<(), AppError> {
-        let c = self.cast(i, story)?;
+    fn story(&mut self, n: usize) -> Result<(), AppError> {
+        let c = self.cast(n)?;
+        let (i, story) = (c.i, c.story);
         let Some(planned) = self.enter_plan(&c) else { return Ok(()) };
         if story.has(Twist::PrelimFunds) {
             let with = json!({"purpose": "preliminary_work", "amount": cut(story.wan * WAN, 3)});
@@ -684,7 +721,7 @@ impl<'a> Script<'a> {
             plus(proposed, -(3 + spread(i, 4, if first_year == 2022 { 6 } else { 45 })))
         };
         let registration = json!({
-            "name": s.name, "owner": {"name": s.owner, "kind": c.kind.code()}, "category": category(s.name),
+            "name": c.name, "owner": {"name": s.owner, "kind": c.kind.code()}, "category": category(s.name),
             "construction": construction(s.name), "funding": funding(i), "investment": s.wan * WAN,
             "jurisdiction": c.jurisdiction.as_str(), "bundled_with_fixed_asset": s.path == Path::Capital,
             "self_built_self_used": c.industry_authority.is_some(), "industry_authority": c.industry_authority,
@@ -705,16 +742,16 @@ impl<'a> Script<'a> {
         }
         self.act(c, proposed, &c.owner, "propose_for_plan", json!({"year": first_year}));
         if s.has(Twist::Reproposed) {
-            self.plan(&c.jurisdiction, first_year).excluded.push(i);
+            self.plan(&c.jurisdiction, first_year).excluded.push(c.n);
             self.act(c, proposal_day(s.year, i), &c.owner, "propose_for_plan", json!({"year": s.year}));
         }
         let plan = self.plan(&c.jurisdiction, s.year);
         if s.has(Twist::Excluded) {
-            plan.excluded.push(i);
+            plan.excluded.push(c.n);
             return None;
         }
         if s.reach == Reach::Proposed {
-            plan.stays_open = Some(i);
+            plan.stays_open = Some(c.n);
             return None;
         }
         plan.decided = true;
@@ -855,7 +892,7 @@ impl<'a> Script<'a> {
         let procurement = if estimate >= 400 * WAN { "public_tender" } else { "competitive_consultation" };
         for (day, contract, share, how) in [(15, "建设合同", 55, procurement), (40, "监理服务合同", 4, "inquiry")]
         {
-            let contract = format!("{}{contract}", s.name);
+            let contract = format!("{}{contract}", c.name);
             let with = json!({"contract": contract, "amount": cut(estimate, share), "procurement": how});
             if plus(start, day) < end {
                 self.act(c, plus(start, day), &c.owner, "sign_contract", with);
@@ -992,13 +1029,13 @@ impl<'a> Script<'a> {
             if !plan.decided && plan.excluded.is_empty() {
                 continue;
             }
-            if let Some(i) = plan.stays_open {
-                let name = STORIES.get(i).map_or("", |s| s.name);
+            if let Some(n) = plan.stays_open {
+                let name = STORIES.get(n % STORIES.len()).map_or("", |s| s.name);
                 return Err(AppError::invalid("demo", format!("“{name}”应停留在申报状态,但{year}年度计划将被批准")));
             }
             let (review, approve) = calendar(year);
             let about = format!("{jurisdiction} {year}年度计划");
-            let with = json!({"year": year, "jurisdiction": jurisdiction.as_str()});
+            let with = json!({"year": year, "jurisdiction": jurisdiction.as_str()}).to_string();
             self.steps.push(Step {
                 on: review,
                 actor: self.authority(&jurisdiction, review)?,
@@ -1032,16 +1069,19 @@ impl<'a> Script<'a> {
 }
 
 /// Plays the steps through [`App::execute`]; a step the rules do not accept is a bug in the demo.
-async fn play(app: &App, steps: Vec<Step>) -> Result<(), AppError> {
+async fn play(app: &App, steps: Vec<Step>, progress: &mut impl FnMut(usize, usize)) -> Result<(), AppError> {
     let mut ids: BTreeMap<usize, ProjectId> = BTreeMap::new();
+    let total = steps.len();
     for (n, step) in steps.into_iter().enumerate() {
+        progress(n, total);
         let what = format!("第{}步({} {} {})", n + 1, step.on, step.about, step.action);
         let id = |i: &usize| {
             ids.get(i)
                 .map(|id| json!(id.as_str()))
                 .ok_or_else(|| AppError::invalid("demo", format!("{what}:项目尚未登记")))
         };
-        let mut with = step.with;
+        let mut with: Value =
+            serde_json::from_str(&step.with).map_err(|e| AppError::invalid("demo", format!("{what}:{e}")))?;
         if let Some(i) = step.story
             && step.action != "register_project"
             && let Some(map) = with.as_object_mut()
@@ -1055,8 +1095,13 @@ async fn play(app: &App, steps: Vec<Step>) -> Result<(), AppError> {
         }
         let command: Command = serde_json::from_value(json!({"do": step.action, "with": with}))
             .map_err(|e| AppError::invalid("demo", format!("{what}:{e}")))?;
-        let request =
-            CommandRequest { actor: step.actor, on: step.on, command, request_id: None, attachments: Vec::new() };
+        let request = CommandRequest {
+            actor: (*step.actor).clone(),
+            on: step.on,
+            command,
+            request_id: None,
+            attachments: Vec::new(),
+        };
         let outcome = app.execute(request).await.map_err(|e| match e {
             AppError::Store(_) => e,
             other => AppError::invalid("demo", format!("{what}:{other}")),
@@ -1076,6 +1121,7 @@ async fn play(app: &App, steps: Vec<Step>) -> Result<(), AppError> {
             }
         }
     }
+    progress(total, total);
     Ok(())
 }
 
@@ -1089,13 +1135,13 @@ fn organization(name: &str) -> Result<&'static (&'static str, &'static str, Opti
         .ok_or_else(|| AppError::invalid("demo", format!("单位“{name}”不在演示单位表中")))
 }
 
-fn actor(role: Role, org: &str) -> Result<Actor, AppError> {
+fn actor(role: Role, org: &str) -> Result<Arc<Actor>, AppError> {
     let (name, jurisdiction, _) = organization(org)?;
-    Ok(Actor {
+    Ok(Arc::new(Actor {
         role,
         organization: OrgName::parse(*name).map_err(|e| AppError::invalid("demo", e))?,
         jurisdiction: JurisdictionId::parse(*jurisdiction).map_err(|e| AppError::invalid("demo", e))?,
-    })
+    }))
 }
 
 /// When `year`'s plan is reviewed and approved [7]: in December before the year, or — for 2022, the first

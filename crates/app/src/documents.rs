@@ -390,7 +390,7 @@ impl App {
         for project in self.store.document_projects(&row.digest).await?.into_iter().flatten() {
             let Ok(id) = ProjectId::parse(project) else { continue };
             if let Some(p) = self.store.project(&id).await?
-                && authz::may_view(actor, &p, &self.policies)
+                && authz::may_view(actor, p.audience(), &self.policies)
             {
                 return Ok(true);
             }

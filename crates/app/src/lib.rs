@@ -13,6 +13,7 @@ pub mod documents;
 mod error;
 pub mod exchange;
 mod execute;
+pub mod index;
 pub mod keys;
 pub mod listing;
 pub mod personal;
@@ -42,11 +43,13 @@ pub struct App {
     personal: Option<personal::KeyRing>,
     /// Approvers and administrators must log in with a second factor ([`App::with_second_factor_required`]).
     second_factor_required: bool,
+    /// Every project's row for lists and figures, kept up to date from the store.
+    index: index::ProjectIndex,
 }
 
 impl App {
     pub fn new(store: Store, policies: PolicySet, clock: Arc<dyn Clock>) -> App {
-        App { store, policies, clock, personal: None, second_factor_required: false }
+        App { store, policies, clock, personal: None, second_factor_required: false, index: Default::default() }
     }
 
     pub fn policies(&self) -> &PolicySet {

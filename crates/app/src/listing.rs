@@ -1,9 +1,9 @@
 //! 项目库: the projects a person may see, filtered, sorted and paged — the same for the page and the API.
 
+use crate::index::Digest;
 use crate::{App, AppError};
-use govit_rules::derive;
 use govit_rules::vocab::{Route, Status};
-use govit_rules::{Actor, Date, Money, Project, ProjectId};
+use govit_rules::{Actor, Date, Money, ProjectId};
 use serde::{Deserialize, Serialize};
 
 /// Filters, sort and page of a project list. Empty fields do not filter.
@@ -60,11 +60,11 @@ pub struct ProjectPage {
 
 pub const DEFAULT_PER_PAGE: usize = 20;
 
-fn summary(p: &Project, overdue: Vec<String>) -> ProjectSummary {
+fn summary(p: &Digest, overdue: Vec<String>) -> ProjectSummary {
     ProjectSummary {
         id: p.id.clone(),
-        name: p.name.to_string(),
-        owner: p.owner.name.to_string(),
+        name: p.name.clone(),
+        owner: p.owner.to_string(),
         jurisdiction: p.jurisdiction.to_string(),
         category: p.category.label(),
         status: p.status,
@@ -74,7 +74,7 @@ fn summary(p: &Project, overdue: Vec<String>) -> ProjectSummary {
         approver_label: p.approver.label(),
         investment: p.investment,
         approved_investment: p.approved_investment,
-        plan_year: p.plan.as_ref().map(|e| e.year),
+        plan_year: p.plan_year,
         overdue,
     }
 }
@@ -89,19 +89,18 @@ impl App {
         let needle = query.q.as_deref().map(str::trim).filter(|s| !s.is_empty());
         let owner = query.owner.as_deref().map(str::trim).filter(|s| !s.is_empty());
         let mut rows: Vec<ProjectSummary> = Vec::new();
-        for p in self.visible_projects(actor).await? {
-            let keep = needle.is_none_or(|n| p.name.as_str().contains(n) || p.id.as_str().contains(n))
+        for p in self.visible_digests(actor, today).await? {
+            let keep = needle.is_none_or(|n| p.name.contains(n) || p.id.as_str().contains(n))
                 && query.status.is_none_or(|s| p.status == s)
                 && query.route.is_none_or(|r| p.route == r)
-                && owner.is_none_or(|o| p.owner.name.as_str().contains(o))
-                && query.year.is_none_or(|y| p.plan.as_ref().is_some_and(|e| e.year == y))
+                && owner.is_none_or(|o| p.owner.as_str().contains(o))
+                && query.year.is_none_or(|y| p.plan_year == Some(y))
                 && query.min.is_none_or(|m| p.investment >= m)
                 && query.max.is_none_or(|m| p.investment <= m);
             if !keep {
                 continue;
             }
-            let overdue: Vec<String> =
-                derive::overdue(&p, today, &self.policies).iter().map(|d| d.name.label()).collect();
+            let overdue: Vec<String> = p.overdue(today).map(|d| d.name.label()).collect();
             if query.overdue == Some(true) && overdue.is_empty() {
                 continue;
             }

@@ -2,9 +2,8 @@
 
 use crate::{App, AppError};
 use chrono::Datelike;
-use govit_rules::derive;
 use govit_rules::vocab::{Route, Status};
-use govit_rules::{Actor, Date, Money, Project};
+use govit_rules::{Actor, Date, Money};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -43,29 +42,11 @@ fn figures(map: BTreeMap<String, (usize, Money)>) -> Vec<Figure> {
     map.into_iter().map(|(label, (projects, investment))| Figure { label, projects, investment }).collect()
 }
 
-/// The furthest step of the funnel a project has reached (0 = in a plan … 4 = operating), if any.
-fn funnel_step(p: &Project) -> Option<usize> {
-    let reached = |s: &Option<Date>| s.is_some();
-    if reached(&p.operation_started_on) {
-        Some(4)
-    } else if reached(&p.accepted_on) {
-        Some(3)
-    } else if reached(&p.construction_started_on) {
-        Some(2)
-    } else if p.approved_investment.is_some() || matches!(p.status, Status::Approved | Status::Filed) {
-        Some(1)
-    } else if p.in_approved_plan() {
-        Some(0)
-    } else {
-        None
-    }
-}
-
 const FUNNEL: [&str; 5] = ["列入年度计划", "批复或备案", "开工建设", "通过验收", "投入运行"];
 
 impl App {
     pub async fn dashboard(&self, actor: &Actor, on: Date) -> Result<Dashboard, AppError> {
-        let projects = self.visible_projects(actor).await?;
+        let projects = self.visible_digests(actor, on).await?;
         let (mut dept, mut category, mut status, mut overdue, mut year) =
             (BTreeMap::new(), BTreeMap::new(), BTreeMap::new(), BTreeMap::new(), BTreeMap::new());
         let mut funnel = [(0usize, Money::ZERO); 5];
@@ -73,14 +54,14 @@ impl App {
         for p in &projects {
             let amount = p.estimate();
             total = total.saturating_add(amount);
-            add(&mut dept, p.owner.name.to_string(), amount);
+            add(&mut dept, p.owner.to_string(), amount);
             add(&mut category, p.category.label().to_owned(), amount);
             add(&mut status, p.status.label().to_owned(), amount);
             add(&mut year, format!("{}年", p.registered_on.year()), amount);
-            if !derive::overdue(p, on, &self.policies).is_empty() {
-                add(&mut overdue, p.owner.name.to_string(), amount);
+            if p.overdue(on).next().is_some() {
+                add(&mut overdue, p.owner.to_string(), amount);
             }
-            if let Some(step) = funnel_step(p) {
+            if let Some(step) = p.funnel {
                 for slot in funnel.iter_mut().take(step + 1) {
                     slot.0 += 1;
                     slot.1 = slot.1.saturating_add(amount);

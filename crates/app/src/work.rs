@@ -72,7 +72,7 @@ impl App {
     pub async fn visible_projects(&self, actor: &Actor) -> Result<Vec<Project>, AppError> {
         let owner = (actor.role == Role::Owner).then(|| actor.organization.as_str());
         let all = self.store.project_states(owner).await?;
-        Ok(all.into_iter().filter(|p| authz::may_view(actor, p, &self.policies)).collect())
+        Ok(all.into_iter().filter(|p| authz::may_view(actor, p.audience(), &self.policies)).collect())
     }
 
     /// The annual plan of `jurisdiction` and `year` and the projects proposed for it, as far as `actor` may
@@ -88,8 +88,9 @@ impl App {
             .plan(jurisdiction, year)
             .await?
             .unwrap_or_else(|| govit_rules::Plan::new(jurisdiction.clone(), year));
+        let today = self.clock.today();
         let visible: std::collections::HashSet<ProjectId> =
-            self.visible_projects(actor).await?.into_iter().map(|p| p.id).collect();
+            self.visible_digests(actor, today).await?.iter().map(|p| p.id.clone()).collect();
         let mut proposals = self.store.proposals(jurisdiction, year).await?;
         for list in [&mut plan.included, &mut plan.excluded, &mut proposals] {
             list.retain(|id| visible.contains(id));
@@ -100,7 +101,7 @@ impl App {
     /// A project, if `actor` may see it; otherwise "not found", so its existence is not disclosed.
     pub async fn visible_project(&self, actor: &Actor, id: &ProjectId) -> Result<Project, AppError> {
         let project = self.load_project(id).await?;
-        if authz::may_view(actor, &project, &self.policies) {
+        if authz::may_view(actor, project.audience(), &self.policies) {
             Ok(project)
         } else {
             Err(AppError::NotFound { what: format!("项目 {id}") })
@@ -109,7 +110,18 @@ impl App {
 
     /// The actions on `project` that make sense now and that `actor` has the power to take.
     pub fn available_actions(&self, actor: &Actor, project: &Project, today: Date) -> Vec<Action> {
-        derive::relevant_actions(project, today)
+        self.authorized(actor, project.audience(), derive::relevant_actions(project, today), today)
+    }
+
+    /// Those of `actions` on a project that `actor` has the power to take.
+    fn authorized(
+        &self,
+        actor: &Actor,
+        project: authz::Audience<'_>,
+        actions: impl IntoIterator<Item = Action>,
+        today: Date,
+    ) -> Vec<Action> {
+        actions
             .into_iter()
             .filter(|a| {
                 let area = (*a == Action::OrderRectification).then(|| {
@@ -127,28 +139,28 @@ impl App {
     /// What `actor` must do, and the deadlines in its remit, as of `today`.
     pub async fn workbench(&self, actor: &Actor, today: Date) -> Result<Workbench, AppError> {
         let mut bench = Workbench::default();
-        for p in self.visible_projects(actor).await? {
-            for action in self.available_actions(actor, &p, today).into_iter().filter(|a| derive::is_duty(*a)) {
+        for p in self.visible_digests(actor, today).await? {
+            for action in self.authorized(actor, p.audience(), p.duties.iter().copied(), today) {
                 bench.todo.push(WorkItem {
                     project: p.id.clone(),
-                    project_name: p.name.to_string(),
-                    owner: p.owner.name.to_string(),
+                    project_name: p.name.clone(),
+                    owner: p.owner.to_string(),
                     action,
                     action_label: action.label(),
                 });
             }
-            for d in derive::deadlines(&p, today, &self.policies) {
+            for d in &p.deadlines {
                 let days_left = (d.due - today).num_days();
                 let item = DeadlineItem {
                     project: p.id.clone(),
-                    project_name: p.name.to_string(),
-                    owner: p.owner.name.to_string(),
+                    project_name: p.name.clone(),
+                    owner: p.owner.to_string(),
                     name: d.name,
                     label: d.name.label(),
                     article: d.name.article(),
                     due: d.due,
                     days_left,
-                    responsible: authz::responsible(meeting_action(d.name), &p),
+                    responsible: authz::responsible(meeting_action(d.name), p.audience()),
                 };
                 if d.is_overdue(today) {
                     bench.overdue.push(item);

@@ -66,7 +66,7 @@ fn public_key(keys: &KeyArgs, data: &Path, given: Option<&Path>) -> Result<Audit
     Ok(AuditPublicKey::read(&path)?)
 }
 
-fn bar(total: i64, what: &str) -> ProgressBar {
+pub(crate) fn bar(total: i64, what: &str) -> ProgressBar {
     let bar = ProgressBar::new(u64::try_from(total).unwrap_or(0));
     if let Ok(style) = ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} 条 ({per_sec}, 剩余 {eta})") {
         bar.set_style(style.progress_chars("=> "));

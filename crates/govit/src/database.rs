@@ -2,7 +2,7 @@
 //! `govit.db` in the data folder. The data folder still holds the keys and configuration either way.
 
 use anyhow::{Context, Result};
-use govit_store::Store;
+use govit_store::{Durability, Store};
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
@@ -38,12 +38,19 @@ pub fn redacted(url: &str) -> String {
 
 /// Opens the store of `data` (or of `--database`); `create` allows a new SQLite file.
 pub async fn open(data: &Path, create: bool) -> Result<Store> {
+    open_with(data, create, Durability::Full).await
+}
+
+/// [`open`] with the durability of commits chosen: [`Durability::Bulk`] only for a one-off load.
+pub async fn open_with(data: &Path, create: bool, durability: Durability) -> Result<Store> {
     if let Some(url) = DATABASE.get() {
-        return Store::open_url(url).await.with_context(|| format!("无法打开数据库 {}", redacted(url)));
+        return Store::open_url_with(url, durability)
+            .await
+            .with_context(|| format!("无法打开数据库 {}", redacted(url)));
     }
     let db = sqlite_file(data);
     anyhow::ensure!(create || db.exists(), "找不到数据库 {}", db.display());
-    Store::open_file(&db).await.with_context(|| format!("无法打开数据库 {}", db.display()))
+    Store::open_file_with(&db, durability).await.with_context(|| format!("无法打开数据库 {}", db.display()))
 }
 
 #[cfg(test)]

@@ -3,7 +3,9 @@
 mod audit;
 mod backup;
 mod backup_pg;
+mod bench;
 mod database;
+mod demo;
 mod exchange;
 mod serve;
 
@@ -93,6 +95,20 @@ enum Top {
         #[command(subcommand)]
         command: exchange::ImportCommand,
     },
+    /// Writes a demo city of any size into an empty store, every step through the rules (the big-city
+    /// figures of docs/benchmarks.md are taken on `--projects 100000`).
+    Demo {
+        /// How many projects: the 155 stories of `serve --demo`, told again in batches until there are this many.
+        #[arg(long, default_value_t = 155)]
+        projects: usize,
+        #[arg(long, default_value = "./data")]
+        data: PathBuf,
+        /// The day the city has reached (YYYY-MM-DD, not before 2026-11-29); today by default.
+        #[arg(long)]
+        today: Option<govit_rules::Date>,
+    },
+    /// Throughput, latency and memory against baselines measured in the same run (docs/benchmarks.md).
+    Bench(bench::BenchArgs),
     /// Executable regulation scenarios (FORMAT.md).
     Scenario {
         #[command(subcommand)]
@@ -157,6 +173,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Top::Export { command } => runtime.block_on(exchange::export(command)),
         Top::Import { command } => runtime.block_on(exchange::import(command)),
         Top::Keys { command: KeysCommand::Rotate { data } } => runtime.block_on(rotate(&data)),
+        Top::Demo { projects, data, today } => runtime.block_on(demo::demo(&data, projects, today)),
+        Top::Bench(args) => runtime.block_on(bench::run(args)),
         Top::Scenario { command: ScenarioCommand::Run { paths, json } } => runtime.block_on(scenario_run(&paths, json)),
     }
 }

@@ -14,6 +14,39 @@ use crate::policy::PolicySet;
 use crate::state::Project;
 use crate::vocab::{Area, Authority};
 
+/// The few facts of a project that decide who may see it and act on it: enough for [`authorize`],
+/// [`may_view`] and [`responsible`], so that a list of 100,000 projects can answer them from a compact index
+/// without loading each project's history.
+#[derive(Debug, Clone, Copy)]
+pub struct Audience<'a> {
+    pub jurisdiction: &'a JurisdictionId,
+    pub owner: &'a OrgName,
+    pub approver: Authority,
+    /// The industry authority named at registration, for a school's or hospital's own project [9].
+    pub industry_authority: Option<&'a OrgName>,
+    /// The consultant commissioned to evaluate the current stage [16].
+    pub consultant: Option<&'a OrgName>,
+    /// The consultant whose evaluation of the current stage is in.
+    pub evaluator: Option<&'a OrgName>,
+    /// The consultant commissioned for the post-evaluation [22].
+    pub post_evaluator: Option<&'a OrgName>,
+}
+
+impl Project {
+    pub fn audience(&self) -> Audience<'_> {
+        let current = self.current.as_ref();
+        Audience {
+            jurisdiction: &self.jurisdiction,
+            owner: &self.owner.name,
+            approver: self.approver,
+            industry_authority: self.industry_authority.as_ref(),
+            consultant: current.and_then(|c| c.consultant.as_ref()),
+            evaluator: current.and_then(|c| c.evaluation.as_ref()).map(|e| &e.consultant),
+            post_evaluator: self.post_evaluation_by.as_ref(),
+        }
+    }
+}
+
 /// What the action is done to, as far as powers are concerned.
 #[derive(Debug, Clone, Copy)]
 pub enum Subject<'a> {
@@ -22,7 +55,7 @@ pub enum Subject<'a> {
         owner: &'a OrgName,
         jurisdiction: &'a JurisdictionId,
     },
-    Project(&'a Project),
+    Project(Audience<'a>),
     Plan {
         jurisdiction: &'a JurisdictionId,
     },
@@ -123,7 +156,7 @@ pub fn authorize(
     };
     let jurisdiction = match subject {
         Subject::NewProject { jurisdiction, .. } | Subject::Plan { jurisdiction } => jurisdiction,
-        Subject::Project(p) => &p.jurisdiction,
+        Subject::Project(p) => p.jurisdiction,
     };
     let covers = policies.covers(&actor.jurisdiction, jurisdiction);
     let in_remit = |role: Role| actor.role == role && covers;
@@ -131,7 +164,7 @@ pub fn authorize(
         By::Owner => {
             let owner = match subject {
                 Subject::NewProject { owner, .. } => owner,
-                Subject::Project(p) => &p.owner.name,
+                Subject::Project(p) => p.owner,
                 Subject::Plan { .. } => return denied("年度计划的论证和批准不由项目建设单位办理".to_owned()),
             };
             if actor.role != Role::Owner {
@@ -154,7 +187,6 @@ pub fn authorize(
             let Subject::Project(p) = subject else { return denied("缺少项目".to_owned()) };
             let named = p
                 .industry_authority
-                .as_ref()
                 .is_none_or(|o| o == &actor.organization || p.approver != Authority::IndustryAuthority);
             if in_remit(role_of(p.approver)) && named {
                 return Ok(());
@@ -197,7 +229,7 @@ pub fn authorize(
                 return denied("评估报告由受委托的咨询评估单位提交".to_owned());
             }
             let commissioned = match subject {
-                Subject::Project(p) => p.current.as_ref().and_then(|c| c.consultant.as_ref()),
+                Subject::Project(p) => p.consultant,
                 _ => None,
             };
             match commissioned {
@@ -211,10 +243,11 @@ pub fn authorize(
 /// Whether `actor` may see `project` at all (its page, list row, timeline). Deny by default: an owner sees
 /// its own organisation's projects; an approval authority those it approves; a consultant those it was
 /// commissioned on; the city's departments everything in their jurisdiction; the administrator none [24].
-pub fn may_view(actor: &Actor, project: &Project, policies: &PolicySet) -> bool {
-    let covers = policies.covers(&actor.jurisdiction, &project.jurisdiction);
+pub fn may_view(actor: &Actor, project: Audience<'_>, policies: &PolicySet) -> bool {
+    let covers = policies.covers(&actor.jurisdiction, project.jurisdiction);
+    let me = Some(&actor.organization);
     match actor.role {
-        Role::Owner => actor.organization == project.owner.name,
+        Role::Owner => &actor.organization == project.owner,
         Role::Bureau
         | Role::Government
         | Role::CyberspaceOffice
@@ -226,14 +259,9 @@ pub fn may_view(actor: &Actor, project: &Project, policies: &PolicySet) -> bool 
         Role::IndustryAuthority => {
             covers
                 && project.approver == Authority::IndustryAuthority
-                && project.industry_authority.as_ref().is_none_or(|o| o == &actor.organization)
+                && project.industry_authority.is_none_or(|o| o == &actor.organization)
         }
-        Role::Consultant => {
-            project.current.as_ref().and_then(|c| c.consultant.as_ref()) == Some(&actor.organization)
-                || project.current.as_ref().and_then(|c| c.evaluation.as_ref()).map(|e| &e.consultant)
-                    == Some(&actor.organization)
-                || project.post_evaluation_by.as_ref() == Some(&actor.organization)
-        }
+        Role::Consultant => project.consultant == me || project.evaluator == me || project.post_evaluator == me,
         Role::Admin => false,
     }
 }
@@ -258,9 +286,9 @@ pub fn may_read_contact(actor: &Actor, project: &Project, policies: &PolicySet) 
 }
 
 /// Who takes `action` on `project`, in words a person reads ("项目建设单位(市民政局)").
-pub fn responsible(action: Action, project: &Project) -> String {
+pub fn responsible(action: Action, project: Audience<'_>) -> String {
     match by(action) {
-        By::Owner => format!("项目建设单位({})", project.owner.name),
+        By::Owner => format!("项目建设单位({})", project.owner),
         By::Approver => approver_name(project),
         By::ApproverOrBureau => {
             if project.approver == Authority::Bureau {
@@ -273,15 +301,15 @@ pub fn responsible(action: Action, project: &Project) -> String {
         By::CityGovernment => "市人民政府".to_owned(),
         By::PlanReviewer => "年度计划论证部门".to_owned(),
         By::Supervisor => "联席工作机制各监管部门".to_owned(),
-        By::CommissionedConsultant => match project.current.as_ref().and_then(|c| c.consultant.as_ref()) {
+        By::CommissionedConsultant => match project.consultant {
             Some(c) => format!("咨询评估单位({c})"),
             None => "受委托的咨询评估单位".to_owned(),
         },
     }
 }
 
-fn approver_name(project: &Project) -> String {
-    match (&project.industry_authority, project.approver) {
+fn approver_name(project: Audience<'_>) -> String {
+    match (project.industry_authority, project.approver) {
         (Some(org), Authority::IndustryAuthority) => format!("行业主管部门({org})"),
         (_, a) => a.label().to_owned(),
     }

@@ -419,7 +419,7 @@ fn only_the_owner_the_approver_and_the_bureau_may_read_a_leaders_contact_data() 
     }
     // They may see the project, not the person's phone or ID number.
     for who in [finance(), audit(), government(), cyberspace_office()] {
-        assert!(may_view(&who, p, &sim.policies), "{who:?} sees the project");
+        assert!(may_view(&who, p.audience(), &sim.policies), "{who:?} sees the project");
         assert!(!may_read_contact(&who, p, &sim.policies), "{who:?} may not read it");
     }
     for who in [other_owner(), district_authority("wuchang"), consultant(), admin()] {

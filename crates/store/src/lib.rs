@@ -28,4 +28,6 @@ pub use documents::{DocumentRow, LinkedDocument, NewDocument};
 pub use error::StoreError;
 pub use personal::PersonalRow;
 pub use pg_tools::{postgres_admin, postgres_tool};
-pub use store::{Appended, Backend, ProjectFilter, ProjectRow, SecurityRecord, Store, StoredEvent, WriteGuard};
+pub use store::{
+    Appended, Backend, Durability, ProjectFilter, ProjectRow, SecurityRecord, Store, StoredEvent, WriteGuard,
+};

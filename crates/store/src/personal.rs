@@ -68,7 +68,7 @@ impl Store {
         E: From<StoreError>,
     {
         // IMMEDIATE: take the write lock before reading, so another process's write cannot slip in between.
-        let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await.map_err(StoreError::from)?;
+        let mut tx = self.begin_write().await?;
         let rows: Vec<(String, String, String, String, String)> =
             sqlx::query_as("SELECT id, key_id, nonce, ciphertext, created_at FROM personal_data ORDER BY id")
                 .fetch_all(&mut *tx)

@@ -139,11 +139,28 @@ const MIGRATIONS: &[&str] = &[
     r#"
     ALTER TABLE document_links ADD COLUMN position INTEGER NOT NULL DEFAULT 0;
     "#,
+    // 7: the last number given in each jurisdiction and year, so that numbering a new project is one lookup
+    // instead of counting the projects (which grew with the city); and the projects changed since a sequence
+    // number, found by an index, for the read model's refresh.
+    r#"
+    CREATE TABLE project_numbers (
+        prefix  TEXT PRIMARY KEY,
+        last    INTEGER NOT NULL
+    );
+    INSERT INTO project_numbers (prefix, last)
+        SELECT jurisdiction || '-' || substr(registered_on, 1, 4) || '-', COUNT(*) FROM projects GROUP BY 1;
+    CREATE INDEX projects_last_seq ON projects (last_seq);
+    "#,
 ];
 
 /// Empties the projections before a rebuild refolds them from the log.
-pub(crate) const CLEAR_PROJECTIONS: &[&str] =
-    &["DELETE FROM projects", "DELETE FROM project_events", "DELETE FROM plans", "DELETE FROM document_links"];
+pub(crate) const CLEAR_PROJECTIONS: &[&str] = &[
+    "DELETE FROM projects",
+    "DELETE FROM project_events",
+    "DELETE FROM plans",
+    "DELETE FROM document_links",
+    "DELETE FROM project_numbers",
+];
 
 /// `sql` for `backend`: on PostgreSQL 64-bit integers, identity keys and `BYTEA`.
 fn dialect(sql: &str, backend: Backend) -> Cow<'_, str> {

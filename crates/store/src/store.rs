@@ -11,6 +11,12 @@ use sqlx::{Any, AnyPool, Executor, Row, Transaction};
 use std::collections::HashMap;
 use tokio::sync::{Mutex, MutexGuard};
 
+/// A body read for its sequence number only (serde skips the rest without building it).
+#[derive(Deserialize)]
+struct BodySeq {
+    seq: i64,
+}
+
 /// The bytes that are hashed: the record with its place in the log.
 #[derive(Debug, Serialize, Deserialize)]
 struct Body {
@@ -124,6 +130,17 @@ pub enum Backend {
     Postgres,
 }
 
+/// Whether each commit waits for the disk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Durability {
+    /// An acknowledged command survives a crash or a power cut: every store but a bulk load's.
+    Full,
+    /// For a one-off bulk load (`govit demo --projects`): commits return before they reach the disk (SQLite
+    /// WAL with `synchronous = NORMAL`, PostgreSQL `synchronous_commit = off`). A crash may lose the last
+    /// commits of the load, never corrupt the database; the load is simply run again on an empty store.
+    Bulk,
+}
+
 /// The event log and its projections, on SQLite or PostgreSQL.
 #[derive(Debug)]
 pub struct Store {
@@ -140,10 +157,15 @@ const SQLITE_PRAGMAS: &str =
 impl Store {
     /// Opens (creating if needed) a SQLite file in WAL mode with full synchronous commits.
     pub async fn open_file(path: &std::path::Path) -> Result<Store, StoreError> {
+        Store::open_file_with(path, Durability::Full).await
+    }
+
+    /// [`Store::open_file`] with the durability of commits chosen.
+    pub async fn open_file_with(path: &std::path::Path, durability: Durability) -> Result<Store, StoreError> {
         let path = path.to_str().ok_or_else(|| StoreError::NonUtf8Path(path.display().to_string()))?;
         // The URL form percent-decodes the path: keep `%`, `?` and `#` in file names as they are.
         let path = path.replace('%', "%25").replace('?', "%3F").replace('#', "%23");
-        Store::open_url(&format!("sqlite://{path}?mode=rwc")).await
+        Store::open_url_with(&format!("sqlite://{path}?mode=rwc"), durability).await
     }
 
     /// A private in-memory SQLite database: one connection, kept for the life of the store (scenario runs,
@@ -155,6 +177,11 @@ impl Store {
     /// Opens the database at `url`: `sqlite://PATH?mode=rwc`, `sqlite::memory:` or `postgres://…`, and
     /// brings its schema up to date.
     pub async fn open_url(url: &str) -> Result<Store, StoreError> {
+        Store::open_url_with(url, Durability::Full).await
+    }
+
+    /// [`Store::open_url`] with the durability of commits chosen.
+    pub async fn open_url_with(url: &str, durability: Durability) -> Result<Store, StoreError> {
         sqlx::any::install_default_drivers();
         let backend = if url.starts_with("sqlite:") {
             Backend::Sqlite
@@ -174,8 +201,16 @@ impl Store {
         };
         let options = options.after_connect(move |conn, _| {
             Box::pin(async move {
-                if backend == Backend::Sqlite {
-                    conn.execute(SQLITE_PRAGMAS).await?;
+                match (backend, durability) {
+                    (Backend::Sqlite, Durability::Full) => conn.execute(SQLITE_PRAGMAS).await.map(drop)?,
+                    (Backend::Sqlite, Durability::Bulk) => {
+                        conn.execute(SQLITE_PRAGMAS).await?;
+                        conn.execute("PRAGMA synchronous = NORMAL").await.map(drop)?
+                    }
+                    (Backend::Postgres, Durability::Bulk) => {
+                        conn.execute("SET synchronous_commit = off").await.map(drop)?
+                    }
+                    (Backend::Postgres, Durability::Full) => {}
                 }
                 Ok(())
             })
@@ -192,6 +227,16 @@ impl Store {
     /// Takes the single writer's lock: hold it from loading state to appending the decision's events.
     pub async fn lock(&self) -> WriteGuard<'_> {
         WriteGuard(self.writer.lock().await)
+    }
+
+    /// A transaction that writes. On SQLite it takes the write lock at once (`BEGIN IMMEDIATE`): a deferred
+    /// transaction that reads first and writes later fails with `SQLITE_BUSY_SNAPSHOT` — which no busy
+    /// timeout waits out — when another connection (a login, a session touch) wrote in between.
+    pub(crate) async fn begin_write(&self) -> Result<Transaction<'static, Any>, StoreError> {
+        Ok(match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => self.pool.begin().await?,
+        })
     }
 
     pub(crate) fn pool(&self) -> &AnyPool {
@@ -233,11 +278,12 @@ impl Store {
         year: i32,
     ) -> Result<ProjectId, StoreError> {
         let prefix = format!("{jurisdiction}-{year}-");
-        let (count,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM projects WHERE id LIKE $1 || '%'")
+        let last: Option<(i64,)> = sqlx::query_as("SELECT last FROM project_numbers WHERE prefix = $1")
             .bind(&prefix)
-            .fetch_one(&self.pool)
+            .fetch_optional(&self.pool)
             .await?;
-        ProjectId::parse(format!("{prefix}{:04}", count + 1)).map_err(|e| StoreError::corrupt(0, e))
+        let next = last.map_or(1, |(n,)| n + 1);
+        ProjectId::parse(format!("{prefix}{next:04}")).map_err(|e| StoreError::corrupt(0, e))
     }
 
     /// Appends records as one transaction: events, chain, request id and every projection they change.
@@ -248,7 +294,7 @@ impl Store {
         recorded_at: &str,
         records: &[Recorded],
     ) -> Result<Appended, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let (mut seq, mut prev) = head_in(&mut tx).await?;
         let first_seq = seq + 1;
         let mut fold = Fold::default();
@@ -283,7 +329,7 @@ impl Store {
         recorded_at: &str,
         record: SecurityRecord,
     ) -> Result<i64, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let (seq, prev) = head_in(&mut tx).await?;
         let seq = seq + 1;
         let kind = format!("security.{}", record.kind);
@@ -335,9 +381,37 @@ impl Store {
                 .bind(owner)
                 .fetch_all(&self.pool)
                 .await?;
+        parse_states(rows)
+    }
+
+    /// Up to `limit` project states in number order after `after` (from the first when `None`): a full read
+    /// of 100,000 projects a page at a time, so the JSON of all of them is never held at once.
+    pub async fn project_states_page(&self, after: Option<&str>, limit: i64) -> Result<Vec<Project>, StoreError> {
+        let rows: Vec<(i64, String)> =
+            sqlx::query_as("SELECT last_seq, state FROM projects WHERE ($1 IS NULL OR id > $1) ORDER BY id LIMIT $2")
+                .bind(after)
+                .bind(limit)
+                .fetch_all(&self.pool)
+                .await?;
+        parse_states(rows)
+    }
+
+    /// The projects changed by events after `seq`, with the last event of each (by the `last_seq` index).
+    pub async fn projects_changed_since(&self, seq: i64) -> Result<Vec<(i64, Project)>, StoreError> {
+        let rows: Vec<(i64, String)> =
+            sqlx::query_as("SELECT last_seq, state FROM projects WHERE last_seq > $1 ORDER BY last_seq")
+                .bind(seq)
+                .fetch_all(&self.pool)
+                .await?;
         rows.into_iter()
-            .map(|(seq, state)| serde_json::from_str(&state).map_err(|e| StoreError::corrupt(seq, e)))
+            .map(|(seq, state)| Ok((seq, serde_json::from_str(&state).map_err(|e| StoreError::corrupt(seq, e))?)))
             .collect()
+    }
+
+    /// The last event that changed any project (0 for none).
+    pub async fn projects_last_seq(&self) -> Result<i64, StoreError> {
+        let (n,): (Option<i64>,) = sqlx::query_as("SELECT MAX(last_seq) FROM projects").fetch_one(&self.pool).await?;
+        Ok(n.unwrap_or(0))
     }
 
     /// Every plan, newest year first.
@@ -441,14 +515,17 @@ impl Store {
             for (seq, body, prev_hash, hash) in rows {
                 after = seq;
                 let broken = |reason: String| Some(ChainBreak { seq, reason });
+                // Compared as bytes: a stored hash that is not 64 hex digits cannot match.
+                let computed = hash_event(&report.head, body.as_bytes());
                 let problem = if seq != expected_seq {
                     broken(format!("序号不连续:应为 {expected_seq},实为 {seq}(事件被删除或插入)"))
-                } else if prev_hash != hex::encode(report.head) {
+                } else if decode_hash(seq, &prev_hash).ok() != Some(report.head) {
                     broken("前一哈希与上一事件的哈希不符(事件被删除、插入或重排)".to_owned())
-                } else if hex::encode(hash_event(&report.head, body.as_bytes())) != hash {
+                } else if decode_hash(seq, &hash).ok() != Some(computed) {
                     broken("内容与哈希不符(事件内容被改动)".to_owned())
                 } else {
-                    match serde_json::from_str::<Body>(&body) {
+                    // Only the body's own sequence number is checked here; the rest was hashed above.
+                    match serde_json::from_str::<BodySeq>(&body) {
                         Ok(b) if b.seq == seq => None,
                         Ok(b) => broken(format!("事件内容记载的序号为 {},与所在位置 {seq} 不符", b.seq)),
                         Err(e) => broken(format!("事件内容无法解析:{e}")),
@@ -458,7 +535,7 @@ impl Store {
                     report.first_break = problem;
                     return Ok(report);
                 }
-                report.head = decode_hash(seq, &hash)?;
+                report.head = computed;
                 on_verified(seq, &report.head);
                 report.events += 1;
                 report.bytes += body.len() as u64;
@@ -469,7 +546,7 @@ impl Store {
 
     /// Empties every projection and folds the whole log again, in one transaction.
     pub async fn rebuild_projections(&self, _guard: &WriteGuard<'_>) -> Result<i64, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         for statement in CLEAR_PROJECTIONS {
             sqlx::query(*statement).execute(&mut *tx).await?;
         }
@@ -512,6 +589,10 @@ impl Store {
     }
 }
 
+fn parse_states(rows: Vec<(i64, String)>) -> Result<Vec<Project>, StoreError> {
+    rows.into_iter().map(|(seq, state)| serde_json::from_str(&state).map_err(|e| StoreError::corrupt(seq, e))).collect()
+}
+
 fn stored(seq: i64, body: &str, hash: String) -> Result<StoredEvent, StoreError> {
     let b: Body = serde_json::from_str(body).map_err(|e| StoreError::corrupt(seq, e))?;
     let record = b.record.ok_or_else(|| StoreError::corrupt(seq, "不是业务事件"))?;
@@ -531,12 +612,19 @@ struct Fold {
     links: Vec<(ProjectId, i64)>,
     /// The documents the records used: the `document_links` projection.
     documents: Vec<Link>,
+    /// The highest number registered per `jurisdiction-year-` prefix: the `project_numbers` projection.
+    numbers: HashMap<String, i64>,
 }
 
 impl Fold {
     async fn apply(&mut self, tx: &mut Transaction<'_, Any>, seq: i64, record: &Recorded) -> Result<(), StoreError> {
         if let Event::ProjectRegistered(r) = &record.event {
             self.projects.insert(r.project.clone(), (Project::register(r, record.on), seq));
+            let number = r.project.as_str().rsplit_once('-').and_then(|(prefix, n)| Some((prefix, n.parse().ok()?)));
+            let (prefix, n) =
+                number.ok_or_else(|| StoreError::corrupt(seq, format!("项目编号 {} 不合格式", r.project)))?;
+            let last = self.numbers.entry(format!("{prefix}-")).or_insert(0);
+            *last = (*last).max(n);
         }
         for id in record.event.projects() {
             if !self.projects.contains_key(id) {
@@ -637,6 +725,17 @@ impl Fold {
             )
             .bind(id.as_str())
             .bind(seq)
+            .execute(&mut **tx)
+            .await?;
+        }
+        for (prefix, last) in &self.numbers {
+            sqlx::query(
+                "INSERT INTO project_numbers (prefix, last) VALUES ($1, $2)
+                 ON CONFLICT (prefix) DO UPDATE SET last = CASE WHEN excluded.last > project_numbers.last
+                   THEN excluded.last ELSE project_numbers.last END",
+            )
+            .bind(prefix)
+            .bind(last)
             .execute(&mut **tx)
             .await?;
         }

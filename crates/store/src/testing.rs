@@ -28,13 +28,20 @@ impl TestDatabase {
     /// A fresh, empty database on the backend `GOVIT_TEST_DATABASE` names (`postgres`; default SQLite).
     pub async fn new() -> Result<TestDatabase, StoreError> {
         if let Some(server) = postgres().await? {
-            let name = format!("t{}_{}", std::process::id(), NEXT.fetch_add(1, Ordering::Relaxed));
-            crate::postgres_admin(&format!("{}/postgres", server.base), &[format!("CREATE DATABASE {name}")]).await?;
-            return Ok(TestDatabase { url: format!("{}/{name}", server.base), _dir: None });
+            return server.database().await;
         }
         let dir = TempDir::new()?;
         let url = format!("sqlite://{}?mode=rwc", dir.0.join("govit.db").display());
         Ok(TestDatabase { url, _dir: Some(dir) })
+    }
+
+    /// A fresh database on a throwaway PostgreSQL cluster whatever `GOVIT_TEST_DATABASE` says (for `govit
+    /// bench`); `None` without the PostgreSQL binaries.
+    pub async fn postgres() -> Result<Option<TestDatabase>, StoreError> {
+        match cluster().await? {
+            Some(server) => server.database().await.map(Some),
+            None => Ok(None),
+        }
     }
 
     pub fn url(&self) -> &str {
@@ -70,23 +77,34 @@ struct Server {
     base: String,
 }
 
-/// The cluster of this test process, started on first use; `None` when the tests run on SQLite.
+impl Server {
+    async fn database(&self) -> Result<TestDatabase, StoreError> {
+        let name = format!("t{}_{}", std::process::id(), NEXT.fetch_add(1, Ordering::Relaxed));
+        crate::postgres_admin(&format!("{}/postgres", self.base), &[format!("CREATE DATABASE {name}")]).await?;
+        Ok(TestDatabase { url: format!("{}/{name}", self.base), _dir: None })
+    }
+}
+
+/// The cluster of this test process when `GOVIT_TEST_DATABASE=postgres`; `None` when the tests run on SQLite.
 async fn postgres() -> Result<Option<&'static Server>, StoreError> {
+    if std::env::var("GOVIT_TEST_DATABASE").ok().as_deref() != Some("postgres") {
+        return Ok(None);
+    }
+    cluster().await
+}
+
+/// The cluster of this process, started on first use; `None` without the PostgreSQL binaries.
+async fn cluster() -> Result<Option<&'static Server>, StoreError> {
     static SERVER: OnceCell<Option<Server>> = OnceCell::const_new();
     let server = SERVER
         .get_or_try_init(|| async {
-            if std::env::var("GOVIT_TEST_DATABASE").ok().as_deref() != Some("postgres") {
-                return Ok(None);
-            }
             match binaries() {
                 Some(bin) => start(&bin).map(Some),
                 None if std::env::var("CI").ok().as_deref() == Some("true") => Err(StoreError::Unsupported(
                     "GOVIT_TEST_DATABASE=postgres but no PostgreSQL binaries (initdb, pg_ctl) were found; CI must install postgresql".to_owned(),
                 )),
                 None => {
-                    eprintln!(
-                        "\n!!!!!!!! GOVIT_TEST_DATABASE=postgres but initdb/pg_ctl were not found: these tests run on SQLite only !!!!!!!!\n"
-                    );
+                    eprintln!("\n!!!!!!!! initdb/pg_ctl were not found: PostgreSQL is skipped, SQLite only !!!!!!!!\n");
                     Ok(None)
                 }
             }

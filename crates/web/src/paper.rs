@@ -178,7 +178,7 @@ fn approval(app: &App, p: &Project, events: &[StoredEvent], e: &StoredEvent) -> 
 fn receipt(app: &App, p: &Project, e: &StoredEvent) -> Option<FilingReceipt> {
     let Event::RecordFiled { investment, .. } = &e.record.event else { return None };
     Some(FilingReceipt {
-        issuing_authority: govit_rules::authz::responsible(Action::ApproveStage, p),
+        issuing_authority: govit_rules::authz::responsible(Action::ApproveStage, p.audience()),
         document_number: format!("{}备〔{}〕{}号", prefix(app, p), e.record.on.year(), e.seq),
         addressee: p.owner.name.to_string(),
         project_name: p.name.to_string(),

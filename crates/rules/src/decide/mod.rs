@@ -84,7 +84,7 @@ pub fn decide(ctx: &Context<'_>, world: World<'_>, command: &Command) -> Result<
             let j = default_jurisdiction(r.jurisdiction.as_ref(), ctx.actor);
             (Subject::NewProject { owner: &r.owner.name, jurisdiction: j }, j)
         }
-        (World::Project { project, .. }, _) => (Subject::Project(project), &project.jurisdiction),
+        (World::Project { project, .. }, _) => (Subject::Project(project.audience()), &project.jurisdiction),
         (World::Plan { plan, .. }, _) => (Subject::Plan { jurisdiction: &plan.jurisdiction }, &plan.jurisdiction),
         (World::NewProject(_), _) => return Err(mismatch()),
     };

@@ -111,7 +111,7 @@ fn facts(v: &ProjectView, policies: &govit_rules::PolicySet) -> Vec<(&'static st
         ("登记投资", wan(p.investment)),
         ("核定投资", wan_or_dash(v.approved_investment)),
         ("管理路径", v.route.label().to_owned()),
-        ("审批部门", responsible(govit_rules::command::Action::ApproveStage, p)),
+        ("审批部门", responsible(govit_rules::command::Action::ApproveStage, p.audience())),
         ("须报市人民政府批准", yes_no(v.government_approval_required)),
         (
             "年度计划",
@@ -183,7 +183,7 @@ pub(super) async fn detail(
     let next = relevant_actions(p, today)
         .into_iter()
         .filter(|a| is_duty(*a))
-        .map(|a| Step { label: a.label(), who: responsible(a, p) })
+        .map(|a| Step { label: a.label(), who: responsible(a, p.audience()) })
         .collect();
     let deadlines = view
         .deadlines

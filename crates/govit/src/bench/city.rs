@@ -1,0 +1,179 @@
+//! The figures that need a city: `audit verify` against `openssl dgst -sm3`, and, on a demo city of 100,000
+//! projects, the dashboard and project list through a real `govit serve`, its memory, and a projection rebuild.
+
+use super::http::{Scratch, micros};
+use super::{millis, per_second, percentile, ratio};
+use anyhow::{Context, Result};
+use govit_app::demo::{DEMO_PASSWORD, demo_users};
+use govit_app::{App, SystemClock};
+use govit_rules::Role;
+use govit_store::{Durability, Store};
+use serde_json::json;
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// Verifies the chain of `city` (or of a fresh demo city) and hashes the same event bodies with
+/// `openssl dgst -sm3`; prints both rates and their ratio.
+pub(crate) async fn audit_throughput(city: Option<&Path>) -> Result<()> {
+    let scratch = Scratch::new("audit")?;
+    let store = match city {
+        Some(dir) => Store::open_file(&crate::database::sqlite_file(dir)).await?,
+        None => {
+            let store = Store::open_file_with(&scratch.0.join("govit.db"), Durability::Bulk).await?;
+            let policies = govit_rules::policy::load(govit_rules::policy::BUILTIN)?;
+            let app = App::new(store, policies, Arc::new(SystemClock));
+            govit_app::demo::seed(&app, app.clock().today()).await?;
+            app.store().close().await;
+            Store::open_file(&scratch.0.join("govit.db")).await?
+        }
+    };
+    let started = Instant::now();
+    let report = store.verify_chain().await?;
+    let ours = started.elapsed();
+    anyhow::ensure!(report.first_break.is_none(), "审计链校验未通过");
+
+    let bodies = scratch.0.join("bodies.bin");
+    let mut file = std::io::BufWriter::new(std::fs::File::create(&bodies)?);
+    let mut after = 0;
+    loop {
+        let page = store.raw_events(after, 10_000).await?;
+        let Some(last) = page.last() else { break };
+        after = last.seq;
+        for e in &page {
+            file.write_all(e.body.as_bytes())?;
+        }
+    }
+    file.flush()?;
+    drop(file);
+    store.close().await;
+    let started = Instant::now();
+    let out = Command::new("openssl").arg("dgst").arg("-sm3").arg(&bodies).stdout(Stdio::null()).status();
+    let theirs = started.elapsed();
+    let mb = report.bytes / 1_000_000;
+    println!("    事件 {} 条,事件内容 {mb} MB", report.events);
+    println!("    govit audit verify(读库、逐条 SM3、解析)  {:>8} MB/秒", per_second(report.bytes, ours) / 1_000_000);
+    match out {
+        Ok(status) if status.success() => {
+            println!(
+                "    基线 openssl dgst -sm3(同样的字节)          {:>8} MB/秒",
+                per_second(report.bytes, theirs) / 1_000_000
+            );
+            println!(
+                "    比值 govit / openssl = {}(目标 ≥ 0.80)",
+                ratio(rate(report.bytes, ours), rate(report.bytes, theirs))
+            );
+        }
+        _ => println!("    基线:openssl 不可用或不支持 SM3,跳过"),
+    }
+    Ok(())
+}
+
+fn rate(n: u64, d: Duration) -> (u64, u64) {
+    (n, u64::try_from(d.as_millis()).unwrap_or(u64::MAX).max(1))
+}
+
+/// Serves `dir` with this very binary, asks for the dashboard, the project list and the workbench `samples`
+/// times each as the bureau (who sees every project), reads the server's memory, then rebuilds the projections.
+pub(crate) async fn big_city(dir: &Path, server: Option<&Path>, samples: usize) -> Result<()> {
+    let store = Store::open_file(&crate::database::sqlite_file(dir)).await?;
+    let projects = store.projects(&govit_store::ProjectFilter::default()).await?.len();
+    let events = store.event_count().await?;
+    store.close().await;
+    println!("    项目 {projects} 个,事件 {events} 条");
+
+    let port = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
+    let exe = match server {
+        Some(path) => path.to_path_buf(),
+        None => std::env::current_exe()?,
+    };
+    let mut server = Command::new(exe)
+        .args(["serve", "--addr", &format!("127.0.0.1:{port}"), "--data"])
+        .arg(dir)
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::null())
+        .spawn()
+        .context("无法启动 govit serve")?;
+    let pid = server.id();
+    let result = measure(&format!("http://127.0.0.1:{port}"), pid, samples).await;
+    let _ = server.kill();
+    let _ = server.wait();
+    result?;
+
+    let store = Store::open_file(&crate::database::sqlite_file(dir)).await?;
+    let started = Instant::now();
+    let guard = store.lock().await;
+    let last = store.rebuild_projections(&guard).await?;
+    drop(guard);
+    println!("    全量重建投影(折叠 {last} 条事件):{:.1?}", started.elapsed());
+    store.close().await;
+    Ok(())
+}
+
+async fn measure(base: &str, pid: u32, samples: usize) -> Result<()> {
+    let client = reqwest::Client::builder().cookie_store(true).build()?;
+    let started = Instant::now();
+    while client.get(format!("{base}/login")).send().await.is_err() {
+        anyhow::ensure!(started.elapsed() < Duration::from_secs(600), "govit serve 十分钟内未就绪");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    println!("    服务启动:{:.1?}", started.elapsed());
+    let bureau = demo_users().iter().find(|u| u.roles == [Role::Bureau]).context("示范城市没有大数据局用户")?;
+    let r = client
+        .post(format!("{base}/api/v1/session"))
+        .json(&json!({"username": bureau.username, "password": DEMO_PASSWORD}))
+        .send()
+        .await?;
+    anyhow::ensure!(r.status().is_success(), "登录失败:{}", r.status());
+    let first = Instant::now();
+    get(&client, &format!("{base}/api/v1/dashboard")).await?;
+    println!("    首次请求(建立项目索引):{}", millis(micros(first.elapsed())));
+    for (what, path) in [
+        ("数据看板 /api/v1/dashboard", "/api/v1/dashboard"),
+        ("项目库第一页 /api/v1/projects", "/api/v1/projects"),
+        (
+            "项目库筛选 ?status=under_construction&overdue=true",
+            "/api/v1/projects?status=under_construction&overdue=true",
+        ),
+        ("工作台 /api/v1/workbench", "/api/v1/workbench"),
+        ("数据看板页面 /dashboard", "/dashboard"),
+    ] {
+        let mut times = Vec::with_capacity(samples);
+        for _ in 0..samples.max(1) {
+            let t = Instant::now();
+            get(&client, &format!("{base}{path}")).await?;
+            times.push(micros(t.elapsed()));
+        }
+        times.sort_unstable();
+        println!(
+            "    {what:<52} p50 {}(目标 ≤ 100 ms),p99 {}",
+            millis(percentile(&times, 50)),
+            millis(percentile(&times, 99))
+        );
+    }
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    let field = |name: &str| {
+        status
+            .lines()
+            .find(|l| l.starts_with(name))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .unwrap_or("0")
+            .parse::<u64>()
+            .unwrap_or(0)
+    };
+    println!(
+        "    服务进程内存:当前 RSS {} MB,峰值 {} MB(目标 ≤ 200 MB)",
+        field("VmRSS:") / 1024,
+        field("VmHWM:") / 1024
+    );
+    Ok(())
+}
+
+async fn get(client: &reqwest::Client, url: &str) -> Result<()> {
+    let r = client.get(url).send().await?;
+    anyhow::ensure!(r.status().is_success(), "{url}:{}", r.status());
+    r.bytes().await?;
+    Ok(())
+}
