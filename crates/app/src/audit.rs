@@ -49,7 +49,7 @@ pub async fn verify(
     mut progress: impl FnMut(i64, i64),
 ) -> Result<AuditReport, AppError> {
     let store = app.store();
-    let total = store.event_count().await?;
+    let total = store.last_seq().await?;
     let checkpoints = store.checkpoints().await.map_err(internal)?;
     let wanted: std::collections::BTreeSet<i64> = checkpoints.iter().map(|c| c.seq).collect();
     let mut heads: BTreeMap<i64, [u8; 32]> = BTreeMap::new();

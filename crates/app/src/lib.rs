@@ -22,6 +22,7 @@ pub mod scenario;
 pub mod second_factor;
 pub mod stats;
 pub mod work;
+mod writer;
 
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use documents::{DocumentMeta, ProjectDocument};
@@ -36,8 +37,8 @@ use std::sync::Arc;
 /// The application: a store, the policies in force, and a clock for recording times.
 #[derive(Debug)]
 pub struct App {
-    store: Store,
-    policies: PolicySet,
+    store: Arc<Store>,
+    policies: Arc<PolicySet>,
     clock: Arc<dyn Clock>,
     /// SM4 keys for personal data; none unless [`App::with_personal_keys`] names a directory.
     personal: Option<personal::KeyRing>,
@@ -45,11 +46,21 @@ pub struct App {
     second_factor_required: bool,
     /// Every project's row for lists and figures, kept up to date from the store.
     index: index::ProjectIndex,
+    /// Decides and appends every command, in batches; started by the first command.
+    writer: std::sync::OnceLock<writer::Writer>,
 }
 
 impl App {
     pub fn new(store: Store, policies: PolicySet, clock: Arc<dyn Clock>) -> App {
-        App { store, policies, clock, personal: None, second_factor_required: false, index: Default::default() }
+        App {
+            store: Arc::new(store),
+            policies: Arc::new(policies),
+            clock,
+            personal: None,
+            second_factor_required: false,
+            index: Default::default(),
+            writer: Default::default(),
+        }
     }
 
     pub fn policies(&self) -> &PolicySet {

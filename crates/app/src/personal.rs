@@ -262,8 +262,11 @@ pub(crate) struct PendingContact {
 }
 
 impl PendingContact {
-    pub(crate) fn reference(&self) -> &str {
-        &self.reference
+    /// The contact data sealed under the ring's current key, as the row the command's events will refer to:
+    /// written in the same transaction as them, so neither exists without the other.
+    pub(crate) fn seal(&self, ring: &KeyRing, created_at: &str) -> Result<PersonalRow, AppError> {
+        let plaintext = serde_json::to_vec(&self.contact).map_err(|e| personal(e.to_string()))?;
+        seal(&ring.current()?, &self.reference, &plaintext, created_at)
     }
 }
 
@@ -305,17 +308,6 @@ impl App {
         Ok(Some(pending))
     }
 
-    /// Seals pending contact data under the current key and stores it, before the events that refer to it.
-    pub(crate) async fn seal_contact(
-        &self,
-        guard: &WriteGuard<'_>,
-        pending: &PendingContact,
-        created_at: &str,
-    ) -> Result<(), AppError> {
-        let plaintext = serde_json::to_vec(&pending.contact).map_err(|e| personal(e.to_string()))?;
-        self.seal_personal(guard, &pending.reference, &plaintext, created_at).await
-    }
-
     /// Seals `plaintext` under the current key as the personal data row `reference`.
     pub(crate) async fn seal_personal(
         &self,
@@ -339,13 +331,6 @@ impl App {
             .ok_or_else(|| personal(format!("{what}的个人信息记录 {reference} 缺失")))?;
         let ring = self.personal.as_ref().ok_or_else(|| personal("本系统未配置个人信息加密密钥目录,无法解密"))?;
         open(&ring.key(&row.key_id)?, &row)
-    }
-
-    /// Removes sealed contact data whose events were not recorded.
-    pub(crate) async fn discard_contact(&self, guard: &WriteGuard<'_>, reference: &str) {
-        if let Err(e) = self.store.delete_personal(guard, reference).await {
-            tracing::warn!(error = %e, "unreferenced personal data row left behind");
-        }
     }
 
     /// The contact data of a project's leader, decrypted, for those who may read it: the owner

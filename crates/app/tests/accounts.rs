@@ -112,3 +112,25 @@ async fn a_user_changes_their_password_only_with_the_current_one_and_within_the_
     let kinds = kinds(&app).await;
     assert!(kinds.contains(&"password_changed".to_owned()) && kinds.contains(&"password_change_failed".to_owned()));
 }
+
+#[tokio::test]
+async fn a_session_in_use_is_written_at_most_once_a_minute_and_stays_alive() {
+    use govit_app::accounts::{IDLE_TIMEOUT_MINUTES, TOUCH_EVERY_SECONDS};
+    let (app, clock, _) = app_with_user(false).await;
+    let session = app.login("minzheng", PASSWORD, None).await.unwrap();
+    let digest = |token: &str| hex::encode(<sm3::Sm3 as sm3::Digest>::digest(token.as_bytes()));
+    let last_seen = || async { app.store().session(&digest(&session.token)).await.unwrap().unwrap().last_seen };
+    let at_login = last_seen().await;
+    clock.advance(Duration::seconds(TOUCH_EVERY_SECONDS - 1));
+    assert!(app.session_user(&session.token).await.unwrap().is_some());
+    assert_eq!(last_seen().await, at_login, "a request within the minute writes nothing");
+    clock.advance(Duration::seconds(1));
+    assert!(app.session_user(&session.token).await.unwrap().is_some());
+    assert_ne!(last_seen().await, at_login, "a request a minute later keeps the session alive");
+    for _ in 0..3 {
+        clock.advance(Duration::minutes(IDLE_TIMEOUT_MINUTES - 1));
+        assert!(app.session_user(&session.token).await.unwrap().is_some(), "used within the idle timeout");
+    }
+    clock.advance(Duration::minutes(IDLE_TIMEOUT_MINUTES) + Duration::seconds(1));
+    assert!(app.session_user(&session.token).await.unwrap().is_none(), "idle for longer than the timeout");
+}

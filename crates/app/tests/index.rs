@@ -3,12 +3,15 @@
 //! size seeded in batches. On SQLite or PostgreSQL (`GOVIT_TEST_DATABASE`).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
+
+use common::{minzheng, registration};
 use govit_app::demo;
 use govit_app::listing::ProjectQuery;
 use govit_app::{App, CommandRequest, Executed, FixedClock};
 use govit_rules::derive;
 use govit_rules::policy::{BUILTIN, load};
-use govit_rules::{Actor, Command, Date, JurisdictionId, OrgName, Role};
+use govit_rules::{Actor, Date, JurisdictionId, OrgName, Role};
 use govit_store::testing::TestDatabase;
 use std::sync::Arc;
 
@@ -26,22 +29,6 @@ fn bureau() -> Actor {
         organization: OrgName::parse("市政务服务和大数据管理局").unwrap(),
         jurisdiction: JurisdictionId::parse("wuhan").unwrap(),
     }
-}
-
-fn minzheng() -> Actor {
-    Actor {
-        role: Role::Owner,
-        organization: OrgName::parse("市民政局").unwrap(),
-        jurisdiction: JurisdictionId::parse("wuhan").unwrap(),
-    }
-}
-
-fn registration(name: &str) -> Command {
-    serde_json::from_value(serde_json::json!({"do": "register_project", "with": {
-        "name": name, "owner": {"name": "市民政局", "kind": "party_government_organ"},
-        "category": "business_application", "construction": "new", "funding": "government_investment",
-        "investment": 1_200_000, "jurisdiction": "wuhan"}}))
-    .unwrap()
 }
 
 #[tokio::test]

@@ -80,7 +80,7 @@ pub async fn run(command: AuditCommand) -> Result<ExitCode> {
         AuditCommand::Verify { data, public_key: given, keys } => {
             let key = public_key(&keys, &data, given.as_deref())?;
             let app = open(&data).await?;
-            let total = app.store().event_count().await?;
+            let total = app.store().last_seq().await?;
             let bar = bar(total, "校验哈希链");
             let started = std::time::Instant::now();
             let report =

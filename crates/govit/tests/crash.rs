@@ -58,14 +58,22 @@ fn register(request_id: &str) -> Value {
         "funding": "government_investment", "investment": "80万" } })
 }
 
-/// Sends one command; `Some((project, replayed))` if the server answered that it was done.
+/// Sends one command; `Some((project, replayed))` if the server answered that it was done. A `429` is waited
+/// out as its `Retry-After` says, as a well-behaved client would: the load is fast enough to meet the limit.
 async fn send(c: &reqwest::Client, base: &str, request_id: &str) -> Option<(String, bool)> {
-    let r = c.post(format!("{base}/api/v1/commands")).json(&register(request_id)).send().await.ok()?;
-    if r.status() != 200 {
-        return None;
+    loop {
+        let r = c.post(format!("{base}/api/v1/commands")).json(&register(request_id)).send().await.ok()?;
+        if r.status() == 429 {
+            let wait = r.headers().get("retry-after").and_then(|v| v.to_str().ok()?.parse().ok()).unwrap_or(1);
+            tokio::time::sleep(Duration::from_secs(wait)).await;
+            continue;
+        }
+        if r.status() != 200 {
+            return None;
+        }
+        let body: Value = r.json().await.ok()?;
+        return Some((body["project"].as_str()?.to_owned(), body["replayed"].as_bool()?));
     }
-    let body: Value = r.json().await.ok()?;
-    Some((body["project"].as_str()?.to_owned(), body["replayed"].as_bool()?))
 }
 
 /// What every client was told: request id → project.

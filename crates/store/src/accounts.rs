@@ -279,6 +279,42 @@ impl Store {
         }))
     }
 
+    /// A session with its user and the user's organisation, in one query: what every request starts with.
+    pub async fn session_with_user(
+        &self,
+        id_digest: &str,
+    ) -> Result<Option<(SessionRow, UserRow, OrganizationRow)>, StoreError> {
+        let row = sqlx::query(
+            "SELECT s.id_digest, s.user_id, s.role, s.csrf, s.created_at, s.last_seen,
+                    u.id, u.username, u.display_name, u.organization_id, u.roles, u.password_hash, u.active,
+                    u.must_change_password, u.failed_logins, u.locked_until, u.totp_secret, u.totp_pending,
+                    u.totp_last_step,
+                    o.name, o.jurisdiction, o.owner_kind
+             FROM sessions s JOIN users u ON u.id = s.user_id JOIN organizations o ON o.id = u.organization_id
+             WHERE s.id_digest = $1",
+        )
+        .bind(id_digest)
+        .fetch_optional(self.pool())
+        .await?;
+        let Some(r) = row else { return Ok(None) };
+        let session = SessionRow {
+            id_digest: r.try_get("id_digest")?,
+            user_id: r.try_get("user_id")?,
+            role: r.try_get("role")?,
+            csrf: r.try_get("csrf")?,
+            created_at: r.try_get("created_at")?,
+            last_seen: r.try_get("last_seen")?,
+        };
+        let user = user(&r)?;
+        let organization = OrganizationRow {
+            id: user.organization_id,
+            name: r.try_get("name")?,
+            jurisdiction: r.try_get("jurisdiction")?,
+            owner_kind: r.try_get("owner_kind")?,
+        };
+        Ok(Some((session, user, organization)))
+    }
+
     pub async fn touch_session(&self, id_digest: &str, last_seen: &str, role: &str) -> Result<(), StoreError> {
         sqlx::query("UPDATE sessions SET last_seen = $1, role = $2 WHERE id_digest = $3")
             .bind(last_seen)

@@ -12,6 +12,7 @@
 
 mod accounts;
 mod audit;
+mod batch;
 mod chain;
 mod documents;
 mod error;
@@ -20,9 +21,11 @@ mod pg_tools;
 mod schema;
 mod store;
 pub mod testing;
+mod verify;
 
 pub use accounts::{NewUser, OrganizationRow, SessionRow, UserRow};
 pub use audit::{CheckpointRow, RawEvent};
+pub use batch::Batch;
 pub use chain::{ChainBreak, ChainReport, GENESIS, hash_event};
 pub use documents::{DocumentRow, LinkedDocument, NewDocument};
 pub use error::StoreError;

@@ -18,20 +18,25 @@ pub struct PersonalRow {
     pub created_at: String,
 }
 
-impl Store {
-    /// Stores one sealed record; its id must be new.
-    pub async fn insert_personal(&self, _guard: &WriteGuard<'_>, row: &PersonalRow) -> Result<(), StoreError> {
-        sqlx::query(
-            "INSERT INTO personal_data (id, key_id, nonce, ciphertext, created_at) VALUES ($1, $2, $3, $4, $5)",
-        )
+pub(crate) async fn insert_personal_in<'e>(
+    e: impl sqlx::Executor<'e, Database = sqlx::Any>,
+    row: &PersonalRow,
+) -> Result<(), StoreError> {
+    sqlx::query("INSERT INTO personal_data (id, key_id, nonce, ciphertext, created_at) VALUES ($1, $2, $3, $4, $5)")
         .bind(&row.id)
         .bind(&row.key_id)
         .bind(&row.nonce)
         .bind(&row.ciphertext)
         .bind(&row.created_at)
-        .execute(self.pool())
+        .execute(e)
         .await?;
-        Ok(())
+    Ok(())
+}
+
+impl Store {
+    /// Stores one sealed record; its id must be new.
+    pub async fn insert_personal(&self, _guard: &WriteGuard<'_>, row: &PersonalRow) -> Result<(), StoreError> {
+        insert_personal_in(self.pool(), row).await
     }
 
     /// Removes a record no event came to refer to (the command that sealed it was not recorded).

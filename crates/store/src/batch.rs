@@ -1,0 +1,198 @@
+//! A batch: one write transaction in which several commands are decided and appended one after the other,
+//! committed (and so made durable, one `fsync`) together. Every read inside a batch sees what the commands
+//! before it in the same batch wrote — from what the batch holds, or through its transaction — so deciding
+//! in a batch is the same as deciding one at a time; only the writes and the commit are shared (group
+//! commit).
+
+use crate::Store;
+use crate::chain::hash_event;
+use crate::error::StoreError;
+use crate::personal::{PersonalRow, insert_personal_in};
+use crate::store::{self, Body, Fold, StoredEvent, WriteGuard, head_in, insert_many};
+use govit_rules::{JurisdictionId, Plan, Project, ProjectId, Recorded};
+use sqlx::{Any, Transaction};
+
+/// An open write transaction under the writer guard, with the chain head it has reached. What the
+/// commands append is held here and written, a few multi-row statements per table, when the batch is
+/// committed (or before a read that needs it in the database); reads of projects, plans and numbers the
+/// batch changed are answered from what it holds.
+pub struct Batch<'g> {
+    tx: Transaction<'static, Any>,
+    seq: i64,
+    prev: [u8; 32],
+    _guard: &'g WriteGuard<'g>,
+    events: Vec<EventRow>,
+    fold: Fold,
+    /// Request ids done in this batch, with their events, for a retry that arrives in the same batch.
+    requests: Vec<(String, Vec<StoredEvent>)>,
+}
+
+/// An event row waiting to be written.
+struct EventRow {
+    seq: i64,
+    kind: &'static str,
+    occurred_on: String,
+    recorded_at: String,
+    body: String,
+    prev: [u8; 32],
+    hash: [u8; 32],
+}
+
+impl std::fmt::Debug for Batch<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Batch").field("seq", &self.seq).field("pending", &self.events.len()).finish_non_exhaustive()
+    }
+}
+
+impl Store {
+    /// Opens a batch: the write transaction and the chain head it starts from.
+    pub async fn batch<'g>(&self, guard: &'g WriteGuard<'g>) -> Result<Batch<'g>, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let (seq, prev) = head_in(&mut tx).await?;
+        Ok(Batch { tx, seq, prev, _guard: guard, events: Vec::new(), fold: Fold::default(), requests: Vec::new() })
+    }
+}
+
+impl Batch<'_> {
+    /// The events a request id already produced, in this batch or before it: what a retry is answered with.
+    pub async fn replay(&mut self, request_id: &str) -> Result<Option<Vec<StoredEvent>>, StoreError> {
+        if let Some((_, events)) = self.requests.iter().find(|(id, _)| id == request_id) {
+            return Ok(Some(events.clone()));
+        }
+        match store::find_request_in(&mut *self.tx, request_id).await? {
+            Some(done) => Ok(Some(store::events_between_in(&mut *self.tx, done.first_seq, done.last_seq).await?)),
+            None => Ok(None),
+        }
+    }
+
+    pub async fn project(&mut self, id: &ProjectId) -> Result<Option<Project>, StoreError> {
+        match self.fold.project(id) {
+            Some(p) => Ok(Some(p.clone())),
+            None => store::project_in(&mut *self.tx, id).await,
+        }
+    }
+
+    pub async fn plan(&mut self, jurisdiction: &JurisdictionId, year: i32) -> Result<Option<Plan>, StoreError> {
+        match self.fold.plan(jurisdiction, year) {
+            Some(p) => Ok(Some(p.clone())),
+            None => store::plan_in(&mut *self.tx, jurisdiction, year).await,
+        }
+    }
+
+    /// A query over every project: what the batch holds is written first.
+    pub async fn proposals(&mut self, jurisdiction: &JurisdictionId, year: i32) -> Result<Vec<ProjectId>, StoreError> {
+        self.flush().await?;
+        store::proposals_in(&mut *self.tx, jurisdiction, year).await
+    }
+
+    /// The number the next project registered in `jurisdiction` in `year` gets: `wuhan-2022-0001`.
+    pub async fn next_project_id(&mut self, jurisdiction: &JurisdictionId, year: i32) -> Result<ProjectId, StoreError> {
+        let prefix = format!("{jurisdiction}-{year}-");
+        let last = match self.fold.last_number(&prefix) {
+            Some(n) => Some(n),
+            None => sqlx::query_as::<_, (i64,)>("SELECT last FROM project_numbers WHERE prefix = $1")
+                .bind(&prefix)
+                .fetch_optional(&mut *self.tx)
+                .await?
+                .map(|(n,)| n),
+        };
+        let next = last.map_or(1, |n| n + 1);
+        ProjectId::parse(format!("{prefix}{next:04}")).map_err(|e| StoreError::corrupt(0, e))
+    }
+
+    /// Stores one sealed personal data record in the batch, so it is written exactly when the events that
+    /// refer to it are.
+    pub async fn insert_personal(&mut self, row: &PersonalRow) -> Result<(), StoreError> {
+        insert_personal_in(&mut *self.tx, row).await
+    }
+
+    /// Appends records: events, chain, request id and every projection they change. On an error the batch
+    /// must be dropped (rolled back): what this call did before failing is not undone on its own.
+    pub async fn append(
+        &mut self,
+        request_id: Option<&str>,
+        recorded_at: &str,
+        records: &[Recorded],
+    ) -> Result<Vec<StoredEvent>, StoreError> {
+        let mut written = Vec::with_capacity(records.len());
+        for record in records {
+            let seq = self.seq + 1;
+            let body = Body { seq, recorded_at: recorded_at.to_owned(), record: Some(record.clone()), security: None };
+            let text = serde_json::to_string(&body).map_err(|e| StoreError::corrupt(seq, e))?;
+            let hash = hash_event(&self.prev, text.as_bytes());
+            self.fold.apply(&mut self.tx, seq, record).await?;
+            self.events.push(EventRow {
+                seq,
+                kind: record.event.kind(),
+                occurred_on: record.on.to_string(),
+                recorded_at: recorded_at.to_owned(),
+                body: text,
+                prev: self.prev,
+                hash,
+            });
+            (self.seq, self.prev) = (seq, hash);
+            written.push(StoredEvent {
+                seq,
+                recorded_at: recorded_at.to_owned(),
+                hash: hex::encode(hash),
+                record: record.clone(),
+            });
+        }
+        if let Some(id) = request_id {
+            self.requests.push((id.to_owned(), written.clone()));
+        }
+        Ok(written)
+    }
+
+    /// The last sequence number appended (or the head the batch started from).
+    pub fn last_seq(&self) -> i64 {
+        self.seq
+    }
+
+    /// Writes what the batch holds into its transaction.
+    async fn flush(&mut self) -> Result<(), StoreError> {
+        let events = std::mem::take(&mut self.events);
+        insert_many(
+            &mut self.tx,
+            "INSERT INTO events (seq, kind, occurred_on, recorded_at, body, prev_hash, hash) VALUES ",
+            "",
+            7,
+            &events,
+            |q, e| {
+                q.bind(e.seq)
+                    .bind(e.kind)
+                    .bind(e.occurred_on.clone())
+                    .bind(e.recorded_at.clone())
+                    .bind(e.body.clone())
+                    .bind(hex::encode(e.prev))
+                    .bind(hex::encode(e.hash))
+            },
+        )
+        .await?;
+        let requests: Vec<(String, i64, i64)> = std::mem::take(&mut self.requests)
+            .into_iter()
+            .filter_map(|(id, events)| Some((id, events.first()?.seq, events.last()?.seq)))
+            .collect();
+        insert_many(
+            &mut self.tx,
+            "INSERT INTO requests (request_id, first_seq, last_seq) VALUES ",
+            "",
+            3,
+            &requests,
+            |q, (id, first, last)| q.bind(id.clone()).bind(*first).bind(*last),
+        )
+        .await?;
+        let fold = std::mem::take(&mut self.fold);
+        if !fold.is_empty() {
+            fold.write(&mut self.tx).await?;
+        }
+        Ok(())
+    }
+
+    /// Writes and commits everything appended: when this returns, every command of the batch is durable.
+    pub async fn commit(mut self) -> Result<(), StoreError> {
+        self.flush().await?;
+        self.tx.commit().await?;
+        Ok(())
+    }
+}
