@@ -103,7 +103,7 @@ fn verify_password(password: &str, hash: &str) -> bool {
     PasswordHash::new(hash).is_ok_and(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
 }
 
-fn parse_role(code: &str) -> Option<Role> {
+pub(crate) fn parse_role(code: &str) -> Option<Role> {
     Role::from_code(code)
 }
 
@@ -441,7 +441,7 @@ impl App {
     }
 }
 
-fn actor_of(organization: &OrganizationRow, role: Role) -> Result<Actor, AppError> {
+pub(crate) fn actor_of(organization: &OrganizationRow, role: Role) -> Result<Actor, AppError> {
     Ok(Actor {
         role,
         organization: OrgName::parse(organization.name.clone()).map_err(|e| AppError::invalid("organization", e))?,

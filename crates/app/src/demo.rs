@@ -43,6 +43,9 @@ pub struct DemoUser {
     pub roles: &'static [Role],
 }
 
+/// The demo accounts' mail domain (reserved for examples, RFC 2606: nothing is ever delivered there).
+pub const DEMO_MAIL_DOMAIN: &str = "demo.example.org";
+
 /// Every demo account, for the docs, the login page and tests.
 pub fn demo_users() -> &'static [DemoUser] {
     USERS
@@ -95,15 +98,18 @@ pub async fn seed_city(
         app.create_organization(org).await?;
     }
     for u in USERS {
-        app.create_user(NewUserInput {
-            username: u.username.to_owned(),
-            display_name: u.display_name.to_owned(),
-            organization: u.organization.to_owned(),
-            roles: u.roles.to_vec(),
-            password: DEMO_PASSWORD.to_owned(),
-            must_change_password: false,
-        })
-        .await?;
+        let id = app
+            .create_user(NewUserInput {
+                username: u.username.to_owned(),
+                display_name: u.display_name.to_owned(),
+                organization: u.organization.to_owned(),
+                roles: u.roles.to_vec(),
+                password: DEMO_PASSWORD.to_owned(),
+                must_change_password: false,
+            })
+            .await?;
+        // Where `govit serve --demo --smtp-url …` mails their reminders (a local sink, in a demonstration).
+        app.set_email(id, Some(&format!("{}@{DEMO_MAIL_DOMAIN}", u.username))).await?;
     }
     play(app, steps, &mut progress).await?;
     Ok(DemoReport {

@@ -7,6 +7,7 @@
 pub mod accounts;
 pub mod audit;
 pub mod clock;
+pub mod deliver;
 pub mod demo;
 pub mod describe;
 pub mod documents;
@@ -18,6 +19,7 @@ pub mod keys;
 pub mod listing;
 pub mod personal;
 mod query;
+pub mod remind;
 pub mod scenario;
 pub mod second_factor;
 pub mod stats;

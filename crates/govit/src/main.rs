@@ -7,6 +7,7 @@ mod bench;
 mod database;
 mod demo;
 mod exchange;
+mod remind;
 mod serve;
 
 use anyhow::Result;
@@ -60,6 +61,23 @@ enum Top {
         /// Approvers and administrators must log in with a second factor (TOTP); they enrol at their next login.
         #[arg(long)]
         require_second_factor: bool,
+        /// Look for deadline reminders and digests to send this often (minutes); 0 turns the scheduler off
+        /// (`govit remind` from cron instead).
+        #[arg(long, default_value_t = 60)]
+        remind_minutes: u64,
+        #[command(flatten)]
+        delivery: remind::DeliveryArgs,
+    },
+    /// Sends the deadline reminders (30, 7, 1 day(s) before, and overdue) and supervisors' daily digests not
+    /// sent before: for cron, besides the scheduler of `govit serve`.
+    Remind {
+        #[arg(long, default_value = "./data")]
+        data: PathBuf,
+        /// The day to remind for (YYYY-MM-DD); today by default.
+        #[arg(long)]
+        on: Option<govit_rules::Date>,
+        #[command(flatten)]
+        delivery: remind::DeliveryArgs,
     },
     /// The tamper-evident record: verify it, export it for auditors, sign a checkpoint now.
     Audit {
@@ -160,7 +178,18 @@ fn run(cli: Cli) -> Result<ExitCode> {
     database::choose(cli.database);
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     match cli.command {
-        Top::Serve { addr, data, demo, keys, checkpoint_every, checkpoint_minutes, hsts, require_second_factor } => {
+        Top::Serve {
+            addr,
+            data,
+            demo,
+            keys,
+            checkpoint_every,
+            checkpoint_minutes,
+            hsts,
+            require_second_factor,
+            remind_minutes,
+            delivery,
+        } => {
             let options = serve::Options {
                 addr,
                 data,
@@ -170,6 +199,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 checkpoint_minutes,
                 hsts,
                 require_second_factor,
+                remind_minutes,
+                delivery: delivery.delivery()?,
             };
             runtime.block_on(serve::serve(options)).map(|()| ExitCode::SUCCESS)
         }
@@ -181,6 +212,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Top::Keys { command: KeysCommand::Rotate { data } } => runtime.block_on(rotate(&data)),
         Top::Demo { projects, data, today } => runtime.block_on(demo::demo(&data, projects, today)),
         Top::Bench(args) => runtime.block_on(bench::run(args)),
+        Top::Remind { data, on, delivery } => runtime.block_on(remind::once(&data, on, &delivery)),
         Top::Scenario { command: ScenarioCommand::Run { paths, json } } => runtime.block_on(scenario_run(&paths, json)),
     }
 }

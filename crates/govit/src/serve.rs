@@ -23,6 +23,9 @@ pub struct Options {
     pub hsts: bool,
     /// Approvers and administrators must log in with a second factor.
     pub require_second_factor: bool,
+    /// How often the reminder scheduler looks (minutes).
+    pub remind_minutes: u64,
+    pub delivery: govit_app::deliver::Delivery,
 }
 
 pub async fn serve(o: Options) -> Result<()> {
@@ -59,6 +62,9 @@ pub async fn serve(o: Options) -> Result<()> {
         o.checkpoint_every,
         Duration::from_secs(o.checkpoint_minutes * 60),
     ));
+    let reminders = (o.remind_minutes > 0).then(|| {
+        tokio::spawn(crate::remind::scheduler(app.clone(), o.delivery, Duration::from_secs(o.remind_minutes * 60)))
+    });
     let open_data = govit_app::stats::OpenDataConfig::load(&o.data.join("open-data.yaml"))?;
     govit_web::serve_with(
         app.clone(),
@@ -68,6 +74,9 @@ pub async fn serve(o: Options) -> Result<()> {
     )
     .await?;
     checkpoints.abort();
+    if let Some(reminders) = reminders {
+        reminders.abort();
+    }
     app.sign_checkpoint(&key).await?;
     app.store().close().await;
     tracing::info!("govit stopped");

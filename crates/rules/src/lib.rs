@@ -20,6 +20,7 @@ pub mod notice;
 pub mod personal;
 pub mod policy;
 pub mod regulation;
+pub mod remind;
 pub mod state;
 pub mod vocab;
 

@@ -39,6 +39,8 @@ pub struct UserRow {
     /// The last TOTP time step accepted; a code of that step or an earlier one is refused.
     #[serde(skip)]
     pub totp_last_step: i64,
+    /// Where reminders and digests are mailed; none, none mailed.
+    pub email: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -87,12 +89,13 @@ fn user(r: &AnyRow) -> Result<UserRow, StoreError> {
         totp_secret: r.try_get("totp_secret")?,
         totp_pending: r.try_get("totp_pending")?,
         totp_last_step: r.try_get("totp_last_step")?,
+        email: r.try_get("email")?,
     })
 }
 
 const USER_COLUMNS: &str = "SELECT id, username, display_name, organization_id, roles, password_hash, active, \
                             must_change_password, failed_logins, locked_until, totp_secret, totp_pending, \
-                            totp_last_step FROM users";
+                            totp_last_step, email FROM users";
 
 impl Store {
     pub async fn insert_organization(
@@ -172,6 +175,12 @@ impl Store {
         let sql = format!("{USER_COLUMNS} WHERE username = $1");
         let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(username).fetch_optional(self.pool()).await?;
         row.as_ref().map(user).transpose()
+    }
+
+    /// Sets (or, with `None`, clears) where a user's reminders are mailed.
+    pub async fn set_user_email(&self, id: i64, email: Option<&str>) -> Result<(), StoreError> {
+        sqlx::query("UPDATE users SET email = $1 WHERE id = $2").bind(email).bind(id).execute(self.pool()).await?;
+        Ok(())
     }
 
     pub async fn update_user(&self, id: i64, roles: &[String], active: bool) -> Result<(), StoreError> {
@@ -288,7 +297,7 @@ impl Store {
             "SELECT s.id_digest, s.user_id, s.role, s.csrf, s.created_at, s.last_seen,
                     u.id, u.username, u.display_name, u.organization_id, u.roles, u.password_hash, u.active,
                     u.must_change_password, u.failed_logins, u.locked_until, u.totp_secret, u.totp_pending,
-                    u.totp_last_step,
+                    u.totp_last_step, u.email,
                     o.name, o.jurisdiction, o.owner_kind
              FROM sessions s JOIN users u ON u.id = s.user_id JOIN organizations o ON o.id = u.organization_id
              WHERE s.id_digest = $1",

@@ -16,6 +16,7 @@ mod batch;
 mod chain;
 mod documents;
 mod error;
+mod notify;
 mod personal;
 mod pg_tools;
 mod schema;
@@ -29,6 +30,7 @@ pub use batch::Batch;
 pub use chain::{ChainBreak, ChainReport, GENESIS, hash_event};
 pub use documents::{DocumentRow, LinkedDocument, NewDocument};
 pub use error::StoreError;
+pub use notify::{NewNotification, NotificationRow, Once};
 pub use personal::PersonalRow;
 pub use pg_tools::{postgres_admin, postgres_tool};
 pub use store::{

@@ -151,6 +151,36 @@ const MIGRATIONS: &[&str] = &[
         SELECT jurisdiction || '-' || substr(registered_on, 1, 4) || '-', COUNT(*) FROM projects GROUP BY 1;
     CREATE INDEX projects_last_seq ON projects (last_seq);
     "#,
+    // 8: reminders of deadlines, each sent once per project, deadline, due day and threshold however often the
+    // scheduler runs or restarts; the in-app notifications they (and digests) leave; users' e-mail addresses.
+    r#"
+    CREATE TABLE reminders_sent (
+        project     TEXT NOT NULL,
+        deadline    TEXT NOT NULL,
+        due         TEXT NOT NULL,
+        threshold   TEXT NOT NULL,
+        sent_at     TEXT NOT NULL,
+        PRIMARY KEY (project, deadline, due, threshold)
+    );
+    CREATE TABLE digests_sent (
+        user_id     INTEGER NOT NULL REFERENCES users (id),
+        day         TEXT NOT NULL,
+        sent_at     TEXT NOT NULL,
+        PRIMARY KEY (user_id, day)
+    );
+    CREATE TABLE notifications (
+        id          INTEGER PRIMARY KEY,
+        user_id     INTEGER NOT NULL REFERENCES users (id),
+        created_at  TEXT NOT NULL,
+        kind        TEXT NOT NULL,
+        title       TEXT NOT NULL,
+        body        TEXT NOT NULL,
+        link        TEXT,
+        read_at     TEXT
+    );
+    CREATE INDEX notifications_user ON notifications (user_id, id);
+    ALTER TABLE users ADD COLUMN email TEXT;
+    "#,
 ];
 
 /// Empties the projections before a rebuild refolds them from the log.

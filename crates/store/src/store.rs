@@ -61,6 +61,22 @@ pub(crate) async fn insert_event(
     Ok(hash)
 }
 
+/// Appends a security event to the chain inside a write transaction; returns its sequence number.
+pub(crate) async fn append_security_in(
+    tx: &mut Transaction<'_, Any>,
+    occurred_on: &str,
+    recorded_at: &str,
+    record: SecurityRecord,
+) -> Result<i64, StoreError> {
+    let (seq, prev) = head_in(tx).await?;
+    let seq = seq + 1;
+    let kind = format!("security.{}", record.kind);
+    let body = Body { seq, recorded_at: recorded_at.to_owned(), record: None, security: Some(record) };
+    let text = serde_json::to_string(&body).map_err(|e| StoreError::corrupt(seq, e))?;
+    insert_event(tx, seq, &kind, occurred_on, recorded_at, &text, &prev).await?;
+    Ok(seq)
+}
+
 /// The chain head inside a transaction: `(last seq, its hash)`, or `(0, genesis)`.
 pub(crate) async fn head_in(tx: &mut Transaction<'_, Any>) -> Result<(i64, [u8; 32]), StoreError> {
     let head: Option<(i64, String)> =
@@ -297,12 +313,7 @@ impl Store {
         record: SecurityRecord,
     ) -> Result<i64, StoreError> {
         let mut tx = self.begin_write().await?;
-        let (seq, prev) = head_in(&mut tx).await?;
-        let seq = seq + 1;
-        let kind = format!("security.{}", record.kind);
-        let body = Body { seq, recorded_at: recorded_at.to_owned(), record: None, security: Some(record) };
-        let text = serde_json::to_string(&body).map_err(|e| StoreError::corrupt(seq, e))?;
-        insert_event(&mut tx, seq, &kind, occurred_on, recorded_at, &text, &prev).await?;
+        let seq = append_security_in(&mut tx, occurred_on, recorded_at, record).await?;
         tx.commit().await?;
         Ok(seq)
     }

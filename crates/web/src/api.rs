@@ -24,6 +24,10 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/session", post(login).delete(logout))
         .route("/me", get(me))
         .route("/me/password", post(change_password))
+        .route("/me/email", post(change_email))
+        .route("/notifications", get(notifications))
+        .route("/notifications/read", post(read_all_notifications))
+        .route("/notifications/{id}/read", post(read_notification))
         .route("/me/second-factor", post(begin_second_factor))
         .route("/me/second-factor/{step}", post(second_factor_step))
         .route("/commands", post(command))
@@ -161,6 +165,47 @@ async fn change_password(
 ) -> Result<StatusCode, ApiError> {
     let change: PasswordChange = parse_body(&headers, &body)?;
     state.app.change_password(user.session.user.id, &change.current, &change.new).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct EmailChange {
+    /// Empty or absent clears the address (no reminder mail).
+    #[serde(default)]
+    email: Option<String>,
+}
+
+/// `POST /me/email`: where the user's reminders are mailed.
+async fn change_email(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> Result<StatusCode, ApiError> {
+    let change: EmailChange = parse_body(&headers, &body)?;
+    state.app.set_email(user.session.user.id, change.email.as_deref()).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// `GET /notifications`: the newest 200 notifications and the unread count.
+async fn notifications(State(state): State<AppState>, ApiUser(user): ApiUser) -> Result<Json<Value>, ApiError> {
+    let inbox = state.app.inbox(user.session.user.id, 200).await?;
+    Ok(Json(json!(inbox)))
+}
+
+async fn read_notification(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path(id): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    let id = id.parse::<i64>().map_err(|_| ApiError::invalid("id", format!("“{id}”不是通知编号")))?;
+    state.app.mark_read(user.session.user.id, Some(id)).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn read_all_notifications(State(state): State<AppState>, ApiUser(user): ApiUser) -> Result<StatusCode, ApiError> {
+    state.app.mark_read(user.session.user.id, None).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

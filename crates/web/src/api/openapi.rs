@@ -350,6 +350,31 @@ fn more_paths() -> Vec<(&'static str, Value)> {
             "/api/v1/me/second-factor/disable",
             body_op("以当前口令关闭动态口令(本系统要求启用的岗位不能关闭)", json!({ "code": { "type": "string" } })),
         ),
+        (
+            "/api/v1/me/email",
+            json!({ "post": { "summary": "设置本人接收期限提醒邮件的地址(email 为空则不再发送邮件)",
+                "requestBody": { "required": true, "content": { "application/json": { "schema": {
+                    "type": "object", "additionalProperties": false,
+                    "properties": { "email": { "type": ["string", "null"] } } } } } },
+                "responses": { "204": { "description": "完成" }, "400": error_response("地址无效"),
+                    "401": error_response("未登录"), "415": error_response("须为 JSON") } } }),
+        ),
+        (
+            "/api/v1/notifications",
+            get_op("本人的通知(期限提醒、逾期日报):最新200条与未读数", json!([]), ok_object("unread 与 notifications")),
+        ),
+        (
+            "/api/v1/notifications/read",
+            json!({ "post": { "summary": "本人的通知全部标为已读",
+                "responses": { "204": { "description": "完成" }, "401": error_response("未登录") } } }),
+        ),
+        (
+            "/api/v1/notifications/{id}/read",
+            json!({ "post": { "summary": "将本人的一条通知标为已读",
+                "parameters": [{ "name": "id", "in": "path", "required": true, "schema": { "type": "integer" }, "description": "通知编号" }],
+                "responses": { "204": { "description": "完成" }, "400": error_response("编号无效"),
+                    "401": error_response("未登录"), "404": error_response("不存在(或不是本人的通知)") } } }),
+        ),
         ("/api/v1/exports/proposal-template.xlsx", download_op("年度计划申报模板", json!([year()]), xlsx, "工作簿")),
         (
             "/api/v1/projects/{id}/papers/{seq}",

@@ -8,6 +8,7 @@ pub(crate) mod documents;
 pub(crate) mod exports;
 mod imports;
 mod login;
+mod notifications;
 mod papers;
 mod plans;
 mod project;
@@ -47,6 +48,9 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/plans/act/{action}", post(plans::act))
         .route("/supervision", get(supervision::supervision))
         .route("/alerts", get(supervision::alerts))
+        .route("/notifications", get(notifications::page))
+        .route("/notifications/count", get(notifications::count))
+        .route("/notifications/read", post(notifications::mark))
         .route("/dashboard", get(dashboard::page))
         .route("/public", get(public::page))
         .route("/public/projects.csv", get(public::csv))
