@@ -19,7 +19,6 @@ use anyhow::Result;
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use clap::{Parser, Subcommand};
 use govit_app::scenario;
-use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -37,37 +36,7 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Top {
     /// Serves the web UI and the JSON API.
-    Serve {
-        /// Address to listen on.
-        #[arg(long, default_value = "127.0.0.1:8080")]
-        addr: SocketAddr,
-        /// Data folder: the SQLite database (created on first start), keys, open-data configuration.
-        #[arg(long, default_value = "./data")]
-        data: PathBuf,
-        /// On an empty store, seed the demo city (organisations, users, about 150 projects).
-        #[arg(long)]
-        demo: bool,
-        #[command(flatten)]
-        keys: audit::KeyArgs,
-        /// Sign a checkpoint after this many new events.
-        #[arg(long, default_value_t = 100)]
-        checkpoint_every: i64,
-        /// Sign a checkpoint of new events at least this often (minutes).
-        #[arg(long, default_value_t = 10)]
-        checkpoint_minutes: u64,
-        /// The site is reached over HTTPS (through a TLS terminator): send Strict-Transport-Security.
-        #[arg(long)]
-        hsts: bool,
-        /// Approvers and administrators must log in with a second factor (TOTP); they enrol at their next login.
-        #[arg(long)]
-        require_second_factor: bool,
-        /// Look for deadline reminders and digests to send this often (minutes); 0 turns the scheduler off
-        /// (`govit remind` from cron instead).
-        #[arg(long, default_value_t = 60)]
-        remind_minutes: u64,
-        #[command(flatten)]
-        delivery: remind::DeliveryArgs,
-    },
+    Serve(serve::Options),
     /// Sends the deadline reminders (30, 7, 1 day(s) before, and overdue) and supervisors' daily digests not
     /// sent before: for cron, besides the scheduler of `govit serve`.
     Remind {
@@ -178,32 +147,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
     database::choose(cli.database);
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     match cli.command {
-        Top::Serve {
-            addr,
-            data,
-            demo,
-            keys,
-            checkpoint_every,
-            checkpoint_minutes,
-            hsts,
-            require_second_factor,
-            remind_minutes,
-            delivery,
-        } => {
-            let options = serve::Options {
-                addr,
-                data,
-                demo,
-                keys,
-                checkpoint_every,
-                checkpoint_minutes,
-                hsts,
-                require_second_factor,
-                remind_minutes,
-                delivery: delivery.delivery()?,
-            };
-            runtime.block_on(serve::serve(options)).map(|()| ExitCode::SUCCESS)
-        }
+        Top::Serve(options) => runtime.block_on(serve::serve(options)).map(|()| ExitCode::SUCCESS),
         Top::Audit { command } => runtime.block_on(audit::run(command)),
         Top::Backup { file, data, keys } => runtime.block_on(backup::backup(&file, &data, &keys)),
         Top::Restore { file, data, force, keys } => runtime.block_on(backup::restore(&file, &data, &keys, force)),

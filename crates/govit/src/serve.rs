@@ -11,24 +11,42 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tracing_subscriber::EnvFilter;
 
-#[derive(Debug)]
+/// `govit serve`'s options, as clap reads them.
+#[derive(Debug, clap::Args)]
 pub struct Options {
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1:8080")]
     pub addr: SocketAddr,
+    /// Data folder: the SQLite database (created on first start), keys, open-data configuration.
+    #[arg(long, default_value = "./data")]
     pub data: PathBuf,
+    /// On an empty store, seed the demo city (organisations, users, about 150 projects).
+    #[arg(long)]
     pub demo: bool,
+    #[command(flatten)]
     pub keys: KeyArgs,
+    /// Sign a checkpoint after this many new events.
+    #[arg(long, default_value_t = 100)]
     pub checkpoint_every: i64,
+    /// Sign a checkpoint of new events at least this often (minutes).
+    #[arg(long, default_value_t = 10)]
     pub checkpoint_minutes: u64,
-    /// Served over TLS (by the operator's terminator): send Strict-Transport-Security.
+    /// The site is reached over HTTPS (through a TLS terminator): send Strict-Transport-Security.
+    #[arg(long)]
     pub hsts: bool,
-    /// Approvers and administrators must log in with a second factor.
+    /// Approvers and administrators must log in with a second factor (TOTP); they enrol at their next login.
+    #[arg(long)]
     pub require_second_factor: bool,
-    /// How often the reminder scheduler looks (minutes).
+    /// Look for deadline reminders and digests to send this often (minutes); 0 turns the scheduler off
+    /// (`govit remind` from cron instead).
+    #[arg(long, default_value_t = 60)]
     pub remind_minutes: u64,
-    pub delivery: govit_app::deliver::Delivery,
+    #[command(flatten)]
+    pub delivery: crate::remind::DeliveryArgs,
 }
 
 pub async fn serve(o: Options) -> Result<()> {
+    let delivery = o.delivery.delivery()?;
     tracing_subscriber::fmt()
         .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")))
         .init();
@@ -63,7 +81,7 @@ pub async fn serve(o: Options) -> Result<()> {
         Duration::from_secs(o.checkpoint_minutes * 60),
     ));
     let reminders = (o.remind_minutes > 0).then(|| {
-        tokio::spawn(crate::remind::scheduler(app.clone(), o.delivery, Duration::from_secs(o.remind_minutes * 60)))
+        tokio::spawn(crate::remind::scheduler(app.clone(), delivery, Duration::from_secs(o.remind_minutes * 60)))
     });
     let open_data = govit_app::stats::OpenDataConfig::load(&o.data.join("open-data.yaml"))?;
     govit_web::serve_with(
