@@ -13,6 +13,7 @@ use crate::accounts::{actor_of, parse_role};
 use crate::deliver::Delivery;
 use crate::index::Digest;
 use crate::{App, AppError};
+use govit_rules::authz::oversees;
 use govit_rules::remind::{self, Threshold};
 use govit_rules::{Date, Role};
 use govit_store::{NewNotification, Once, OrganizationRow, SecurityRecord, UserRow};
@@ -47,11 +48,6 @@ struct Payload<'a> {
     threshold: Threshold,
     on: String,
     recipients: Vec<&'a str>,
-}
-
-/// Who supervises projects, and so gets a daily digest of what is overdue in their remit.
-pub fn receives_digest(role: Role) -> bool {
-    !matches!(role, Role::Owner | Role::Consultant | Role::Admin)
 }
 
 impl App {
@@ -161,7 +157,7 @@ impl App {
         delivery: &Delivery,
         report: &mut RemindReport,
     ) -> Result<(), AppError> {
-        let Some(role) = user.roles.iter().filter_map(|r| parse_role(r)).find(|r| receives_digest(*r)) else {
+        let Some(role) = user.roles.iter().filter_map(|r| parse_role(r)).find(|r| oversees(*r)) else {
             return Ok(());
         };
         let Some(organization) = organizations.iter().find(|o| o.id == user.organization_id) else { return Ok(()) };

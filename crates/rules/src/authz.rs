@@ -126,6 +126,13 @@ pub fn needs_second_factor(role: Role) -> bool {
     matches!(role, Role::Admin | Role::Government) || Authority::ALL.iter().any(|a| role_of(*a) == role)
 }
 
+/// Whether `role` oversees projects ([5][24]): the bureau, the governments, the district and industry
+/// authorities and the supervising departments — everyone but owners, consultants and the administrator.
+/// They see 监督整改 and 预警, and get the daily digest of overdue items in their remit.
+pub fn oversees(role: Role) -> bool {
+    !matches!(role, Role::Owner | Role::Consultant | Role::Admin)
+}
+
 /// The areas in which each supervising department may order rectification, after [24]'s division of
 /// duties ("按照职责分工", [25]). The bureau leads the joint mechanism and supervises every area.
 pub fn supervises(role: Role, area: Area) -> bool {

@@ -470,3 +470,24 @@ fn an_owner_may_not_register_a_project_in_another_jurisdiction() {
     govit_rules::authz::authorize(&owner, govit_rules::command::Action::RegisterProject, subject, None, &policies, on)
         .unwrap();
 }
+
+#[test]
+fn everyone_but_owners_consultants_and_the_administrator_oversees_projects() {
+    use govit_rules::authz::oversees;
+    for role in [Role::Owner, Role::Consultant, Role::Admin] {
+        assert!(!oversees(role), "{role:?}");
+    }
+    for role in [
+        Role::Bureau,
+        Role::Government,
+        Role::IndustryAuthority,
+        Role::DistrictAuthority,
+        Role::CyberspaceOffice,
+        Role::DevelopmentReform,
+        Role::Finance,
+        Role::Audit,
+        Role::SecrecyBureau,
+    ] {
+        assert!(oversees(role), "{role:?}");
+    }
+}

@@ -2,6 +2,7 @@
 
 use crate::session::CurrentUser;
 use askama::Template;
+use govit_rules::authz::oversees;
 use govit_rules::{Money, Role};
 
 /// One link of the navigation.
@@ -33,18 +34,6 @@ pub struct Layout {
     pub today: String,
 }
 
-const SUPERVISORS: &[Role] = &[
-    Role::Bureau,
-    Role::Government,
-    Role::CyberspaceOffice,
-    Role::DevelopmentReform,
-    Role::Finance,
-    Role::Audit,
-    Role::SecrecyBureau,
-    Role::DistrictAuthority,
-    Role::IndustryAuthority,
-];
-
 impl Layout {
     pub fn new(user: &CurrentUser, title: impl Into<String>, path: &str, today: govit_rules::Date) -> Layout {
         let s = &user.session;
@@ -59,10 +48,10 @@ impl Layout {
         if role != Role::Admin && role != Role::Consultant {
             nav.push(("/plans", "年度计划"));
         }
-        if SUPERVISORS.contains(&role) || role == Role::Owner {
+        if oversees(role) || role == Role::Owner {
             nav.push(("/supervision", "监督整改"));
         }
-        if SUPERVISORS.contains(&role) {
+        if oversees(role) {
             nav.push(("/alerts", "预警"));
         }
         if role != Role::Admin {
