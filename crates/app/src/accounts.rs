@@ -53,6 +53,8 @@ pub struct SessionUser {
     pub role: Role,
     pub csrf: String,
     pub actor: Actor,
+    /// Opened through the unified identity provider, whose own factors stand in for the local second factor.
+    pub single_sign_on: bool,
 }
 
 /// What a successful login hands the browser.
@@ -60,6 +62,15 @@ pub struct SessionUser {
 pub struct NewSession {
     pub token: String,
     pub csrf: String,
+}
+
+/// The password hash of an account made by single sign-on: no PHC string, so no password ever matches it.
+pub(crate) const NO_PASSWORD: &str = "!sso";
+
+/// A user name: 3 to 40 letters, digits, underscores, hyphens or dots.
+pub(crate) fn valid_username(username: &str) -> bool {
+    (3..=40).contains(&username.len())
+        && username.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '.')
 }
 
 /// The password policy: at least 12 characters, three of four character classes, not the user name.
@@ -161,9 +172,7 @@ impl App {
 
     pub async fn create_user(&self, u: NewUserInput) -> Result<i64, AppError> {
         let username = u.username.trim();
-        let valid_name = (3..=40).contains(&username.len())
-            && username.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '.');
-        if !valid_name {
+        if !valid_username(username) {
             return Err(AppError::invalid("username", "用户名须为3到40个字母、数字、下划线、连字符或点"));
         }
         if self.store.user_by_username(username).await?.is_some() {
@@ -202,6 +211,10 @@ impl App {
     /// Checks a user name, password and, when the user has turned the second factor on, the one-time code;
     /// on success opens a new session (a fresh id at every login).
     pub async fn login(&self, username: &str, password: &str, code: Option<&str>) -> Result<NewSession, AppError> {
+        if let Some(sso) = self.sso_config().filter(|c| !c.local_login) {
+            self.record_security("login_failed", username.trim(), "本地登录已关闭").await?;
+            return Err(AppError::invalid("password", format!("本系统已启用统一身份认证,请使用“{}”登录", sso.label)));
+        }
         let wrong = || AppError::invalid("password", "用户名或密码错误");
         let user = self.store.user_by_username(username.trim()).await?;
         let Some(user) = user.filter(|u| u.active) else {
@@ -238,10 +251,15 @@ impl App {
         if user.failed_logins > 0 || user.locked_until.is_some() {
             self.store.clear_login_failures(user.id).await?;
         }
+        self.open_session(&user, govit_store::SESSION_PASSWORD, "登录").await
+    }
+
+    /// Opens a new session of `user` (a fresh id at every login), opened by `method`, and records it.
+    pub(crate) async fn open_session(&self, user: &UserRow, method: &str, how: &str) -> Result<NewSession, AppError> {
         let role = user.roles.first().cloned().ok_or_else(|| AppError::invalid("roles", "该用户没有任何角色"))?;
         let token = random_hex(32)?;
         let csrf = random_hex(32)?;
-        let now = now.to_rfc3339();
+        let now = self.clock.now().to_rfc3339();
         let row = SessionRow {
             id_digest: digest(&token),
             user_id: user.id,
@@ -249,10 +267,11 @@ impl App {
             csrf: csrf.clone(),
             created_at: now.clone(),
             last_seen: now,
+            method: method.to_owned(),
         };
         self.store.insert_session(&row).await?;
-        self.record_security("login_succeeded", &user.username, format!("登录,角色 {}", user.roles.join(","))).await?;
-        tracing::info!(user = %user.username, "login");
+        self.record_security("login_succeeded", &user.username, format!("{how},角色 {}", user.roles.join(","))).await?;
+        tracing::info!(user = %user.username, method, "login");
         Ok(NewSession { token, csrf })
     }
 
@@ -309,7 +328,8 @@ impl App {
             self.store.touch_session(&id, &now.to_rfc3339(), role.code()).await?;
         }
         let actor = actor_of(&organization, role)?;
-        Ok(Some(SessionUser { user, organization, roles, role, csrf: session.csrf, actor }))
+        let single_sign_on = session.method == govit_store::SESSION_SSO;
+        Ok(Some(SessionUser { user, organization, roles, role, csrf: session.csrf, actor, single_sign_on }))
     }
 
     /// The actor an operator's command-line work is done as: the active account `username`, in `role` (or its

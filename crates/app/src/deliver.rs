@@ -72,10 +72,8 @@ impl Delivery {
         if key.len() < 16 {
             return Err(DeliveryError { option: "--webhook-key", reason: "签名密钥至少16字节".to_owned() });
         }
-        let client = reqwest::Client::builder()
-            .timeout(std::time::Duration::from_secs(10))
-            .build()
-            .map_err(|e| DeliveryError { option: "--webhook-url", reason: e.to_string() })?;
+        let client =
+            crate::http::client().map_err(|e| DeliveryError { option: "--webhook-url", reason: e.to_string() })?;
         self.webhook = Some(Webhook { url: url.to_owned(), key: key.to_vec(), client });
         Ok(self)
     }

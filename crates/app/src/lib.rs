@@ -14,6 +14,7 @@ pub mod documents;
 mod error;
 pub mod exchange;
 mod execute;
+mod http;
 pub mod index;
 pub mod keys;
 pub mod listing;
@@ -22,6 +23,7 @@ mod query;
 pub mod remind;
 pub mod scenario;
 pub mod second_factor;
+pub mod sso;
 pub mod stats;
 pub mod work;
 mod writer;
@@ -50,6 +52,8 @@ pub struct App {
     index: index::ProjectIndex,
     /// Decides and appends every command, in batches; started by the first command.
     writer: std::sync::OnceLock<writer::Writer>,
+    /// The unified identity provider, when one is configured ([`App::with_sso`]).
+    sso: Option<Arc<sso::Sso>>,
 }
 
 impl App {
@@ -62,6 +66,7 @@ impl App {
             second_factor_required: false,
             index: Default::default(),
             writer: Default::default(),
+            sso: None,
         }
     }
 

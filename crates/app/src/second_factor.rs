@@ -172,7 +172,7 @@ impl App {
         self.record_security("second_factor_removed", &user.username, detail).await
     }
 
-    async fn user_row(&self, user_id: i64) -> Result<UserRow, AppError> {
+    pub(crate) async fn user_row(&self, user_id: i64) -> Result<UserRow, AppError> {
         self.store.user(user_id).await?.ok_or_else(|| AppError::NotFound { what: "用户".to_owned() })
     }
 }

@@ -3,17 +3,17 @@
 //! to a webhook with an HMAC-SM3 signature. On SQLite or PostgreSQL (`GOVIT_TEST_DATABASE`).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+#[path = "support/services.rs"]
+mod services;
+
 use govit_app::deliver::{Delivery, SIGNATURE_HEADER, signature};
 use govit_app::demo::{self, DEMO_MAIL_DOMAIN};
 use govit_app::{App, FixedClock};
 use govit_rules::Date;
 use govit_rules::policy::{BUILTIN, load};
 use govit_store::testing::TestDatabase;
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+use services::SmtpSink;
 use std::sync::Arc;
-use std::sync::mpsc;
-use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 fn today() -> Date {
@@ -116,63 +116,6 @@ async fn a_bad_mail_address_is_refused_with_the_field() {
     assert!(matches!(e, govit_app::AppError::Invalid { ref field, .. } if field == "email"), "{e:?}");
 }
 
-/// aiosmtpd on a free port, its messages read from its output.
-struct SmtpSink {
-    child: Child,
-    port: u16,
-    lines: mpsc::Receiver<String>,
-}
-
-impl SmtpSink {
-    /// `None` (said loudly) when Python's aiosmtpd is missing; under `CI=true` that is a failure.
-    fn start() -> Option<SmtpSink> {
-        let available = Command::new("python3")
-            .args(["-c", "import aiosmtpd"])
-            .stderr(Stdio::null())
-            .status()
-            .is_ok_and(|s| s.success());
-        if !available {
-            let message = "aiosmtpd is missing (python3 -m pip install aiosmtpd): the SMTP test did not run";
-            assert!(std::env::var("CI").as_deref() != Ok("true"), "{message}");
-            eprintln!("SKIPPED: {message}");
-            return None;
-        }
-        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/support/smtp_sink.py");
-        let mut child = Command::new("python3")
-            .arg(script)
-            .arg(port.to_string())
-            .stdout(Stdio::piped())
-            .spawn()
-            .expect("python3 starts");
-        let stdout = child.stdout.take().unwrap();
-        let (tx, lines) = mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-                if tx.send(line).is_err() {
-                    break;
-                }
-            }
-        });
-        let ready = lines.recv_timeout(Duration::from_secs(30)).expect("the SMTP sink starts");
-        assert_eq!(ready, "ready");
-        Some(SmtpSink { child, port, lines })
-    }
-
-    fn messages(&self, n: usize) -> Vec<serde_json::Value> {
-        (0..n)
-            .map(|_| serde_json::from_str(&self.lines.recv_timeout(Duration::from_secs(30)).unwrap()).unwrap())
-            .collect()
-    }
-}
-
-impl Drop for SmtpSink {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 #[tokio::test]
 async fn a_reminder_reaches_the_owners_mailbox_through_a_real_smtp_server() {
     let Some(sink) = SmtpSink::start() else { return };
@@ -205,7 +148,9 @@ async fn a_webhook_receives_each_reminder_signed_with_hmac_sm3() {
     let url = format!("http://{}/hook", listener.local_addr().unwrap());
     let received = tokio::spawn(async move {
         let mut posts = Vec::new();
-        while let Ok(Ok((mut socket, _))) = tokio::time::timeout(Duration::from_secs(5), listener.accept()).await {
+        while let Ok(Ok((mut socket, _))) =
+            tokio::time::timeout(std::time::Duration::from_secs(5), listener.accept()).await
+        {
             posts.push(read_post(&mut socket).await);
             socket
                 .write_all(b"HTTP/1.1 204 No Content\r\nconnection: close\r\ncontent-length: 0\r\n\r\n")

@@ -43,10 +43,33 @@ pub struct Options {
     pub remind_minutes: u64,
     #[command(flatten)]
     pub delivery: crate::remind::DeliveryArgs,
+    /// Single sign-on through the city's unified identity provider (article 12): its configuration file.
+    /// Without this option, `DATA/sso.yaml` is used when it exists. See docs/SSO.md.
+    #[arg(long)]
+    pub sso_config: Option<PathBuf>,
+}
+
+impl Options {
+    /// The single sign-on configuration in force, if any.
+    fn sso(&self) -> Result<Option<govit_app::sso::Sso>> {
+        let path = match &self.sso_config {
+            Some(path) => path.clone(),
+            None => {
+                let default = self.data.join("sso.yaml");
+                if !default.exists() {
+                    return Ok(None);
+                }
+                default
+            }
+        };
+        let config = govit_app::sso::SsoConfig::load(&path)?;
+        Ok(Some(govit_app::sso::Sso::new(config)?))
+    }
 }
 
 pub async fn serve(o: Options) -> Result<()> {
     let delivery = o.delivery.delivery()?;
+    let sso = o.sso()?;
     tracing_subscriber::fmt()
         .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")))
         .init();
@@ -60,6 +83,10 @@ pub async fn serve(o: Options) -> Result<()> {
         .with_personal_keys(govit_app::personal::default_key_dir(&o.data));
     if o.require_second_factor {
         app = app.with_second_factor_required();
+    }
+    if let Some(sso) = sso {
+        tracing::info!(issuer = %sso.config().issuer, local_login = sso.config().local_login, "single sign-on on");
+        app = app.with_sso(sso);
     }
     let app = Arc::new(app);
     if o.demo {

@@ -87,3 +87,25 @@ fn serve_seeds_the_demo_city_serves_pages_and_stops_on_sigterm() {
     let text = String::from_utf8_lossy(&out.stdout).into_owned();
     assert!(!out.status.success() && text.contains(&format!("第{seq}号")), "{text}");
 }
+
+#[test]
+fn serve_refuses_a_single_sign_on_configuration_that_cannot_work_and_names_the_field() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    std::fs::create_dir_all(&data).unwrap();
+    std::fs::write(
+        data.join("sso.yaml"),
+        "issuer: sso.wuhan.example\nclient_id: govit\nredirect_url: https://govit.example/login/sso/callback\n",
+    )
+    .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_govit"))
+        .args(["serve", "--addr", "127.0.0.1:0", "--data"])
+        .arg(&data)
+        .env("RUST_LOG", "warn")
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "govit must not start with a single sign-on it cannot use");
+    assert!(said.contains("sso.yaml") && said.contains("字段“issuer”:不是有效的网址"), "{said}");
+    assert!(!data.join("govit.db").exists(), "nothing was created: {said}");
+}

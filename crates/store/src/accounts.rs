@@ -61,7 +61,14 @@ pub struct SessionRow {
     pub csrf: String,
     pub created_at: String,
     pub last_seen: String,
+    /// How the session was opened: [`SESSION_PASSWORD`] or [`SESSION_SSO`].
+    pub method: String,
 }
+
+/// A session opened with a user name and password (and the local second factor, when on).
+pub const SESSION_PASSWORD: &str = "password";
+/// A session opened through the unified identity provider (article 12).
+pub const SESSION_SSO: &str = "sso";
 
 fn org(r: &AnyRow) -> Result<OrganizationRow, sqlx::Error> {
     Ok(OrganizationRow {
@@ -69,6 +76,18 @@ fn org(r: &AnyRow) -> Result<OrganizationRow, sqlx::Error> {
         name: r.try_get("name")?,
         jurisdiction: r.try_get("jurisdiction")?,
         owner_kind: r.try_get("owner_kind")?,
+    })
+}
+
+fn session(r: &AnyRow) -> Result<SessionRow, sqlx::Error> {
+    Ok(SessionRow {
+        id_digest: r.try_get("id_digest")?,
+        user_id: r.try_get("user_id")?,
+        role: r.try_get("role")?,
+        csrf: r.try_get("csrf")?,
+        created_at: r.try_get("created_at")?,
+        last_seen: r.try_get("last_seen")?,
+        method: r.try_get("method")?,
     })
 }
 
@@ -183,6 +202,24 @@ impl Store {
         Ok(())
     }
 
+    /// What the identity provider says of a user (article 12): organisation, name and mail address.
+    pub async fn set_user_profile(
+        &self,
+        id: i64,
+        organization_id: i64,
+        display_name: &str,
+        email: Option<&str>,
+    ) -> Result<(), StoreError> {
+        sqlx::query("UPDATE users SET organization_id = $1, display_name = $2, email = $3 WHERE id = $4")
+            .bind(organization_id)
+            .bind(display_name)
+            .bind(email)
+            .bind(id)
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
     pub async fn update_user(&self, id: i64, roles: &[String], active: bool) -> Result<(), StoreError> {
         let roles = serde_json::to_string(roles).map_err(|e| StoreError::corrupt(0, e))?;
         sqlx::query("UPDATE users SET roles = $1, active = $2 WHERE id = $3")
@@ -259,33 +296,30 @@ impl Store {
     }
 
     pub async fn insert_session(&self, s: &SessionRow) -> Result<(), StoreError> {
-        sqlx::query("INSERT INTO sessions (id_digest, user_id, role, csrf, created_at, last_seen) VALUES ($1, $2, $3, $4, $5, $6)")
-            .bind(&s.id_digest)
-            .bind(s.user_id)
-            .bind(&s.role)
-            .bind(&s.csrf)
-            .bind(&s.created_at)
-            .bind(&s.last_seen)
-            .execute(self.pool())
-            .await?;
+        sqlx::query(
+            "INSERT INTO sessions (id_digest, user_id, role, csrf, created_at, last_seen, method)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(&s.id_digest)
+        .bind(s.user_id)
+        .bind(&s.role)
+        .bind(&s.csrf)
+        .bind(&s.created_at)
+        .bind(&s.last_seen)
+        .bind(&s.method)
+        .execute(self.pool())
+        .await?;
         Ok(())
     }
 
     pub async fn session(&self, id_digest: &str) -> Result<Option<SessionRow>, StoreError> {
-        let row: Option<(String, i64, String, String, String, String)> = sqlx::query_as(
-            "SELECT id_digest, user_id, role, csrf, created_at, last_seen FROM sessions WHERE id_digest = $1",
+        let row = sqlx::query(
+            "SELECT id_digest, user_id, role, csrf, created_at, last_seen, method FROM sessions WHERE id_digest = $1",
         )
         .bind(id_digest)
         .fetch_optional(self.pool())
         .await?;
-        Ok(row.map(|(id_digest, user_id, role, csrf, created_at, last_seen)| SessionRow {
-            id_digest,
-            user_id,
-            role,
-            csrf,
-            created_at,
-            last_seen,
-        }))
+        Ok(row.as_ref().map(session).transpose()?)
     }
 
     /// A session with its user and the user's organisation, in one query: what every request starts with.
@@ -294,7 +328,7 @@ impl Store {
         id_digest: &str,
     ) -> Result<Option<(SessionRow, UserRow, OrganizationRow)>, StoreError> {
         let row = sqlx::query(
-            "SELECT s.id_digest, s.user_id, s.role, s.csrf, s.created_at, s.last_seen,
+            "SELECT s.id_digest, s.user_id, s.role, s.csrf, s.created_at, s.last_seen, s.method,
                     u.id, u.username, u.display_name, u.organization_id, u.roles, u.password_hash, u.active,
                     u.must_change_password, u.failed_logins, u.locked_until, u.totp_secret, u.totp_pending,
                     u.totp_last_step, u.email,
@@ -306,14 +340,7 @@ impl Store {
         .fetch_optional(self.pool())
         .await?;
         let Some(r) = row else { return Ok(None) };
-        let session = SessionRow {
-            id_digest: r.try_get("id_digest")?,
-            user_id: r.try_get("user_id")?,
-            role: r.try_get("role")?,
-            csrf: r.try_get("csrf")?,
-            created_at: r.try_get("created_at")?,
-            last_seen: r.try_get("last_seen")?,
-        };
+        let session = session(&r)?;
         let user = user(&r)?;
         let organization = OrganizationRow {
             id: user.organization_id,

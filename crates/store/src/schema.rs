@@ -181,6 +181,11 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX notifications_user ON notifications (user_id, id);
     ALTER TABLE users ADD COLUMN email TEXT;
     "#,
+    // 9: how a session was opened: `password` here, or `sso` through the city's unified identity
+    // authentication (article 12), whose own factors stand in for the local second factor.
+    r#"
+    ALTER TABLE sessions ADD COLUMN method TEXT NOT NULL DEFAULT 'password';
+    "#,
 ];
 
 /// Empties the projections before a rebuild refolds them from the log.

@@ -59,7 +59,8 @@ fn address(request: &Request) -> String {
 /// The middleware: which limiter a request falls under, if any, and its verdict.
 pub(crate) async fn limit(limiters: Arc<Limiters>, request: Request, next: Next) -> Response {
     let path = request.uri().path();
-    let login = request.method() == Method::POST && (path == "/login" || path == "/api/v1/session");
+    let login = (request.method() == Method::POST && (path == "/login" || path == "/api/v1/session"))
+        || path.starts_with("/login/sso");
     let verdict = if login {
         limiters.login.check_key(&address(&request)).map_err(|n| (n, "登录尝试过于频繁"))
     } else if path.starts_with("/api/") {

@@ -49,15 +49,20 @@ pub fn token(parts: &Parts) -> Option<String> {
 
 /// The session token among `headers`' cookies, if well formed.
 pub fn token_in(headers: &axum::http::HeaderMap) -> Option<String> {
+    cookie_in(headers, SESSION_COOKIE).filter(|v| v.chars().all(|c| c.is_ascii_hexdigit()))
+}
+
+/// The value of cookie `name` among `headers`, if present, not empty and at most 128 characters.
+pub fn cookie_in(headers: &axum::http::HeaderMap, name: &str) -> Option<String> {
     headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == SESSION_COOKIE)
+        .find(|(n, _)| *n == name)
         .map(|(_, value)| value.to_owned())
-        .filter(|v| !v.is_empty() && v.len() <= 128 && v.chars().all(|c| c.is_ascii_hexdigit()))
+        .filter(|v| !v.is_empty() && v.len() <= 128)
 }
 
 impl FromRequestParts<AppState> for CurrentUser {
@@ -71,7 +76,8 @@ impl FromRequestParts<AppState> for CurrentUser {
         if session.user.must_change_password && !PASSWORD_CHANGE_ALLOWS.contains(&path) {
             return Err(WebError::PasswordChangeRequired);
         }
-        if state.app.must_enrol_second_factor(&session.user) && !SECOND_FACTOR_ALLOWS.contains(&path) {
+        let enrol = !session.single_sign_on && state.app.must_enrol_second_factor(&session.user);
+        if enrol && !SECOND_FACTOR_ALLOWS.contains(&path) {
             return Err(WebError::SecondFactorRequired);
         }
         Ok(CurrentUser { session, token })

@@ -3,10 +3,10 @@
 use crate::AppState;
 use crate::error::{WebError, render};
 use crate::forms::Submitted;
-use crate::session::{Posted, clear_cookie, cookie};
+use crate::session::{Posted, clear_cookie, cookie, cookie_in};
 use askama::Template;
 use axum::body::Bytes;
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use govit_rules::Role;
@@ -16,10 +16,36 @@ use govit_rules::Role;
 struct LoginPage {
     error: Option<String>,
     username: String,
+    /// The single sign-on button's words, when a provider is configured.
+    sso: Option<String>,
+    local: bool,
 }
 
-pub(super) async fn form() -> Response {
-    render(&LoginPage { error: None, username: String::new() })
+impl LoginPage {
+    fn new(state: &AppState, error: Option<String>, username: String) -> LoginPage {
+        let sso = state.app.sso_config().map(|c| c.label.clone());
+        LoginPage { error, username, sso, local: state.app.local_login() }
+    }
+}
+
+/// After single sign-on the browser arrives from the provider's site; a `SameSite=Strict` session cookie is
+/// not sent on a redirect that chain started, so this page moves on to `/` from govit's own document.
+#[derive(Template)]
+#[template(path = "sso_done.html")]
+struct SsoDone;
+
+/// Binds a single sign-on login to the browser that started it, for the provider's redirect back (a
+/// top-level GET from another site, hence `Lax`).
+const SSO_STATE_COOKIE: &str = "govit_sso_state";
+
+pub(super) async fn form(State(state): State<AppState>) -> Response {
+    render(&LoginPage::new(&state, None, String::new()))
+}
+
+fn refused(state: &AppState, e: govit_app::AppError, username: String) -> Response {
+    let mut page = render(&LoginPage::new(state, Some(login_error(e)), username));
+    *page.status_mut() = StatusCode::UNAUTHORIZED;
+    page
 }
 
 pub(super) async fn submit(State(state): State<AppState>, body: Bytes) -> Response {
@@ -30,8 +56,69 @@ pub(super) async fn submit(State(state): State<AppState>, body: Bytes) -> Respon
         Ok(session) => ([(header::SET_COOKIE, cookie(&session.token))], Redirect::to("/")).into_response(),
         Err(e) => {
             tracing::info!(user = %username, "login failed");
-            let mut page = render(&LoginPage { error: Some(login_error(e)), username });
-            *page.status_mut() = StatusCode::UNAUTHORIZED;
+            refused(&state, e, username)
+        }
+    }
+}
+
+/// Sends the browser to the identity provider.
+pub(super) async fn sso_start(State(state): State<AppState>) -> Response {
+    match state.app.sso_begin().await {
+        Ok(start) => {
+            let bind = format!(
+                "{SSO_STATE_COOKIE}={}; HttpOnly; SameSite=Lax; Path=/login/sso; Max-Age={}",
+                start.state,
+                govit_app::sso::PENDING_LOGIN.as_secs()
+            );
+            ([(header::SET_COOKIE, bind)], Redirect::to(&start.url)).into_response()
+        }
+        Err(e) => refused(&state, e, String::new()),
+    }
+}
+
+#[derive(Debug, serde::Deserialize)]
+pub(super) struct Callback {
+    code: Option<String>,
+    state: Option<String>,
+    error: Option<String>,
+    error_description: Option<String>,
+}
+
+/// Where the provider sends the browser back: the state must be the one this browser was given.
+pub(super) async fn sso_callback(
+    State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
+    Query(back): Query<Callback>,
+) -> Response {
+    let invalid = |reason: &str| govit_app::AppError::invalid("sso", reason);
+    if let Some(error) = back.error {
+        let said = back.error_description.unwrap_or_default();
+        tracing::info!(%error, %said, "single sign-on refused by the provider");
+        return refused(&state, invalid(&format!("统一身份认证未完成登录:{error} {said}")), String::new());
+    }
+    let (Some(code), Some(given)) = (back.code, back.state) else {
+        return refused(&state, invalid("统一身份认证的回调缺少 code 或 state"), String::new());
+    };
+    if cookie_in(&headers, SSO_STATE_COOKIE).as_deref() != Some(given.as_str()) {
+        return refused(&state, invalid("登录请求与本浏览器不符或已过期,请重新登录"), String::new());
+    }
+    let clear = format!("{SSO_STATE_COOKIE}=; HttpOnly; SameSite=Lax; Path=/login/sso; Max-Age=0");
+    match state.app.sso_finish(&given, &code).await {
+        Ok(session) => {
+            let mut page = render(&SsoDone);
+            let headers = page.headers_mut();
+            for value in [cookie(&session.token), clear] {
+                if let Ok(value) = header::HeaderValue::from_str(&value) {
+                    headers.append(header::SET_COOKIE, value);
+                }
+            }
+            page
+        }
+        Err(e) => {
+            let mut page = refused(&state, e, String::new());
+            if let Ok(value) = header::HeaderValue::from_str(&clear) {
+                page.headers_mut().append(header::SET_COOKIE, value);
+            }
             page
         }
     }

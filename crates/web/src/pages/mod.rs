@@ -29,6 +29,8 @@ use axum::routing::{get, post};
 pub(crate) fn routes() -> Router<AppState> {
     Router::new()
         .route("/login", get(login::form).post(login::submit))
+        .route("/login/sso", get(login::sso_start))
+        .route("/login/sso/callback", get(login::sso_callback))
         .route("/logout", post(login::logout))
         .route("/session/role", post(login::switch_role))
         .route("/account/password", get(account::form).post(account::submit))

@@ -22,6 +22,12 @@ pub async fn spawn() -> Server {
 
 /// [`spawn`], with the app adjusted first (a key ring for personal data, say).
 pub async fn spawn_app(adjust: impl FnOnce(App) -> App) -> Server {
+    spawn_app_on(tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap(), adjust).await
+}
+
+/// [`spawn_app`] on a listener bound beforehand, for when the address must be known first (to register it
+/// with an identity provider, say).
+pub async fn spawn_app_on(listener: tokio::net::TcpListener, adjust: impl FnOnce(App) -> App) -> Server {
     let store = Store::open_memory().await.unwrap();
     let policies = govit_rules::policy::load(govit_rules::policy::BUILTIN).unwrap();
     let app = App::new(store, policies, Arc::new(FixedClock::at("2026-03-02".parse().unwrap())));
@@ -64,7 +70,7 @@ pub async fn spawn_app(adjust: impl FnOnce(App) -> App) -> Server {
         .await
         .unwrap();
     }
-    serve(app).await
+    serve_on(app, govit_web::WebOptions::default(), listener).await
 }
 
 /// A real server over the demo city (`govit_app::demo`) on its last day, 2026-11-29; every demo account's
@@ -90,7 +96,10 @@ pub async fn spawn_with(options: govit_web::WebOptions) -> Server {
 
 /// Serves `app` with the operator's `options` on a free port.
 pub async fn serve_with(app: Arc<App>, options: govit_web::WebOptions) -> Server {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    serve_on(app, options, tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap()).await
+}
+
+async fn serve_on(app: Arc<App>, options: govit_web::WebOptions, listener: tokio::net::TcpListener) -> Server {
     let base = format!("http://{}", listener.local_addr().unwrap());
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     let served = app.clone();

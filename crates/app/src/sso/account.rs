@@ -1,0 +1,162 @@
+//! Who a person from the identity provider is in govit: matched by user name, kept in step with the claims
+//! the operator chose to trust, or created when `provision` allows.
+
+use super::{Identity, SsoConfig};
+use crate::accounts::{NO_PASSWORD, valid_username};
+use crate::{App, AppError};
+use govit_rules::{OrgName, Role};
+use govit_store::{NewUser, OrganizationRow, UserRow};
+
+impl App {
+    /// The account `identity` logs in as. A refusal is written to the audit chain and returned in words for
+    /// the person; nothing about the account changes then.
+    pub(super) async fn sso_account(&self, identity: &Identity, config: &SsoConfig) -> Result<UserRow, AppError> {
+        match self.sso_account_checked(identity, config).await {
+            Ok(user) => Ok(user),
+            Err(AppError::Invalid { field, reason }) => {
+                self.record_security("login_failed", &identity.username, format!("统一身份认证:{reason}")).await?;
+                Err(AppError::Invalid { field, reason })
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    async fn sso_account_checked(&self, identity: &Identity, config: &SsoConfig) -> Result<UserRow, AppError> {
+        let refuse = |reason: String| AppError::invalid("sso", reason);
+        let username = identity.username.as_str();
+        if !valid_username(username) {
+            return Err(refuse(format!(
+                "统一身份认证提供的用户名“{username}”不符合本系统的用户名规则(3到40个字母、数字、下划线、连字符或点),\
+                 请联系管理员"
+            )));
+        }
+        let organization = match (&config.claims.organization, &identity.organization) {
+            (None, _) => None,
+            (Some(claim), None) => return Err(refuse(format!("统一身份认证未提供所属单位(声明“{claim}”)"))),
+            (Some(_), Some(name)) => Some(
+                self.store
+                    .organization_by_name(name)
+                    .await?
+                    .ok_or_else(|| refuse(format!("单位“{name}”在本系统中不存在,请联系管理员先建立该单位")))?,
+            ),
+        };
+        if let Some(roles) = &identity.roles
+            && roles.is_empty()
+        {
+            return Err(refuse("统一身份认证未授予本系统的任何角色,请联系管理员".to_owned()));
+        }
+        let email = identity.email.clone().filter(|e| e.parse::<lettre::Address>().is_ok());
+        let display_name = OrgName::parse(identity.display_name.clone())
+            .map(|n| n.as_str().to_owned())
+            .unwrap_or_else(|_| username.to_owned());
+        match self.store.user_by_username(username).await? {
+            Some(user) => self.sso_update(user, organization, identity.roles.as_deref(), &display_name, email).await,
+            None if config.provision => {
+                // `check` made the organisation claim a condition of provisioning.
+                let organization = organization.ok_or_else(|| refuse("未配置单位声明,不能自动开通账号".to_owned()))?;
+                self.sso_provision(username, &display_name, email, &organization, identity.roles.as_deref()).await
+            }
+            None => Err(refuse(format!("本系统没有与统一身份认证账号“{username}”对应的用户,请联系管理员开通"))),
+        }
+    }
+
+    /// Brings a matched account in step with the claims; refused when it is switched off.
+    async fn sso_update(
+        &self,
+        user: UserRow,
+        organization: Option<OrganizationRow>,
+        roles: Option<&[Role]>,
+        display_name: &str,
+        email: Option<String>,
+    ) -> Result<UserRow, AppError> {
+        if !user.active {
+            let reason = if user.roles.is_empty() {
+                "账号已开通,待管理员分配角色后方可使用"
+            } else {
+                "账号已停用,请联系管理员"
+            };
+            return Err(AppError::invalid("sso", reason));
+        }
+        let organization = match organization {
+            Some(o) => o,
+            None => self
+                .store
+                .organization(user.organization_id)
+                .await?
+                .ok_or_else(|| AppError::invalid("organization", format!("账号“{}”的单位不存在", user.username)))?,
+        };
+        let codes: Vec<String> = match roles {
+            Some(roles) => {
+                check_owner(roles, &organization)?;
+                roles.iter().map(|r| r.code().to_owned()).collect()
+            }
+            None => user.roles.clone(),
+        };
+        let email = email.or_else(|| user.email.clone());
+        let mut changes = Vec::new();
+        if organization.id != user.organization_id {
+            changes.push(format!("单位“{}”", organization.name));
+        }
+        if codes != user.roles {
+            changes.push(format!("角色 {}", codes.join(",")));
+        }
+        if display_name != user.display_name {
+            changes.push(format!("姓名“{display_name}”"));
+        }
+        if email != user.email {
+            changes.push("电子邮件".to_owned());
+        }
+        if changes.is_empty() {
+            return Ok(user);
+        }
+        self.store.set_user_profile(user.id, organization.id, display_name, email.as_deref()).await?;
+        self.store.update_user(user.id, &codes, true).await?;
+        self.record_security("user_changed", &user.username, format!("统一身份认证同步:{}", changes.join(","))).await?;
+        self.user_row(user.id).await
+    }
+
+    /// Creates an account the provider vouches for. Without roles from the provider it is created switched
+    /// off, for an administrator to give roles to.
+    async fn sso_provision(
+        &self,
+        username: &str,
+        display_name: &str,
+        email: Option<String>,
+        organization: &OrganizationRow,
+        roles: Option<&[Role]>,
+    ) -> Result<UserRow, AppError> {
+        if let Some(roles) = roles {
+            check_owner(roles, organization)?;
+        }
+        let codes: Vec<String> = roles.unwrap_or_default().iter().map(|r| r.code().to_owned()).collect();
+        let new = NewUser {
+            username,
+            display_name,
+            organization_id: organization.id,
+            roles: &codes,
+            password_hash: NO_PASSWORD,
+            must_change_password: false,
+        };
+        let id = self.store.insert_user(&new, &self.clock.now().to_rfc3339()).await?;
+        self.store.set_user_profile(id, organization.id, display_name, email.as_deref()).await?;
+        if codes.is_empty() {
+            self.store.update_user(id, &codes, false).await?;
+            let detail = format!("统一身份认证开通,单位“{}”,待管理员分配角色", organization.name);
+            self.record_security("user_created", username, detail).await?;
+            return Err(AppError::invalid("sso", "账号已开通,待管理员分配角色后方可使用"));
+        }
+        let detail = format!("统一身份认证开通,单位“{}”,角色 {}", organization.name, codes.join(","));
+        self.record_security("user_created", username, detail).await?;
+        self.user_row(id).await
+    }
+}
+
+fn check_owner(roles: &[Role], organization: &OrganizationRow) -> Result<(), AppError> {
+    if roles.contains(&Role::Owner) && organization.owner_kind.is_none() {
+        return Err(AppError::invalid(
+            "sso",
+            format!("“{}”不是项目建设单位,统一身份认证授予的建设单位角色不能生效,请联系管理员", organization.name),
+        ));
+    }
+    Ok(())
+}
