@@ -64,9 +64,6 @@ pub struct NewSession {
     pub csrf: String,
 }
 
-/// The password hash of an account made by single sign-on: no PHC string, so no password ever matches it.
-pub(crate) const NO_PASSWORD: &str = "!sso";
-
 /// A user name: 3 to 40 letters, digits, underscores, hyphens or dots.
 pub(crate) fn valid_username(username: &str) -> bool {
     (3..=40).contains(&username.len())

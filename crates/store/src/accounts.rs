@@ -43,6 +43,16 @@ pub struct UserRow {
     pub email: Option<String>,
 }
 
+/// The password hash of an account made by single sign-on: no PHC string, so no password ever matches it.
+pub const NO_PASSWORD: &str = "!sso";
+
+impl UserRow {
+    /// Made by single sign-on and never given a password: the identity provider is its only way in.
+    pub fn signs_on_only(&self) -> bool {
+        self.password_hash == NO_PASSWORD
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct NewUser<'a> {
     pub username: &'a str,

@@ -24,7 +24,7 @@ mod store;
 pub mod testing;
 mod verify;
 
-pub use accounts::{NewUser, OrganizationRow, SESSION_PASSWORD, SESSION_SSO, SessionRow, UserRow};
+pub use accounts::{NO_PASSWORD, NewUser, OrganizationRow, SESSION_PASSWORD, SESSION_SSO, SessionRow, UserRow};
 pub use audit::{CheckpointRow, RawEvent};
 pub use batch::Batch;
 pub use chain::{ChainBreak, ChainReport, GENESIS, hash_event};

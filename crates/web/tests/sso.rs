@@ -81,3 +81,26 @@ async fn a_single_sign_on_session_is_not_sent_to_enrol_the_local_second_factor()
     assert_eq!(home.status(), 303, "the same role logging in with a password must enrol first");
     assert_eq!(home.headers()["location"], "/account/second-factor");
 }
+
+#[tokio::test]
+async fn an_account_made_by_single_sign_on_and_waiting_for_roles_is_marked_on_the_admin_page() {
+    let server = common::spawn().await;
+    let store = server.app.store();
+    let org = store.organization_by_name("市民政局").await.unwrap().unwrap();
+    let new = govit_store::NewUser {
+        username: "li.waiting",
+        display_name: "李待定",
+        organization_id: org.id,
+        roles: &[],
+        password_hash: govit_store::NO_PASSWORD,
+        must_change_password: false,
+    };
+    let id = store.insert_user(&new, "2026-03-02T09:00:00+08:00").await.unwrap();
+    store.update_user(id, &[], false).await.unwrap();
+    let (admin, _) = common::login(&server, "admin").await;
+    let page = admin.get(format!("{}/admin/users", server.base)).send().await.unwrap().text().await.unwrap();
+    let row = page.split("li.waiting").nth(1).unwrap().split("</tr>").next().unwrap();
+    assert!(row.contains("统一身份认证") && row.contains("待分配角色"), "{row}");
+    let minzheng = page.split(">minzheng").nth(1).unwrap().split("</tr>").next().unwrap();
+    assert!(!minzheng.contains("统一身份认证"), "a password account is not marked: {minzheng}");
+}

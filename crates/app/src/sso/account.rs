@@ -2,10 +2,10 @@
 //! the operator chose to trust, or created when `provision` allows.
 
 use super::{Identity, SsoConfig};
-use crate::accounts::{NO_PASSWORD, valid_username};
+use crate::accounts::valid_username;
 use crate::{App, AppError};
 use govit_rules::{OrgName, Role};
-use govit_store::{NewUser, OrganizationRow, UserRow};
+use govit_store::{NO_PASSWORD, NewUser, OrganizationRow, UserRow};
 
 impl App {
     /// The account `identity` logs in as. A refusal is written to the audit chain and returned in words for

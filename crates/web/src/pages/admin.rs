@@ -32,6 +32,11 @@ struct UserRowView {
     active: bool,
     /// The user has a second factor, which an administrator may reset (a lost phone).
     second_factor: bool,
+    /// Made by single sign-on, with no password of its own.
+    single_sign_on: bool,
+    /// Made by single sign-on without roles from the provider: an administrator gives it roles and switches
+    /// it on.
+    awaiting_roles: bool,
 }
 
 #[derive(Template)]
@@ -58,6 +63,8 @@ pub(super) async fn users(State(state): State<AppState>, user: CurrentUser) -> R
             organization: orgs.iter().find(|o| o.id == u.organization_id).map(|o| o.name.clone()).unwrap_or_default(),
             roles: Role::ALL.iter().map(|r| (r.code(), r.label(), u.roles.iter().any(|x| x == r.code()))).collect(),
             second_factor: u.totp_secret.is_some(),
+            single_sign_on: u.signs_on_only(),
+            awaiting_roles: u.signs_on_only() && !u.active && u.roles.is_empty(),
             username: u.username,
             display_name: u.display_name,
             active: u.active,
