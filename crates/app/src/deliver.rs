@@ -4,12 +4,31 @@
 
 use hmac::{KeyInit, Mac};
 use lettre::message::header::ContentType;
+use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use rustls::pki_types::CertificateDer;
+use rustls::pki_types::pem::PemObject;
 use serde::Serialize;
 use sm3::Sm3;
 
 /// The header a webhook's signature travels in: `sm3=<hex of HMAC-SM3(key, body)>`.
 pub const SIGNATURE_HEADER: &str = "X-Govit-Signature";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum TlsMode {
+    None,
+    StartTls,
+    Wrapper,
+}
+
+/// `url` with its password replaced, fit for messages and logs.
+fn redacted(url: &reqwest::Url) -> String {
+    let mut shown = url.clone();
+    if shown.password().is_some() {
+        let _ = shown.set_password(Some("***"));
+    }
+    shown.to_string()
+}
 
 /// How reminders leave govit; neither is required (the bell always works).
 #[derive(Debug, Clone, Default)]
@@ -40,25 +59,57 @@ pub struct DeliveryError {
 }
 
 impl Delivery {
-    /// Mail through the SMTP relay at `url` (`smtp://host:port`, port 25 by default) from `from`
-    /// (`govit <govit@example.gov.cn>`). The relay is one inside the government network, reached without
-    /// TLS; a relay that needs TLS or a login is not supported yet.
-    pub fn with_mail(mut self, url: &str, from: &str) -> Result<Delivery, DeliveryError> {
-        let bad = |reason: &str| DeliveryError { option: "--smtp-url", reason: format!("{url} {reason}") };
-        let address = url.strip_prefix("smtp://").ok_or_else(|| bad("须为 smtp://主机[:端口]"))?;
-        let address = address.trim_end_matches('/');
-        let (host, port) = match address.rsplit_once(':') {
-            Some((host, port)) => (host, port.parse::<u16>().map_err(|_| bad("的端口不是数字"))?),
-            None => (address, 25),
+    /// Mail through the SMTP relay at `url` from `from` (`govit <govit@example.gov.cn>`):
+    /// - `smtp://host[:port]`: plain, for a relay inside the government network (port 25);
+    /// - `smtp://host[:port]?tls=required`: STARTTLS, and nothing is sent if the relay does not offer it (587);
+    /// - `smtps://host[:port]`: TLS from the first byte (465).
+    ///
+    /// `user:password@` before the host logs in, over TLS only. `ca_pem` adds a root certificate to trust
+    /// besides the public ones (a government CA's), for the TLS forms only.
+    pub fn with_mail(mut self, url: &str, from: &str, ca_pem: Option<&[u8]>) -> Result<Delivery, DeliveryError> {
+        let parsed = reqwest::Url::parse(url)
+            .map_err(|e| DeliveryError { option: "--smtp-url", reason: format!("不是有效的网址:{e}") })?;
+        let shown = redacted(&parsed);
+        let bad = |reason: &str| DeliveryError { option: "--smtp-url", reason: format!("{shown} {reason}") };
+        let tls = parsed.query_pairs().find(|(k, _)| k == "tls").map(|(_, v)| v.into_owned());
+        let mode = match (parsed.scheme(), tls.as_deref()) {
+            ("smtp", None) => TlsMode::None,
+            ("smtp", Some("required")) => TlsMode::StartTls,
+            ("smtps", None) => TlsMode::Wrapper,
+            ("smtp", Some(other)) => return Err(bad(&format!("的 tls={other} 不受支持:只能是 tls=required"))),
+            _ => return Err(bad("须为 smtp://主机[:端口]、smtp://主机[:端口]?tls=required 或 smtps://主机[:端口]")),
         };
-        if host.is_empty() {
-            return Err(bad("缺少主机名"));
+        let host = parsed.host_str().filter(|h| !h.is_empty()).ok_or_else(|| bad("缺少主机名"))?.to_owned();
+        if parsed.password().is_some() && mode == TlsMode::None {
+            return Err(bad("带有登录口令:口令只经TLS发送,请用 smtps:// 或 ?tls=required"));
         }
-        let transport = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(host).port(port).build();
+        let mut builder = AsyncSmtpTransport::<Tokio1Executor>::from_url(url).map_err(|e| bad(&e.to_string()))?;
+        if let Some(pem) = ca_pem {
+            let tls_error = |e: lettre::transport::smtp::Error| DeliveryError {
+                option: "--smtp-ca-file",
+                reason: format!("无法使用该根证书:{e}"),
+            };
+            let certificates = CertificateDer::pem_slice_iter(pem).collect::<Result<Vec<_>, _>>();
+            if certificates.as_ref().map_or(true, Vec::is_empty) {
+                return Err(DeliveryError { option: "--smtp-ca-file", reason: "不是PEM格式的证书".to_owned() });
+            }
+            let root = Certificate::from_pem(pem).map_err(tls_error)?;
+            let parameters = TlsParameters::builder(host).add_root_certificate(root).build().map_err(tls_error)?;
+            builder = builder.tls(match mode {
+                TlsMode::None => {
+                    return Err(DeliveryError {
+                        option: "--smtp-ca-file",
+                        reason: "只用于TLS连接(smtps:// 或 ?tls=required)".to_owned(),
+                    });
+                }
+                TlsMode::StartTls => Tls::Required(parameters),
+                TlsMode::Wrapper => Tls::Wrapper(parameters),
+            });
+        }
         let from = from
             .parse()
             .map_err(|e| DeliveryError { option: "--mail-from", reason: format!("不是有效的发件地址:{e}") })?;
-        self.mail = Some(Mail { transport, from });
+        self.mail = Some(Mail { transport: builder.build(), from });
         Ok(self)
     }
 

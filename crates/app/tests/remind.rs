@@ -12,7 +12,7 @@ use govit_app::{App, FixedClock};
 use govit_rules::Date;
 use govit_rules::policy::{BUILTIN, load};
 use govit_store::testing::TestDatabase;
-use services::SmtpSink;
+use services::{SmtpSink, TestCertificates};
 use std::sync::Arc;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
@@ -122,7 +122,7 @@ async fn a_reminder_reaches_the_owners_mailbox_through_a_real_smtp_server() {
     let db = TestDatabase::new().await.unwrap();
     let app = demo_city(&db).await;
     let delivery = Delivery::default()
-        .with_mail(&format!("smtp://127.0.0.1:{}", sink.port), "govit 提醒 <govit@example.org>")
+        .with_mail(&format!("smtp://127.0.0.1:{}", sink.port), "govit 提醒 <govit@example.org>", None)
         .unwrap();
     let report = app.remind(today(), &delivery).await.unwrap();
     assert!(report.failures.is_empty(), "{:?}", report.failures);
@@ -191,4 +191,52 @@ async fn read_post(socket: &mut tokio::net::TcpStream) -> (String, Vec<u8>) {
         }
         return (headers, data[end + 4..end + 4 + length].to_vec());
     }
+}
+
+#[tokio::test]
+async fn a_reminder_reaches_a_relay_that_wants_starttls_and_a_login() {
+    let certificates = TestCertificates::new();
+    let Some(sink) = SmtpSink::start_tls(&certificates, "govit-relay", "Relay-Passw0rd") else { return };
+    let db = TestDatabase::new().await.unwrap();
+    let app = demo_city(&db).await;
+    let ca = std::fs::read(&certificates.ca).unwrap();
+    let url = format!("smtp://govit-relay:Relay-Passw0rd@127.0.0.1:{}?tls=required", sink.port);
+    let delivery = Delivery::default().with_mail(&url, "govit@example.org", Some(&ca)).unwrap();
+    let report = app.remind(today(), &delivery).await.unwrap();
+    assert!(report.failures.is_empty() && report.mails > 0, "{report:?}");
+    let mails = sink.messages(report.mails);
+    assert!(mails.iter().all(|m| m["auth_user"] == "govit-relay"), "every mail went after the login: {mails:?}");
+}
+
+#[tokio::test]
+async fn a_relay_whose_certificate_is_not_trusted_gets_no_mail_and_the_failure_is_counted() {
+    let certificates = TestCertificates::new();
+    let Some(sink) = SmtpSink::start_tls(&certificates, "govit-relay", "Relay-Passw0rd") else { return };
+    let db = TestDatabase::new().await.unwrap();
+    let app = demo_city(&db).await;
+    let url = format!("smtp://govit-relay:Relay-Passw0rd@127.0.0.1:{}?tls=required", sink.port);
+    let delivery = Delivery::default().with_mail(&url, "govit@example.org", None).unwrap();
+    let report = app.remind(today(), &delivery).await.unwrap();
+    assert_eq!(report.mails, 0, "{report:?}");
+    assert!(!report.failures.is_empty(), "each failed mail is reported: {report:?}");
+    assert!(report.reminders > 0, "the reminders are recorded and in the bell all the same");
+}
+
+#[test]
+fn mail_settings_that_would_leak_or_cannot_work_are_refused_naming_the_option() {
+    let refused = |url: &str, ca: Option<&[u8]>| match Delivery::default().with_mail(url, "govit@example.org", ca) {
+        Err(e) => (e.option, e.reason),
+        Ok(_) => panic!("{url} accepted"),
+    };
+    let (option, reason) = refused("smtp://govit:s3cret@relay.example:25", None);
+    assert_eq!(option, "--smtp-url");
+    assert!(reason.contains("口令只经TLS发送") && !reason.contains("s3cret"), "the password is not shown: {reason}");
+    let (_, reason) = refused("smtp://relay.example?tls=opportunistic", None);
+    assert!(reason.contains("tls=opportunistic 不受支持"), "{reason}");
+    let (_, reason) = refused("http://relay.example", None);
+    assert!(reason.contains("须为 smtp://"), "{reason}");
+    let (option, reason) = refused("smtp://relay.example", Some(b"-----BEGIN CERTIFICATE-----"));
+    assert_eq!(option, "--smtp-ca-file", "{reason}");
+    let (option, _) = refused("smtps://relay.example", Some(b"not a certificate"));
+    assert_eq!(option, "--smtp-ca-file");
 }

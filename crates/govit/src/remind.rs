@@ -13,9 +13,14 @@ use std::time::Duration;
 /// Where reminders go besides the bell.
 #[derive(Debug, Clone, Args)]
 pub struct DeliveryArgs {
-    /// SMTP relay for reminder mail: `smtp://host[:port]` (no TLS; a relay inside the network). None, no mail.
-    #[arg(long, env = "GOVIT_SMTP_URL")]
+    /// SMTP relay for reminder mail: `smtp://host[:port]` (plain, a relay inside the network),
+    /// `smtp://host[:port]?tls=required` (STARTTLS) or `smtps://host[:port]`; `user:password@` before the host
+    /// logs in (TLS only; keep it in GOVIT_SMTP_URL rather than on the command line). None, no mail.
+    #[arg(long, env = "GOVIT_SMTP_URL", hide_env_values = true)]
     pub smtp_url: Option<String>,
+    /// A root certificate (PEM) to trust for the relay's TLS besides the public ones (a government CA's).
+    #[arg(long)]
+    pub smtp_ca_file: Option<PathBuf>,
     /// Sender of reminder mail.
     #[arg(long, default_value = "govit <govit@localhost>")]
     pub mail_from: String,
@@ -31,7 +36,13 @@ impl DeliveryArgs {
     pub fn delivery(&self) -> Result<Delivery> {
         let mut delivery = Delivery::default();
         if let Some(url) = &self.smtp_url {
-            delivery = delivery.with_mail(url, &self.mail_from)?;
+            let ca = match &self.smtp_ca_file {
+                Some(file) => {
+                    Some(std::fs::read(file).with_context(|| format!("无法读取根证书文件 {}", file.display()))?)
+                }
+                None => None,
+            };
+            delivery = delivery.with_mail(url, &self.mail_from, ca.as_deref())?;
         }
         if let Some(url) = &self.webhook_url {
             let file = self.webhook_key_file.as_ref().context("--webhook-url 需要同时给出 --webhook-key-file")?;

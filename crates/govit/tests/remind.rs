@@ -31,6 +31,12 @@ async fn bad_delivery_settings_are_refused_with_the_option_and_nothing_is_sent()
     assert!(!out.status.success());
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("--smtp-url"), "{stderr}");
+    let out = govit(&["remind", "--smtp-url", "smtp://govit:s3cret@mail.example.org"], &data);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("口令只经TLS发送") && !stderr.contains("s3cret"), "{stderr}");
+    let missing = dir.path().join("no-such-ca.pem");
+    let ca = ["remind", "--smtp-url", "smtps://mail.example.org", "--smtp-ca-file", missing.to_str().unwrap()];
+    assert!(String::from_utf8_lossy(&govit(&ca, &data).stderr).contains("无法读取根证书文件"));
     let out = govit(&["remind", "--webhook-url", "https://oa.example.org/hook"], &data);
     assert!(String::from_utf8_lossy(&out.stderr).contains("--webhook-key-file"));
     let first = ok(&govit(&["remind"], &data));

@@ -65,6 +65,17 @@ pub struct SmtpSink {
 impl SmtpSink {
     /// `None` (said loudly) when Python's aiosmtpd is missing.
     pub fn start() -> Option<SmtpSink> {
+        SmtpSink::start_with(&[])
+    }
+
+    /// A sink that requires STARTTLS with the certificate and key of `tls` and then a login as `user` with
+    /// `password`.
+    pub fn start_tls(tls: &TestCertificates, user: &str, password: &str) -> Option<SmtpSink> {
+        let files = [&tls.leaf, &tls.leaf_key].map(|p| p.display().to_string());
+        SmtpSink::start_with(&[&files[0], &files[1], user, password])
+    }
+
+    fn start_with(extra: &[&str]) -> Option<SmtpSink> {
         let available = Command::new("python3")
             .args(["-c", "import aiosmtpd"])
             .stderr(Stdio::null())
@@ -76,7 +87,7 @@ impl SmtpSink {
         }
         let port = free_port();
         let mut command = Command::new("python3");
-        command.arg(support_dir().join("smtp_sink.py")).arg(port.to_string());
+        command.arg(support_dir().join("smtp_sink.py")).arg(port.to_string()).args(extra);
         Some(SmtpSink { service: Service::start(command, "the SMTP sink"), port })
     }
 
@@ -88,6 +99,52 @@ impl SmtpSink {
                 serde_json::from_str(&line).unwrap()
             })
             .collect()
+    }
+}
+
+/// A test CA and a server certificate it signed for 127.0.0.1, made with the openssl command line.
+pub struct TestCertificates {
+    _dir: tempfile::TempDir,
+    pub ca: PathBuf,
+    pub leaf: PathBuf,
+    pub leaf_key: PathBuf,
+}
+
+impl TestCertificates {
+    pub fn new() -> TestCertificates {
+        let dir = tempfile::tempdir().unwrap();
+        let at = |name: &str| dir.path().join(name);
+        let openssl = |args: &[&str]| {
+            let out = Command::new("openssl").args(args).current_dir(dir.path()).output().expect("openssl runs");
+            assert!(out.status.success(), "openssl {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        };
+        let ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"];
+        let ca = ["-keyout", "ca.key", "-out", "ca.pem", "-days", "2", "-subj", "/CN=govit test CA"];
+        openssl(&[&["req", "-x509"][..], &ec, &ca].concat());
+        openssl(&[&["req"][..], &ec, &["-keyout", "leaf.key", "-out", "leaf.csr", "-subj", "/CN=127.0.0.1"]].concat());
+        std::fs::write(
+            at("leaf.ext"),
+            "basicConstraints=CA:FALSE\nsubjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n",
+        )
+        .unwrap();
+        openssl(&[
+            "x509",
+            "-req",
+            "-in",
+            "leaf.csr",
+            "-CA",
+            "ca.pem",
+            "-CAkey",
+            "ca.key",
+            "-CAcreateserial",
+            "-days",
+            "2",
+            "-extfile",
+            "leaf.ext",
+            "-out",
+            "leaf.pem",
+        ]);
+        TestCertificates { ca: at("ca.pem"), leaf: at("leaf.pem"), leaf_key: at("leaf.key"), _dir: dir }
     }
 }
 

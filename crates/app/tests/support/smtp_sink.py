@@ -1,15 +1,19 @@
 """A local SMTP server for the tests (aiosmtpd): prints `ready` once listening on 127.0.0.1:PORT, then one
-JSON line per message received, with the envelope and the decoded subject and plain-text body.
+JSON line per message received, with the envelope, the decoded subject and plain-text body, and the user who
+logged in (if any).
 
-    python3 smtp_sink.py PORT
+    python3 smtp_sink.py PORT                              # plain, no login
+    python3 smtp_sink.py PORT CERT KEY USER PASSWORD       # STARTTLS required, then a login required
 """
 import asyncio
 import email
 import email.policy
 import json
+import ssl
 import sys
 
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult
 
 
 class PrintEachMessage:
@@ -25,6 +29,7 @@ class PrintEachMessage:
                     "to": str(message["to"]),
                     "subject": str(message["subject"]),
                     "body": part.get_content() if part is not None else "",
+                    "auth_user": session.auth_data,
                 },
                 ensure_ascii=False,
             ),
@@ -33,8 +38,29 @@ class PrintEachMessage:
         return "250 OK"
 
 
-async def main(port):
-    controller = Controller(PrintEachMessage(), hostname="127.0.0.1", port=port)
+class OneAccount:
+    def __init__(self, user, password):
+        self.user, self.password = user.encode(), password.encode()
+
+    def __call__(self, server, session, envelope, mechanism, auth_data):
+        ok = getattr(auth_data, "login", None) == self.user and getattr(auth_data, "password", None) == self.password
+        return AuthResult(success=ok, auth_data=self.user.decode() if ok else None, handled=False)
+
+
+async def main(port, tls=None):
+    options = {}
+    if tls is not None:
+        cert, key, user, password = tls
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        context.load_cert_chain(cert, key)
+        options = dict(
+            tls_context=context,
+            require_starttls=True,
+            authenticator=OneAccount(user, password),
+            auth_required=True,
+            auth_require_tls=True,
+        )
+    controller = Controller(PrintEachMessage(), hostname="127.0.0.1", port=port, **options)
     controller.start()
     print("ready", flush=True)
     try:
@@ -44,4 +70,4 @@ async def main(port):
 
 
 if __name__ == "__main__":
-    asyncio.run(main(int(sys.argv[1])))
+    asyncio.run(main(int(sys.argv[1]), sys.argv[2:6] if len(sys.argv) >= 6 else None))

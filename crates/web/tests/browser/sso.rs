@@ -65,7 +65,7 @@ async fn a_person_logs_in_through_the_city_identity_provider_and_receives_a_remi
     assert_eq!(user.email.as_deref(), Some(MAIL), "the mail address came from the provider's claims");
 
     let delivery =
-        Delivery::default().with_mail(&format!("smtp://127.0.0.1:{}", sink.port), "govit@example.org").unwrap();
+        Delivery::default().with_mail(&format!("smtp://127.0.0.1:{}", sink.port), "govit@example.org", None).unwrap();
     let report = app.remind(today, &delivery).await.unwrap();
     assert!(report.failures.is_empty() && report.mails > 0, "{report:?}");
     let mails = sink.messages(report.mails);
