@@ -61,3 +61,29 @@ async fn a_user_sets_where_reminders_are_mailed_and_a_bad_address_is_refused() {
     let r = client().get(format!("{}/api/v1/notifications", s.base)).send().await.unwrap();
     assert_eq!(r.status(), 401, "no session, no notifications");
 }
+
+#[tokio::test]
+async fn a_user_sets_the_reminder_address_on_the_notifications_page_and_a_bad_one_is_shown_with_the_field() {
+    let s = spawn_demo().await;
+    let (c, csrf) = login_with(&s, "minzheng", DEMO_PASSWORD).await;
+    let page = c.get(format!("{}/notifications", s.base)).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("value=\"minzheng@demo.example.org\""), "the address in use is shown");
+    let post = |email: &'static str| {
+        c.post(format!("{}/notifications/email", s.base)).form(&[("_csrf", csrf.as_str()), ("email", email)]).send()
+    };
+    let r = post("不是地址").await.unwrap();
+    assert_eq!(r.status(), 422);
+    assert!(r.text().await.unwrap().contains("提醒邮件地址:“不是地址”不是有效的电子邮件地址"));
+    let user = s.app.store().user_by_username("minzheng").await.unwrap().unwrap();
+    assert_eq!(user.email.as_deref(), Some("minzheng@demo.example.org"), "a refused address changes nothing");
+    let r = post("zhang.min@mz.wuhan.example.org").await.unwrap();
+    assert_eq!(r.status(), 200);
+    assert!(r.text().await.unwrap().contains("提醒邮件地址已保存"));
+    let user = s.app.store().user_by_username("minzheng").await.unwrap().unwrap();
+    assert_eq!(user.email.as_deref(), Some("zhang.min@mz.wuhan.example.org"));
+    post("").await.unwrap();
+    let user = s.app.store().user_by_username("minzheng").await.unwrap().unwrap();
+    assert_eq!(user.email, None, "an empty address means the bell only");
+    let r = c.post(format!("{}/notifications/email", s.base)).form(&[("email", "x@y.cn")]).send().await.unwrap();
+    assert_eq!(r.status(), 403, "without the form token nothing changes");
+}

@@ -53,6 +53,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/notifications", get(notifications::page))
         .route("/notifications/count", get(notifications::count))
         .route("/notifications/read", post(notifications::mark))
+        .route("/notifications/email", post(notifications::email))
         .route("/dashboard", get(dashboard::page))
         .route("/public", get(public::page))
         .route("/public/projects.csv", get(public::csv))
