@@ -154,7 +154,9 @@ impl Browser {
         });
         let Value::Object(capabilities) = capabilities else { unreachable!() };
         // This binary links rustls with both ring (reqwest, govit's) and aws-lc-rs (the WebDriver client's), so
-        // rustls cannot choose by itself; the driver is reached over plain HTTP on loopback either way.
+        // rustls cannot choose by itself; the driver is reached over plain HTTP on loopback either way. (rustls
+        // 0.23.48 deprecates the ring provider for its lack of post-quantum key exchange, not for a flaw.)
+        #[allow(deprecated)]
         let _ = rustls::crypto::ring::default_provider().install_default();
         let client = ClientBuilder::rustls()
             .expect("TLS roots for the WebDriver client")
