@@ -694,8 +694,9 @@ impl<'a> Script<'a> {
         let c = self.cast(n)?;
         let (i, story) = (c.i, c.story);
         let Some(planned) = self.enter_plan(&c) else { return Ok(()) };
-        if story.has(Twist::PrelimFunds) {
-            let with = json!({"purpose": "preliminary_work", "amount": cut(story.wan * WAN, 3)});
+        let preliminary = if story.has(Twist::PrelimFunds) { cut(story.wan * WAN, 3) } else { 0 };
+        if preliminary > 0 {
+            let with = json!({"purpose": "preliminary_work", "amount": preliminary});
             self.act(&c, plus(planned, 40), &self.finance.clone(), "release_funds", with);
         }
         if story.reach == Reach::Planned {
@@ -705,8 +706,8 @@ impl<'a> Script<'a> {
         if story.reach == Reach::Approved {
             return Ok(());
         }
-        let Some(completed) = self.build(&c, cleared, estimate)? else { return Ok(()) };
-        self.accept_and_operate(&c, completed)
+        let Some((completed, surplus)) = self.build(&c, cleared, estimate)? else { return Ok(()) };
+        self.accept_and_operate(&c, completed, (surplus + preliminary).max(0))
     }
 
     /// Registration and the way into an annual plan [7]; the date the project is in an approved plan, if it
@@ -878,11 +879,17 @@ impl<'a> Script<'a> {
         }
     }
 
-    /// Construction [17]–[20] and supervision [25]; the completion date, if the story gets there.
-    fn build(&mut self, c: &Cast, cleared: Date, estimate: i64) -> Result<Option<Date>, AppError> {
+    /// Construction [17]–[20] and supervision [25]; the completion date, if the story gets there, and the funds
+    /// released beyond the contracts signed (the surplus at acceptance [18]).
+    fn build(&mut self, c: &Cast, cleared: Date, estimate: i64) -> Result<Option<(Date, i64)>, AppError> {
         let (s, i, today) = (c.story, c.i, self.today);
         let team = json!({"agency": format!("{}信息化建设专班", s.owner), "leader": LEADERS[i % LEADERS.len()]});
         self.act(c, plus(cleared, 10), &c.owner, "appoint_team", team);
+        // [9] a school's or hospital's own project, approved by its industry authority, is filed with the bureau
+        // before construction starts.
+        if c.industry_authority.is_some() {
+            self.act(c, plus(cleared, 15), &c.owner, "file_record", json!({}));
+        }
         let start = plus(cleared, 30 + spread(i, 6, 30));
         self.act(c, start, &c.owner, "start_construction", json!({}));
         let window = self.params(&c.jurisdiction, today)?.acceptance_window_months;
@@ -896,18 +903,21 @@ impl<'a> Script<'a> {
         let end = completed.or(terminated).unwrap_or(today);
         let funds_end = suspended.map_or(end, |d| d.min(end));
         let procurement = if estimate >= 400 * WAN { "public_tender" } else { "competitive_consultation" };
+        let mut surplus = 0;
         for (day, contract, share, how) in [(15, "建设合同", 55, procurement), (40, "监理服务合同", 4, "inquiry")]
         {
             let contract = format!("{}{contract}", c.name);
             let with = json!({"contract": contract, "amount": cut(estimate, share), "procurement": how});
             if plus(start, day) < end {
                 self.act(c, plus(start, day), &c.owner, "sign_contract", with);
+                surplus -= cut(estimate, share);
             }
         }
         for (day, share) in [(25, 40), (210, 25)] {
             let with = json!({"purpose": "construction", "amount": cut(estimate, share)});
             if plus(start, day) < funds_end {
                 self.act(c, plus(start, day), &self.finance.clone(), "release_funds", with);
+                surplus += cut(estimate, share);
             }
         }
         let span = (end - start).num_days();
@@ -918,6 +928,17 @@ impl<'a> Script<'a> {
             if s.has(twist) {
                 let with = json!({"amount": cut(estimate, share), "reason": reason});
                 self.act(c, plus(start, at), &c.owner, "request_adjustment", with);
+            }
+        }
+        // [19] a change beyond the tolerance is re-approved before the project can be completed; one still
+        // building keeps it pending, on its approver's 工作台.
+        if s.has(Twist::Reapproval) && completed.is_some() {
+            let on = plus(start, span * 2 / 3 + (span - span * 2 / 3) / 2);
+            if i % 2 == 0 {
+                self.act(c, on, &c.approver, "approve_adjustment", json!({"approved_investment": estimate}));
+            } else {
+                let reason = "调整内容超出原批复的建设目标,请按原批复实施";
+                self.act(c, on, &c.approver, "reject_adjustment", json!({"reason": reason}));
             }
         }
         // [20] a report for every year the project is under construction on the due day, except those the
@@ -933,7 +954,7 @@ impl<'a> Script<'a> {
         if let Some(on) = completed {
             self.act(c, on, &c.owner, "complete_construction", json!({}));
         }
-        Ok(completed)
+        Ok(completed.map(|on| (on, surplus)))
     }
 
     /// [25] a rectification and what follows it; the days the project was suspended and terminated, if so.
@@ -960,7 +981,11 @@ impl<'a> Script<'a> {
         let measure = |m: &str| json!({"measure": m});
         let (mut suspended, mut terminated) = (None, None);
         match twist {
-            Rectified => self.act(c, plus(ordered, 25), &c.owner, "report_rectified", json!({})),
+            Rectified => {
+                self.act(c, plus(ordered, 25), &c.owner, "report_rectified", json!({}));
+                // [25] the department that ordered it verifies the report.
+                self.act(c, plus(ordered, 32), &supervisor, "verify_rectification", json!({"result": "passed"}));
+            }
             Criticised => self.act(c, plus(due, 15), &c.enforcer, "impose_measure", measure("public_criticism")),
             Suspended | Resumed | Terminated => {
                 self.act(c, plus(due, 10), &c.enforcer, "impose_measure", measure("public_criticism"));
@@ -981,7 +1006,7 @@ impl<'a> Script<'a> {
     }
 
     /// Acceptance [21][27], operation, the periodic cryptography assessment [26] and self-evaluation [22].
-    fn accept_and_operate(&mut self, c: &Cast, completed: Date) -> Result<(), AppError> {
+    fn accept_and_operate(&mut self, c: &Cast, completed: Date, surplus: i64) -> Result<(), AppError> {
         let (s, today) = (c.story, self.today);
         let recorded = if s.reach == Reach::Completed { 2 } else { ASSESSMENTS.len() };
         for (kind, day) in ASSESSMENTS.iter().take(recorded) {
@@ -997,6 +1022,10 @@ impl<'a> Script<'a> {
         self.act(c, accepted, &c.owner, "accept", json!({"reviewed": REVIEWED}));
         self.act(c, plus(accepted, 7), &c.owner, "file_acceptance", json!({}));
         self.act(c, plus(accepted, 12), &c.owner, "register_assets", json!({}));
+        // [18] most owners return the surplus soon after acceptance; every third still shows it.
+        if surplus > 0 && c.i % 3 != 0 {
+            self.act(c, plus(accepted, 15), &c.owner, "return_surplus", json!({"amount": surplus}));
+        }
         if s.reach == Reach::Accepted {
             return Ok(());
         }

@@ -35,12 +35,17 @@ pub fn describe(event: &Event) -> String {
             format!("申请补充列入{year}年度计划(理由:{})", reason.label())
         }
         SupplementaryInclusionApproved { year, .. } => format!("批准补充列入{year}年度计划"),
-        RecordFiled { investment, .. } => format!("备案,投资{}", wan(investment)),
+        RecordFiled { investment, builds, .. } if builds.is_empty() => format!("备案,投资{}", wan(investment)),
+        RecordFiled { investment, builds, .. } => {
+            format!("备案,投资{};涉及{}", wan(investment), list(builds.iter().copied(), |b| b.label()))
+        }
+        FiledWithBureau { .. } => "行业主管部门批复后,向市政务服务和大数据管理局备案".to_owned(),
         StageSubmitted(s) => format!(
-            "报送{},申报投资{};材料:{};编制单位:{}",
+            "报送{},申报投资{};材料:{};编制单位:{}{}",
             s.stage.label(),
             wan(&s.investment),
             list(s.documents.iter().copied(), |d| d.label()),
+            s.prepared_by.as_ref().map_or(String::new(), |b| format!("{b},")),
             s.preparer.label()
         ),
         ReviewCommissioned { consultant, .. } => format!("委托{consultant}进行第三方评估"),
@@ -60,7 +65,10 @@ pub fn describe(event: &Event) -> String {
             }
         ),
         StageReturned { stage, reason, .. } => format!("退回{}:{reason}", stage.label()),
-        GovernmentApproved { .. } => "市人民政府批准".to_owned(),
+        GovernmentApproved { adjustment: None, .. } => "市人民政府批准".to_owned(),
+        GovernmentApproved { adjustment: Some(amount), .. } => {
+            format!("市人民政府批准调整,核定投资调整为{}", wan(amount))
+        }
         TechnicalOpinionIssued { .. } => "出具技术审查意见".to_owned(),
         FundsReleased { purpose, amount, .. } => format!("下达{}{}", purpose.label(), wan(amount)),
         TeamAppointed { agency, leader, contact, .. } => format!(
@@ -78,6 +86,13 @@ pub fn describe(event: &Event) -> String {
             outcome.label(),
             wan(limit)
         ),
+        AdjustmentApproved { approved_investment, government_approval_required, .. } => format!(
+            "批准调整建设内容,核定投资调整为{}{}",
+            wan(approved_investment),
+            if *government_approval_required { ";达到市人民政府批准限额,须报市人民政府批准" } else { "" }
+        ),
+        AdjustmentRejected { reason, .. } => format!("不予批准调整建设内容:{reason}"),
+        SurplusReturned { amount, .. } => format!("退回结余资金{}", wan(amount)),
         AnnualReportSubmitted { year, .. } => format!("提交{year}年度项目绩效评价报告"),
         ConstructionCompleted { .. } => "完成建设任务".to_owned(),
         AssessmentRecorded { kind, .. } => format!("完成{}", kind.label()),
@@ -92,6 +107,13 @@ pub fn describe(event: &Event) -> String {
             format!("责令限期整改(第{number}项,{}):{finding},期限{due}", area.label())
         }
         RectificationReported { numbers, .. } => format!("报告整改完成({}项)", numbers.len()),
+        RectificationVerified { numbers, result, finding, .. } => {
+            let numbers: Vec<String> = numbers.iter().map(|n| format!("第{n}项")).collect();
+            match finding {
+                Some(f) => format!("核查整改情况({}):{};{f}", numbers.join("、"), result.label()),
+                None => format!("核查整改情况({}):{}", numbers.join("、"), result.label()),
+            }
+        }
         MeasureImposed { measure, .. } => format!("采取处理措施:{}", measure.label()),
         SuspensionLifted { .. } => "恢复建设".to_owned(),
     }

@@ -45,6 +45,7 @@ pub struct Digest {
     consultant: Option<OrgName>,
     evaluator: Option<OrgName>,
     post_evaluator: Option<OrgName>,
+    supervisors: Vec<OrgName>,
 }
 
 impl Digest {
@@ -70,6 +71,7 @@ impl Digest {
             consultant: audience.consultant.cloned(),
             evaluator: audience.evaluator.cloned(),
             post_evaluator: audience.post_evaluator.cloned(),
+            supervisors: p.supervisors.clone(),
         }
     }
 
@@ -82,6 +84,7 @@ impl Digest {
             consultant: self.consultant.as_ref(),
             evaluator: self.evaluator.as_ref(),
             post_evaluator: self.post_evaluator.as_ref(),
+            supervisors: &self.supervisors,
         }
     }
 

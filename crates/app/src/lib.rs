@@ -32,7 +32,7 @@ pub use clock::{Clock, FixedClock, SystemClock};
 pub use documents::{DocumentMeta, ProjectDocument};
 pub use error::AppError;
 pub use execute::{CommandRequest, Executed};
-pub use query::{ProjectView, StageView};
+pub use query::{ProjectView, RectificationCounts, StageView};
 
 use govit_rules::PolicySet;
 use govit_store::Store;

@@ -3,6 +3,7 @@
 use crate::{App, AppError};
 use govit_rules::derive::{self, Deadline, DeadlineName, FundsReleasable};
 use govit_rules::vocab::{AdjustmentOutcome, Authority, Route, Stage, Status};
+use govit_rules::state::RectificationState;
 use govit_rules::{Article, Date, Money, Project, ProjectId};
 use govit_store::StoredEvent;
 use serde::Serialize;
@@ -27,6 +28,14 @@ pub struct ProjectView {
     pub funds_releasable: FundsReleasable,
     pub last_adjustment: Option<AdjustmentOutcome>,
     pub adjustment_used: Money,
+    /// [19] the amount of the change awaiting re-approval (or the government).
+    pub pending_adjustment: Option<Money>,
+    /// [9] on the industry-authority route: filed with the bureau after approval.
+    pub filed_with_bureau: bool,
+    /// [18] from acceptance on, until returned.
+    pub surplus: Money,
+    /// [25] the project's orders by state.
+    pub rectifications: RectificationCounts,
     pub deadlines: Vec<Deadline>,
     pub overdue: Vec<DeadlineName>,
     pub warnings: Vec<Article>,
@@ -48,11 +57,40 @@ impl ProjectView {
             funds_releasable: derive::funds_releasable(&project),
             last_adjustment: project.last_adjustment,
             adjustment_used: project.adjustment_used,
+            pending_adjustment: project.pending_adjustment_amount(),
+            filed_with_bureau: project.filed_with_bureau,
+            surplus: project.surplus(),
+            rectifications: RectificationCounts::of(&project),
             deadlines,
             overdue,
             warnings: project.warnings.iter().copied().collect(),
             project,
         }
+    }
+}
+
+/// A project's rectification orders counted by state, as FORMAT.md's `rectifications` check reads them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct RectificationCounts {
+    pub open: u32,
+    pub reported: u32,
+    pub failed: u32,
+    pub closed: u32,
+}
+
+impl RectificationCounts {
+    pub fn of(project: &Project) -> RectificationCounts {
+        let mut counts = RectificationCounts::default();
+        for r in &project.rectifications {
+            let slot = match r.state() {
+                RectificationState::Open => &mut counts.open,
+                RectificationState::Reported => &mut counts.reported,
+                RectificationState::Failed => &mut counts.failed,
+                RectificationState::Closed => &mut counts.closed,
+            };
+            *slot = slot.saturating_add(1);
+        }
+        counts
     }
 }
 

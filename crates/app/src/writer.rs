@@ -13,7 +13,7 @@ use crate::personal::{KeyRing, PendingContact};
 use crate::{AppError, Clock, CommandRequest, Executed};
 use govit_rules::command::Target;
 use govit_rules::decide::default_jurisdiction;
-use govit_rules::{Command, Context, Date, Plan, PolicySet, Recorded, World, decide};
+use govit_rules::{Command, Context, Date, OwnerStanding, Plan, PolicySet, Recorded, World, decide};
 use govit_store::{Batch, StoreError, StoredEvent};
 use std::sync::Arc;
 use tokio::sync::{mpsc, oneshot};
@@ -143,11 +143,16 @@ impl Core {
                 let project =
                     batch.project(id).await?.ok_or_else(|| AppError::NotFound { what: format!("项目 {id}") })?;
                 not_before(request.on, project.last_event_on, &format!("项目 {id}"))?;
-                let plan = match plan_year(&request.command) {
-                    Some(year) => batch.plan(&project.jurisdiction, year).await?,
-                    None => None,
+                let (plan, owner) = match plan_year(&request.command) {
+                    Some(year) => {
+                        let plan = batch.plan(&project.jurisdiction, year).await?;
+                        let projects = batch.owner_projects(&project.owner.name).await?;
+                        (plan, Some(OwnerStanding::of(&projects, request.on)))
+                    }
+                    None => (None, None),
                 };
-                decide(&ctx, World::Project { project: &project, plan: plan.as_ref() }, &request.command)
+                let world = World::Project { project: &project, plan: plan.as_ref(), owner: owner.as_ref() };
+                decide(&ctx, world, &request.command)
             }
             Target::Plan { year, jurisdiction } => {
                 let jurisdiction = default_jurisdiction(jurisdiction, &request.actor).clone();

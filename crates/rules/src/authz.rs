@@ -30,6 +30,8 @@ pub struct Audience<'a> {
     pub evaluator: Option<&'a OrgName>,
     /// The consultant commissioned for the post-evaluation [22].
     pub post_evaluator: Option<&'a OrgName>,
+    /// The departments that ordered rectification of the project: they verify the reports [25].
+    pub supervisors: &'a [OrgName],
 }
 
 impl Project {
@@ -43,6 +45,7 @@ impl Project {
             consultant: current.and_then(|c| c.consultant.as_ref()),
             evaluator: current.and_then(|c| c.evaluation.as_ref()).map(|e| &e.consultant),
             post_evaluator: self.post_evaluation_by.as_ref(),
+            supervisors: &self.supervisors,
         }
     }
 }
@@ -71,6 +74,8 @@ enum By {
     CityGovernment,
     PlanReviewer,
     Supervisor,
+    /// [25] the department that ordered a rectification, or the bureau, verifies the report.
+    Verifier,
     CommissionedConsultant,
 }
 
@@ -94,8 +99,10 @@ fn by(action: Action) -> By {
         | RegisterAssets
         | StartOperation
         | SubmitSelfEvaluation
-        | ReportRectified => By::Owner,
-        CommissionReview | ApproveStage | ReturnStage => By::Approver,
+        | ReportRectified
+        | ReturnSurplus => By::Owner,
+        CommissionReview | ApproveStage | ReturnStage | ApproveAdjustment | RejectAdjustment => By::Approver,
+        VerifyRectification => By::Verifier,
         ImposeMeasure | LiftSuspension => By::ApproverOrBureau,
         ReviewPlan => By::PlanReviewer,
         ApprovePlan | ApproveSupplementaryInclusion => By::Role(Role::Government),
@@ -214,7 +221,7 @@ pub fn authorize(
             if in_remit(Role::Government) && actor.jurisdiction == policies.root_of(jurisdiction) {
                 Ok(())
             } else {
-                denied("核定投资3000万元以上的项目由市人民政府批准".to_owned())
+                denied("核定投资达到市人民政府批准限额的项目和调整,由市人民政府批准".to_owned())
             }
         }
         By::PlanReviewer => {
@@ -231,6 +238,15 @@ pub fn authorize(
             Some(area) => denied(format!("{}领域的监管不在本部门职责范围内", area.label())),
             None => denied("缺少监管领域".to_owned()),
         },
+        By::Verifier => {
+            let Subject::Project(p) = subject else { return denied("缺少项目".to_owned()) };
+            let ordered = covers && p.supervisors.contains(&actor.organization);
+            if in_remit(Role::Bureau) || (ordered && actor.role != Role::Owner) {
+                Ok(())
+            } else {
+                denied("整改情况由下达整改要求的部门或市政务服务和大数据管理局核查".to_owned())
+            }
+        }
         By::CommissionedConsultant => {
             if actor.role != Role::Consultant {
                 return denied("评估报告由受委托的咨询评估单位提交".to_owned());
@@ -308,6 +324,13 @@ pub fn responsible(action: Action, project: Audience<'_>) -> String {
         By::CityGovernment => "市人民政府".to_owned(),
         By::PlanReviewer => "年度计划论证部门".to_owned(),
         By::Supervisor => "联席工作机制各监管部门".to_owned(),
+        By::Verifier => match project.supervisors {
+            [] => Authority::Bureau.label().to_owned(),
+            list => {
+                let names: Vec<String> = list.iter().map(ToString::to_string).collect();
+                format!("{}或{}", names.join("、"), Authority::Bureau.label())
+            }
+        },
         By::CommissionedConsultant => match project.consultant {
             Some(c) => format!("咨询评估单位({c})"),
             None => "受委托的咨询评估单位".to_owned(),

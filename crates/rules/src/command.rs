@@ -50,6 +50,9 @@ pub struct SubmitStage {
     #[serde(default)]
     pub documents: BTreeSet<Document>,
     pub preparer: Preparer,
+    /// The body that prepared the submission, when named: it may not also review it [16].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prepared_by: Option<OrgName>,
     #[serde(default)]
     pub design_depth_sufficient: bool,
     #[serde(default)]
@@ -104,6 +107,9 @@ pub enum Command {
     },
     FileRecord {
         project: ProjectId,
+        /// What the filed project builds [12], as on a stage submission.
+        #[serde(default)]
+        builds: BTreeSet<Build>,
     },
     SubmitStage(Box<SubmitStage>),
     CommissionReview {
@@ -163,6 +169,18 @@ pub enum Command {
         procurement: Procurement,
     },
     RequestAdjustment(RequestAdjustment),
+    ApproveAdjustment {
+        project: ProjectId,
+        approved_investment: Money,
+    },
+    RejectAdjustment {
+        project: ProjectId,
+        reason: Text,
+    },
+    ReturnSurplus {
+        project: ProjectId,
+        amount: Money,
+    },
     SubmitAnnualReport {
         project: ProjectId,
         year: i32,
@@ -209,6 +227,13 @@ pub enum Command {
     ReportRectified {
         project: ProjectId,
     },
+    VerifyRectification {
+        project: ProjectId,
+        result: VerificationResult,
+        /// What still falls short, when the result is `failed`.
+        #[serde(default)]
+        finding: Option<Text>,
+    },
     ImposeMeasure {
         project: ProjectId,
         measure: Measure,
@@ -239,7 +264,11 @@ impl Command {
             ProposeForPlan { project, .. }
             | RequestSupplementaryInclusion { project, .. }
             | ApproveSupplementaryInclusion { project, .. }
-            | FileRecord { project }
+            | FileRecord { project, .. }
+            | ApproveAdjustment { project, .. }
+            | RejectAdjustment { project, .. }
+            | ReturnSurplus { project, .. }
+            | VerifyRectification { project, .. }
             | CommissionReview { project, .. }
             | SubmitEvaluation { project, .. }
             | ApproveStage { project, .. }
@@ -290,6 +319,10 @@ impl Command {
             C::StartConstruction { .. } => Action::StartConstruction,
             C::SignContract { .. } => Action::SignContract,
             C::RequestAdjustment(_) => Action::RequestAdjustment,
+            C::ApproveAdjustment { .. } => Action::ApproveAdjustment,
+            C::RejectAdjustment { .. } => Action::RejectAdjustment,
+            C::ReturnSurplus { .. } => Action::ReturnSurplus,
+            C::VerifyRectification { .. } => Action::VerifyRectification,
             C::SubmitAnnualReport { .. } => Action::SubmitAnnualReport,
             C::CompleteConstruction { .. } => Action::CompleteConstruction,
             C::RecordAssessment { .. } => Action::RecordAssessment,
@@ -330,6 +363,9 @@ crate::vocab::vocabulary_pub!(
         StartConstruction = "start_construction" => "开工建设",
         SignContract = "sign_contract" => "签订合同",
         RequestAdjustment = "request_adjustment" => "申请调整建设内容",
+        ApproveAdjustment = "approve_adjustment" => "批准调整(重新审批)",
+        RejectAdjustment = "reject_adjustment" => "不予批准调整",
+        ReturnSurplus = "return_surplus" => "退回结余资金",
         SubmitAnnualReport = "submit_annual_report" => "提交年度绩效评价报告",
         CompleteConstruction = "complete_construction" => "完成建设",
         RecordAssessment = "record_assessment" => "登记评估审计结果",
@@ -342,6 +378,7 @@ crate::vocab::vocabulary_pub!(
         CommissionPostEvaluation = "commission_post_evaluation" => "委托后评价",
         OrderRectification = "order_rectification" => "责令限期整改",
         ReportRectified = "report_rectified" => "报告整改完成",
+        VerifyRectification = "verify_rectification" => "核查整改情况",
         ImposeMeasure = "impose_measure" => "采取处理措施",
         LiftSuspension = "lift_suspension" => "恢复建设",
     }

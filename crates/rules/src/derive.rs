@@ -259,14 +259,16 @@ pub fn relevant_actions(p: &Project, on: Date) -> Vec<Action> {
             Some(_) => out.extend([A::CommissionReview, A::ReturnStage]),
         },
         Status::AwaitingGovernmentApproval => out.push(A::GovernmentApprove),
+        Status::Approved if p.route == Route::IndustryAuthorityApproval && !p.filed_with_bureau => {
+            out.extend([A::FileRecord, A::AppointTeam, A::SignContract]);
+        }
         Status::Approved | Status::Filed => out.extend([A::AppointTeam, A::StartConstruction, A::SignContract]),
-        Status::UnderConstruction => out.extend([
-            A::CompleteConstruction,
-            A::SubmitAnnualReport,
-            A::SignContract,
-            A::RequestAdjustment,
-            A::AppointTeam,
-        ]),
+        Status::UnderConstruction => {
+            if p.pending_adjustment.is_none() {
+                out.push(A::CompleteConstruction);
+            }
+            out.extend([A::SubmitAnnualReport, A::SignContract, A::AppointTeam, A::RecordAssessment]);
+        }
         Status::Suspended => out.extend([A::LiftSuspension, A::SubmitAnnualReport]),
         Status::Completed => {
             if p.ready_for_acceptance_on.is_some() {
@@ -293,13 +295,28 @@ pub fn relevant_actions(p: &Project, on: Date) -> Vec<Action> {
             out.push(A::RecordAssessment);
         }
     }
+    if let Some(pending) = &p.pending_adjustment {
+        if pending.awaiting_government.is_some() {
+            out.push(A::GovernmentApprove);
+        } else {
+            out.extend([A::ApproveAdjustment, A::RejectAdjustment]);
+        }
+    } else if matches!(p.status, Status::Approved | Status::Filed | Status::UnderConstruction | Status::Suspended) {
+        out.push(A::RequestAdjustment);
+    }
+    if p.surplus() > crate::money::Money::ZERO {
+        out.push(A::ReturnSurplus);
+    }
     if p.in_approved_plan() || p.is_cleared_for_construction() {
         out.push(A::ReleaseFunds);
+    }
+    if p.rectifications.iter().any(|r| r.awaits_verification()) {
+        out.push(A::VerifyRectification);
     }
     if p.open_rectifications().next().is_some() {
         out.push(A::ReportRectified);
     }
-    if p.rectifications.iter().any(|r| r.is_overdue(on)) {
+    if p.rectifications.iter().any(|r| r.is_ground_for_measures(on)) {
         out.push(A::ImposeMeasure);
     }
     out.push(A::OrderRectification);
@@ -316,6 +333,7 @@ pub fn is_duty(action: Action) -> bool {
             | Action::ImposeMeasure
             | Action::SignContract
             | Action::RequestAdjustment
+            | Action::RejectAdjustment
             | Action::AppointTeam
             | Action::RecordAssessment
             | Action::ReturnStage

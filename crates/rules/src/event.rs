@@ -79,6 +79,13 @@ pub enum Event {
     RecordFiled {
         project: ProjectId,
         investment: Money,
+        /// What the filed project builds [12].
+        #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+        builds: BTreeSet<Build>,
+    },
+    /// [9] "由行业主管部门负责审批,并向市政务服务和大数据管理局备案": the approved project filed with the bureau.
+    FiledWithBureau {
+        project: ProjectId,
     },
     StageSubmitted(Box<SubmitStage>),
     ReviewCommissioned {
@@ -107,6 +114,10 @@ pub enum Event {
     },
     GovernmentApproved {
         project: ProjectId,
+        /// The new approved investment of an adjustment the government approves [15][19]; none for a project's
+        /// final approval.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        adjustment: Option<Money>,
     },
     TechnicalOpinionIssued {
         project: ProjectId,
@@ -137,6 +148,22 @@ pub enum Event {
         request: RequestAdjustment,
         outcome: AdjustmentOutcome,
         limit: Money,
+    },
+    /// [19] a change that needed re-approval, approved: `approved_investment` is the new estimate, unless the
+    /// government must approve it first [15].
+    AdjustmentApproved {
+        project: ProjectId,
+        approved_investment: Money,
+        government_approval_required: bool,
+    },
+    AdjustmentRejected {
+        project: ProjectId,
+        reason: Text,
+    },
+    /// [18] "资金有结余的,应当按照相关规定将结余资金退回".
+    SurplusReturned {
+        project: ProjectId,
+        amount: Money,
     },
     AnnualReportSubmitted {
         project: ProjectId,
@@ -184,6 +211,14 @@ pub enum Event {
         project: ProjectId,
         numbers: Vec<u32>,
     },
+    /// [25] the ordering department (or the bureau) verified the reported orders `numbers`.
+    RectificationVerified {
+        project: ProjectId,
+        numbers: Vec<u32>,
+        result: VerificationResult,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        finding: Option<Text>,
+    },
     MeasureImposed {
         project: ProjectId,
         measure: Measure,
@@ -207,11 +242,16 @@ impl Event {
             | SupplementaryInclusionRequested { project, .. }
             | SupplementaryInclusionApproved { project, .. }
             | RecordFiled { project, .. }
+            | FiledWithBureau { project }
+            | AdjustmentApproved { project, .. }
+            | AdjustmentRejected { project, .. }
+            | SurplusReturned { project, .. }
+            | RectificationVerified { project, .. }
             | ReviewCommissioned { project, .. }
             | EvaluationSubmitted { project, .. }
             | StageApproved { project, .. }
             | StageReturned { project, .. }
-            | GovernmentApproved { project }
+            | GovernmentApproved { project, .. }
             | TechnicalOpinionIssued { project }
             | FundsReleased { project, .. }
             | TeamAppointed { project, .. }
@@ -254,7 +294,11 @@ impl Event {
             Event::PlanApproved { .. } => A::ApprovePlan,
             Event::SupplementaryInclusionRequested { .. } => A::RequestSupplementaryInclusion,
             Event::SupplementaryInclusionApproved { .. } => A::ApproveSupplementaryInclusion,
-            Event::RecordFiled { .. } => A::FileRecord,
+            Event::RecordFiled { .. } | Event::FiledWithBureau { .. } => A::FileRecord,
+            Event::AdjustmentApproved { .. } => A::ApproveAdjustment,
+            Event::AdjustmentRejected { .. } => A::RejectAdjustment,
+            Event::SurplusReturned { .. } => A::ReturnSurplus,
+            Event::RectificationVerified { .. } => A::VerifyRectification,
             Event::StageSubmitted(_) => A::SubmitStage,
             Event::ReviewCommissioned { .. } => A::CommissionReview,
             Event::EvaluationSubmitted { .. } => A::SubmitEvaluation,
@@ -295,6 +339,11 @@ impl Event {
             SupplementaryInclusionRequested { .. } => "supplementary_inclusion_requested",
             SupplementaryInclusionApproved { .. } => "supplementary_inclusion_approved",
             RecordFiled { .. } => "record_filed",
+            FiledWithBureau { .. } => "filed_with_bureau",
+            AdjustmentApproved { .. } => "adjustment_approved",
+            AdjustmentRejected { .. } => "adjustment_rejected",
+            SurplusReturned { .. } => "surplus_returned",
+            RectificationVerified { .. } => "rectification_verified",
             StageSubmitted(_) => "stage_submitted",
             ReviewCommissioned { .. } => "review_commissioned",
             EvaluationSubmitted { .. } => "evaluation_submitted",

@@ -21,6 +21,7 @@ pub mod personal;
 pub mod policy;
 pub mod regulation;
 pub mod remind;
+pub mod standing;
 pub mod state;
 pub mod vocab;
 
@@ -34,4 +35,5 @@ pub use money::Money;
 pub use notice::{Article, Forbidden, Notice, Refusal, Rejection};
 pub use personal::{IdNumber, Phone};
 pub use policy::PolicySet;
+pub use standing::OwnerStanding;
 pub use state::{Plan, Project};

@@ -65,6 +65,11 @@ impl Money {
         Money(self.0.saturating_add(other.0))
     }
 
+    /// `self − other`, never below zero: what is left of an amount (a surplus [18]).
+    pub fn saturating_sub(self, other: Money) -> Money {
+        Money(self.0.saturating_sub(other.0).max(0))
+    }
+
     /// Whether `self` is at most `share` (in basis points) of `whole`, computed exactly in integers.
     pub fn within_share_of(self, whole: Money, share: BasisPoints) -> bool {
         i128::from(self.0) * 10_000 <= i128::from(whole.0) * i128::from(share.0)

@@ -24,6 +24,9 @@ pub struct Submission {
     pub stage: Stage,
     pub investment: Money,
     pub submitted_on: Date,
+    /// The body that prepared the submission, when named [16].
+    #[serde(default)]
+    pub prepared_by: Option<OrgName>,
     pub consultant: Option<OrgName>,
     pub evaluation: Option<Evaluation>,
 }
@@ -67,7 +70,37 @@ pub struct Rectification {
     pub area: Area,
     pub finding: Text,
     pub due: Date,
+    /// The latest report that it was rectified; cleared when a verification finds it still falls short.
     pub rectified_on: Option<Date>,
+    /// The latest verification of a report [25].
+    #[serde(default)]
+    pub verification: Option<Verification>,
+    /// How many verifications found it still falling short ("整改后仍不符合要求").
+    #[serde(default)]
+    pub failures: u32,
+}
+
+/// A department's verification of a reported rectification [25].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Verification {
+    pub result: VerificationResult,
+    pub by: OrgName,
+    pub on: Date,
+    pub finding: Option<Text>,
+}
+
+/// Where one rectification order stands, as FORMAT.md's `rectifications` counts it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RectificationState {
+    /// Not reported (and never found falling short).
+    Open,
+    /// Reported, not yet verified: an unverified report stands.
+    Reported,
+    /// Found still falling short and not reported again: open again, with the due date it was given.
+    Failed,
+    /// Verified as rectified.
+    Closed,
 }
 
 impl Rectification {
@@ -78,6 +111,32 @@ impl Rectification {
     pub fn is_overdue(&self, on: Date) -> bool {
         self.is_open() && on > self.due
     }
+    pub fn state(&self) -> RectificationState {
+        let passed = self.verification.as_ref().is_some_and(|v| v.result == VerificationResult::Passed);
+        match (self.rectified_on, passed) {
+            (Some(_), true) => RectificationState::Closed,
+            (Some(_), false) => RectificationState::Reported,
+            (None, _) if self.failures > 0 => RectificationState::Failed,
+            (None, _) => RectificationState::Open,
+        }
+    }
+    /// A report waiting for the ordering department's verification.
+    pub fn awaits_verification(&self) -> bool {
+        self.state() == RectificationState::Reported && self.verification.is_none()
+    }
+    /// [25] "逾期不整改或者整改后仍不符合要求": open past its due date, reported after it, or found falling short.
+    pub fn is_ground_for_measures(&self, on: Date) -> bool {
+        self.is_overdue(on) || self.rectified_on.is_some_and(|d| d > self.due) || self.failures > 0
+    }
+}
+
+/// A change of main content that needs re-approval [19], from its request until it is approved or rejected.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PendingAdjustment {
+    pub amount: Money,
+    pub requested_on: Date,
+    /// Approved by the approver with this new investment, and waiting for the government [15].
+    pub awaiting_government: Option<Money>,
 }
 
 /// Everything the rules know about one project.
@@ -124,6 +183,21 @@ pub struct Project {
     pub measures: Vec<(Measure, Date)>,
     pub warnings: BTreeSet<Article>,
     pub terminated_on: Option<Date>,
+    /// [9] on the industry-authority route: the approved project is filed with the bureau.
+    #[serde(default)]
+    pub filed_with_bureau: bool,
+    /// [9] the bureau's technical review opinion on the capital-construction route.
+    #[serde(default)]
+    pub technical_opinion_on: Option<Date>,
+    /// [19] the change awaiting re-approval, if any.
+    #[serde(default)]
+    pub pending_adjustment: Option<PendingAdjustment>,
+    /// [18] the surplus returned at closing: amount and date.
+    #[serde(default)]
+    pub surplus_returned: Option<(Money, Date)>,
+    /// The departments that ordered rectification of this project: they (and the bureau) verify it [25].
+    #[serde(default)]
+    pub supervisors: Vec<OrgName>,
     /// The date of the latest event: later actions may not be dated before it.
     pub last_event_on: Date,
 }
@@ -171,6 +245,11 @@ impl Project {
             measures: Vec::new(),
             warnings: BTreeSet::new(),
             terminated_on: None,
+            filed_with_bureau: false,
+            technical_opinion_on: None,
+            pending_adjustment: None,
+            surplus_returned: None,
+            supervisors: Vec::new(),
             last_event_on: on,
         }
     }
@@ -218,6 +297,36 @@ impl Project {
         self.rectifications.iter().filter(|r| r.is_open())
     }
 
+    /// [18] "资金有结余的,应当按照相关规定将结余资金退回": from acceptance on, the funds released minus the contracts
+    /// signed (never below 0), until the owner records its return.
+    pub fn surplus(&self) -> Money {
+        if self.accepted_on.is_none() || self.surplus_returned.is_some() {
+            return Money::ZERO;
+        }
+        self.released_total().saturating_sub(self.contracts_total())
+    }
+
+    /// [19] the amount of a change awaiting re-approval (or the government).
+    pub fn pending_adjustment_amount(&self) -> Option<Money> {
+        self.pending_adjustment.as_ref().map(|a| a.amount)
+    }
+
+    /// A new approved investment takes effect [19]: it is the new estimate and the new basis of the
+    /// tolerance, so the self-adjusted total starts again from 0.
+    fn adjust_estimate(&mut self, approved: Money) {
+        self.approved_investment = Some(approved);
+        self.adjustment_used = Money::ZERO;
+        self.pending_adjustment = None;
+    }
+
+    /// Moves the status to `to` only from one of `from`: an event never moves a project backwards or out of
+    /// a state the text does not leave that way, even if the log held one out of place.
+    fn advance(&mut self, from: &[Status], to: Status) {
+        if from.contains(&self.status) {
+            self.status = to;
+        }
+    }
+
     /// Folds one recorded event into the state.
     pub fn apply(&mut self, recorded: &Recorded) {
         let on = recorded.on;
@@ -226,39 +335,51 @@ impl Project {
         match &recorded.event {
             Event::ProjectRegistered(_) => {}
             Event::ProposedForPlan { year, .. } => {
-                self.plan = Some(PlanEntry { year: *year, supplementary: None, approved: false });
-                self.status = Status::Proposed;
+                if self.status == Status::Registered {
+                    self.plan = Some(PlanEntry { year: *year, supplementary: None, approved: false });
+                    self.status = Status::Proposed;
+                }
             }
             Event::PlanReviewed { excluded, .. } => {
-                if excluded.contains(&self.id) {
+                if excluded.contains(&self.id) && self.status == Status::Proposed {
                     self.plan = None;
                     self.status = Status::Registered;
                 }
             }
-            Event::PlanApproved { .. } | Event::SupplementaryInclusionApproved { .. } => {
-                if let Some(p) = self.plan.as_mut() {
+            // Only a project still waiting in that year's plan is moved: one that has gone on (or was
+            // suspended, or terminated) is not pulled back to `planned` by a later approval of the plan.
+            Event::PlanApproved { year, .. } | Event::SupplementaryInclusionApproved { year, .. } => {
+                if self.status == Status::Proposed
+                    && let Some(p) = self.plan.as_mut().filter(|p| p.year == *year)
+                {
                     p.approved = true;
+                    self.status = Status::Planned;
                 }
-                self.status = Status::Planned;
             }
             Event::SupplementaryInclusionRequested { year, reason, .. } => {
-                self.plan = Some(PlanEntry { year: *year, supplementary: Some(*reason), approved: false });
-                self.status = Status::Proposed;
+                if self.status == Status::Registered {
+                    self.plan = Some(PlanEntry { year: *year, supplementary: Some(*reason), approved: false });
+                    self.status = Status::Proposed;
+                }
             }
             Event::RecordFiled { investment, .. } => {
-                self.approved_investment = Some(*investment);
-                self.status = Status::Filed;
+                if self.status == Status::Planned {
+                    self.approved_investment = Some(*investment);
+                    self.status = Status::Filed;
+                }
             }
+            Event::FiledWithBureau { .. } => self.filed_with_bureau = true,
             Event::StageSubmitted(s) => {
                 self.current = Some(Submission {
                     stage: s.stage,
                     investment: s.investment,
                     submitted_on: on,
+                    prepared_by: s.prepared_by.clone(),
                     consultant: None,
                     evaluation: None,
                 });
                 self.returned = None;
-                self.status = Status::InApproval;
+                self.advance(&[Status::Planned, Status::InApproval], Status::InApproval);
             }
             Event::ReviewCommissioned { consultant, .. } => {
                 if let Some(c) = self.current.as_mut() {
@@ -279,17 +400,28 @@ impl Project {
                 self.approved_stages.push(ApprovedStage { stage: *stage, investment: *approved_investment, on });
                 self.approved_investment = Some(*approved_investment);
                 self.government_approval_required = *government_approval_required;
-                self.status = match (final_stage, government_approval_required) {
+                let to = match (final_stage, government_approval_required) {
                     (false, _) => Status::InApproval,
                     (true, true) => Status::AwaitingGovernmentApproval,
                     (true, false) => Status::Approved,
                 };
+                self.advance(&[Status::InApproval], to);
             }
             Event::StageReturned { stage, .. } => {
                 self.current = None;
                 self.returned = Some(*stage);
             }
-            Event::GovernmentApproved { .. } | Event::TechnicalOpinionIssued { .. } => self.status = Status::Approved,
+            Event::GovernmentApproved { adjustment: Some(approved), .. } => {
+                self.government_approval_required = true;
+                self.adjust_estimate(*approved);
+            }
+            Event::GovernmentApproved { adjustment: None, .. } => {
+                self.advance(&[Status::AwaitingGovernmentApproval], Status::Approved);
+            }
+            Event::TechnicalOpinionIssued { .. } => {
+                self.technical_opinion_on = Some(on);
+                self.advance(&[Status::Registered, Status::Proposed, Status::Planned], Status::Approved);
+            }
             Event::FundsReleased { purpose, amount, .. } => {
                 let slot = self.released.entry(*purpose).or_insert(Money::ZERO);
                 *slot = slot.saturating_add(*amount);
@@ -298,8 +430,10 @@ impl Project {
                 self.team = Some(Team { agency: agency.clone(), leader: leader.clone(), contact: contact.clone() });
             }
             Event::ConstructionStarted { .. } => {
-                self.construction_started_on = Some(on);
-                self.status = Status::UnderConstruction;
+                if matches!(self.status, Status::Approved | Status::Filed) {
+                    self.construction_started_on = Some(on);
+                    self.status = Status::UnderConstruction;
+                }
             }
             Event::ContractSigned { contract, amount, procurement, .. } => {
                 self.contracts.push(Contract {
@@ -311,16 +445,33 @@ impl Project {
             }
             Event::AdjustmentRequested { request, outcome, .. } => {
                 self.last_adjustment = Some(*outcome);
-                if *outcome == AdjustmentOutcome::SelfAdjusted {
-                    self.adjustment_used = self.adjustment_used.saturating_add(request.amount);
+                match outcome {
+                    AdjustmentOutcome::SelfAdjusted => {
+                        self.adjustment_used = self.adjustment_used.saturating_add(request.amount);
+                    }
+                    AdjustmentOutcome::RequiresReapproval => {
+                        self.pending_adjustment =
+                            Some(PendingAdjustment { amount: request.amount, requested_on: on, awaiting_government: None });
+                    }
                 }
             }
+            Event::AdjustmentApproved { approved_investment, government_approval_required, .. } => {
+                match (self.pending_adjustment.as_mut(), government_approval_required) {
+                    (Some(pending), true) => pending.awaiting_government = Some(*approved_investment),
+                    (Some(_), false) => self.adjust_estimate(*approved_investment),
+                    (None, _) => {}
+                }
+            }
+            Event::AdjustmentRejected { .. } => self.pending_adjustment = None,
+            Event::SurplusReturned { amount, .. } => self.surplus_returned = Some((*amount, on)),
             Event::AnnualReportSubmitted { year, .. } => {
                 self.annual_reports.insert(*year, on);
             }
             Event::ConstructionCompleted { .. } => {
-                self.completed_on = Some(on);
-                self.status = Status::Completed;
+                if self.status == Status::UnderConstruction {
+                    self.completed_on = Some(on);
+                    self.status = Status::Completed;
+                }
             }
             Event::AssessmentRecorded { kind, .. } => {
                 if self.operation_started_on.is_some() && *kind == AssessmentKind::CryptographyAssessment {
@@ -331,45 +482,73 @@ impl Project {
             }
             Event::ReadyForAcceptanceConfirmed { .. } => self.ready_for_acceptance_on = Some(on),
             Event::Accepted { .. } => {
-                self.accepted_on = Some(on);
-                self.status = Status::Accepted;
+                if self.status == Status::Completed {
+                    self.accepted_on = Some(on);
+                    self.status = Status::Accepted;
+                }
             }
             Event::AcceptanceFiled { .. } => self.acceptance_filed_on = Some(on),
             Event::AssetsRegistered { .. } => self.assets_registered_on = Some(on),
             Event::OperationStarted { .. } => {
-                self.operation_started_on = Some(on);
-                self.status = Status::Operating;
+                if self.status == Status::Accepted {
+                    self.operation_started_on = Some(on);
+                    self.status = Status::Operating;
+                }
             }
             Event::SelfEvaluationSubmitted { .. } => self.self_evaluation_on = Some(on),
             Event::PostEvaluationCommissioned { consultant, .. } => self.post_evaluation_by = Some(consultant.clone()),
             Event::RectificationOrdered { number, area, finding, due, .. } => {
+                let by = recorded.actor.organization.clone();
+                if !self.supervisors.contains(&by) {
+                    self.supervisors.push(by.clone());
+                }
                 self.rectifications.push(Rectification {
                     number: *number,
-                    ordered_by: recorded.actor.organization.clone(),
+                    ordered_by: by,
                     ordered_on: on,
                     area: *area,
                     finding: finding.clone(),
                     due: *due,
                     rectified_on: None,
+                    verification: None,
+                    failures: 0,
                 });
             }
             Event::RectificationReported { numbers, .. } => {
                 for r in self.rectifications.iter_mut().filter(|r| numbers.contains(&r.number)) {
                     r.rectified_on = Some(on);
+                    r.verification = None;
+                }
+            }
+            Event::RectificationVerified { numbers, result, finding, .. } => {
+                for r in self.rectifications.iter_mut().filter(|r| numbers.contains(&r.number)) {
+                    r.verification = Some(Verification {
+                        result: *result,
+                        by: recorded.actor.organization.clone(),
+                        on,
+                        finding: finding.clone(),
+                    });
+                    // "整改后仍不符合要求": the order is open again, with the due date it was given.
+                    if *result == VerificationResult::Failed {
+                        r.rectified_on = None;
+                        r.failures = r.failures.saturating_add(1);
+                    }
                 }
             }
             Event::MeasureImposed { measure, .. } => {
                 self.measures.push((*measure, on));
                 match measure {
-                    Measure::SuspendConstruction => self.status = Status::Suspended,
+                    Measure::SuspendConstruction => self.advance(&[Status::UnderConstruction], Status::Suspended),
                     Measure::Terminate => {
-                        self.status = Status::Terminated;
-                        self.terminated_on = Some(on);
+                        if self.status != Status::Terminated {
+                            self.status = Status::Terminated;
+                            self.terminated_on = Some(on);
+                        }
                     }
                     Measure::PublicCriticism | Measure::DeferAnnualPlan => {}
                 }
             }
-            Event::SuspensionLifted { .. } => self.status = Status::UnderConstruction,
+            Event::SuspensionLifted { .. } => self.advance(&[Status::Suspended], Status::UnderConstruction),
         }
     }
 }

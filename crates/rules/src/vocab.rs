@@ -238,6 +238,14 @@ vocabulary!(
 );
 
 vocabulary!(
+    /// 整改核查结论 [25]: "整改后仍不符合要求" is a failed verification.
+    VerificationResult {
+        Passed = "passed" => "整改合格",
+        Failed = "failed" => "整改后仍不符合要求",
+    }
+);
+
+vocabulary!(
     /// 补充列入年度计划的理由 [7].
     SupplementaryReason {
         LeadershipRequirement = "leadership_requirement" => "市委、市人民政府有明确要求",

@@ -9,7 +9,7 @@ use crate::chain::hash_event;
 use crate::error::StoreError;
 use crate::personal::{PersonalRow, insert_personal_in};
 use crate::store::{self, Body, Fold, StoredEvent, WriteGuard, head_in, insert_many};
-use govit_rules::{JurisdictionId, Plan, Project, ProjectId, Recorded};
+use govit_rules::{JurisdictionId, OrgName, Plan, Project, ProjectId, Recorded};
 use sqlx::{Any, Transaction};
 
 /// An open write transaction under the writer guard, with the chain head it has reached. What the
@@ -83,6 +83,12 @@ impl Batch<'_> {
     pub async fn proposals(&mut self, jurisdiction: &JurisdictionId, year: i32) -> Result<Vec<ProjectId>, StoreError> {
         self.flush().await?;
         store::proposals_in(&mut *self.tx, jurisdiction, year).await
+    }
+
+    /// Every project of one owner organisation (what the batch holds written first): how it stands [23][25].
+    pub async fn owner_projects(&mut self, owner: &OrgName) -> Result<Vec<Project>, StoreError> {
+        self.flush().await?;
+        store::owner_projects_in(&mut *self.tx, owner).await
     }
 
     /// The number the next project registered in `jurisdiction` in `year` gets: `wuhan-2022-0001`.

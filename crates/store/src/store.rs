@@ -4,7 +4,7 @@ use crate::chain::{GENESIS, hash_event};
 use crate::documents::{Link, write_links};
 use crate::error::StoreError;
 use crate::schema::{CLEAR_PROJECTIONS, migrate};
-use govit_rules::{Event, JurisdictionId, Plan, Project, ProjectId, Recorded};
+use govit_rules::{Event, JurisdictionId, OrgName, Plan, Project, ProjectId, Recorded};
 use serde::{Deserialize, Serialize};
 use sqlx::any::AnyArguments;
 use sqlx::any::AnyPoolOptions;
@@ -517,6 +517,18 @@ pub(crate) async fn project_in<'e>(
         .fetch_optional(e)
         .await?;
     row.map(|(seq, state)| serde_json::from_str(&state).map_err(|e| StoreError::corrupt(seq, e))).transpose()
+}
+
+/// Every project of one owner organisation, in number order.
+pub(crate) async fn owner_projects_in<'e>(
+    e: impl Executor<'e, Database = Any>,
+    owner: &OrgName,
+) -> Result<Vec<Project>, StoreError> {
+    let rows: Vec<(i64, String)> = sqlx::query_as("SELECT last_seq, state FROM projects WHERE owner = $1 ORDER BY id")
+        .bind(owner.as_str())
+        .fetch_all(e)
+        .await?;
+    rows.into_iter().map(|(seq, state)| serde_json::from_str(&state).map_err(|e| StoreError::corrupt(seq, e))).collect()
 }
 
 pub(crate) async fn plan_in<'e>(

@@ -34,6 +34,7 @@ options!(
     areas: Area,
     measures: Measure,
     supplementary_reasons: SupplementaryReason,
+    verification_results: VerificationResult,
 );
 
 /// How a field is entered.
@@ -92,7 +93,8 @@ pub fn fields(action: Action) -> Vec<Field> {
             f("stage", "审批环节", Choice(stages)),
             f("investment", "申报投资(元)", Money),
             optional("documents", "申报材料", Multi(documents)),
-            f("preparer", "方案编制单位", Choice(preparers)),
+            f("preparer", "方案编制单位资质", Choice(preparers)),
+            optional("prepared_by", "方案编制单位名称(不得再受托评估本方案,第十六条)", Text),
             optional("design_depth_sufficient", "前期工作深度达到初步设计要求(可直接编报实施方案)", Bool(false)),
             optional("builds", "涉及基础设施与统一服务", Multi(builds)),
         ],
@@ -123,6 +125,14 @@ pub fn fields(action: Action) -> Vec<Field> {
             optional("goal_unchanged", "建设目标不变", Bool(true)),
             optional("within_estimate", "投资规模未超出概算批复", Bool(true)),
         ],
+        A::ApproveAdjustment => vec![f("approved_investment", "调整后核定投资(元)", Money)],
+        A::RejectAdjustment => vec![f("reason", "不予批准的理由", LongText)],
+        A::ReturnSurplus => vec![f("amount", "退回结余资金(元,须为全部结余)", Money)],
+        A::VerifyRectification => vec![
+            f("result", "核查结论", Choice(verification_results)),
+            optional("finding", "仍不符合要求之处(结论为不符合要求时填写)", LongText),
+        ],
+        A::FileRecord => vec![optional("builds", "涉及基础设施与统一服务(第十二条)", Multi(builds))],
         A::SubmitAnnualReport => {
             vec![f("year", "报告年度", Year), optional("opinions_from", "已征求意见", Multi(report_opinions))]
         }
@@ -133,8 +143,7 @@ pub fn fields(action: Action) -> Vec<Field> {
         }
         A::ImposeMeasure => vec![f("measure", "处理措施", Choice(measures))],
         A::ReviewPlan | A::ApprovePlan => vec![f("year", "计划年度", Year)],
-        A::FileRecord
-        | A::GovernmentApprove
+        A::GovernmentApprove
         | A::IssueTechnicalOpinion
         | A::StartConstruction
         | A::CompleteConstruction

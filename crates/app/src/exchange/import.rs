@@ -27,7 +27,8 @@ use govit_rules::command::{Owner, RegisterProject};
 use govit_rules::money::MoneyError;
 use govit_rules::vocab::{Category, Construction, Funding, OwnerKind};
 use govit_rules::{
-    Action, Actor, Command, Context, Date, Event, JurisdictionId, Money, Notice, OrgName, Project, ProjectId,
+    Action, Actor, Command, Context, Date, Event, JurisdictionId, Money, Notice, OrgName, OwnerStanding, Project,
+    ProjectId,
     Rejection, Role, Text, World, decide,
 };
 use serde::Serialize;
@@ -607,6 +608,8 @@ async fn dry_run(
     let placeholder = ProjectId::parse(format!("{}-{}-import-dry-run", org.jurisdiction, today.year()))
         .map_err(|e| AppError::invalid("project", e))?;
     let plan = app.store().plan(&org.jurisdiction, year).await.map_err(AppError::from)?;
+    let owned = app.store().project_states(Some(org.owner.name.as_str())).await.map_err(AppError::from)?;
+    let standing = OwnerStanding::of(&owned, today);
     let mut rejections = Vec::new();
     let mut planned = Vec::with_capacity(proposals.len());
     for p in proposals {
@@ -635,7 +638,8 @@ async fn dry_run(
             return Err(AppError::invalid("project", format!("第{}行:登记的预判没有产生项目", p.row)).into());
         };
         let propose = Command::ProposeForPlan { project: project.id.clone(), year };
-        if let Err(rejection) = decide(&ctx, World::Project { project: &project, plan: plan.as_ref() }, &propose) {
+        let world = World::Project { project: &project, plan: plan.as_ref(), owner: Some(&standing) };
+        if let Err(rejection) = decide(&ctx, world, &propose) {
             rejections.push(rejected(p, Action::ProposeForPlan, rejection));
         }
     }

@@ -74,6 +74,16 @@ pub(super) fn check_then(then: &Then, view: &ProjectView) -> Result<(), String> 
     }
     same("last_adjustment", then.last_adjustment, view.last_adjustment)?;
     same("adjustment_used", then.adjustment_used, view.adjustment_used)?;
+    same("pending_adjustment", then.pending_adjustment, view.pending_adjustment)?;
+    same("filed_with_bureau", then.filed_with_bureau, view.filed_with_bureau)?;
+    same("surplus", then.surplus, view.surplus)?;
+    if let Some(r) = &then.rectifications {
+        let counts = view.rectifications;
+        same("rectifications.open", r.open, counts.open)?;
+        same("rectifications.reported", r.reported, counts.reported)?;
+        same("rectifications.failed", r.failed, counts.failed)?;
+        same("rectifications.closed", r.closed, counts.closed)?;
+    }
     if let Some(deadlines) = &then.deadlines {
         for (name, expected) in deadlines {
             let actual = view.deadlines.iter().find(|d| d.name.to_string() == *name);

@@ -55,6 +55,7 @@ pub struct PolicyEntry {
 pub enum As {
     Owner,
     OtherOwner,
+    OtherConsultant,
     Bureau,
     Government,
     Consultant,
@@ -136,6 +137,11 @@ pub struct Then {
     #[serde(default, deserialize_with = "present")]
     pub last_adjustment: Option<Option<AdjustmentOutcome>>,
     pub adjustment_used: Option<Money>,
+    #[serde(default, deserialize_with = "present")]
+    pub pending_adjustment: Option<Option<Money>>,
+    pub filed_with_bureau: Option<bool>,
+    pub surplus: Option<Money>,
+    pub rectifications: Option<RectificationsCheck>,
     pub deadlines: Option<BTreeMap<String, Option<DeadlineCheck>>>,
     pub overdue: Option<Vec<String>>,
     pub warnings: Option<Vec<u8>>,
@@ -146,6 +152,16 @@ pub struct Then {
 pub struct FundsCheck {
     pub construction: Option<bool>,
     pub preliminary_work: Option<bool>,
+}
+
+/// `{open: N, reported: N, failed: N, closed: N}`: each key checked only when named.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RectificationsCheck {
+    pub open: Option<u32>,
+    pub reported: Option<u32>,
+    pub failed: Option<u32>,
+    pub closed: Option<u32>,
 }
 
 /// `name: date` or `name: {from: date, due: date}`.

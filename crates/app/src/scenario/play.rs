@@ -194,6 +194,7 @@ impl Run {
                 (Role::Owner, org(&name)?, target_jurisdiction)
             }
             As::OtherOwner => (Role::Owner, org("另一项目建设单位")?, target_jurisdiction),
+            As::OtherConsultant => (Role::Consultant, org("另一咨询评估单位")?, city),
             As::Consultant => {
                 let name = state
                     .as_ref()
@@ -231,7 +232,7 @@ fn city_role(who: As) -> Role {
         As::Audit => Role::Audit,
         As::SecrecyBureau => Role::SecrecyBureau,
         As::Owner | As::OtherOwner => Role::Owner,
-        As::Consultant => Role::Consultant,
+        As::Consultant | As::OtherConsultant => Role::Consultant,
         As::IndustryAuthority => Role::IndustryAuthority,
         As::DistrictAuthority => Role::DistrictAuthority,
     }
@@ -241,6 +242,7 @@ fn role_name(who: As) -> &'static str {
     match who {
         As::Owner => "owner",
         As::OtherOwner => "other_owner",
+        As::OtherConsultant => "other_consultant",
         As::Bureau => "bureau",
         As::Government => "government",
         As::Consultant => "consultant",

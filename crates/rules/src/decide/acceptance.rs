@@ -12,8 +12,17 @@ pub(super) fn decide(ctx: &Context<'_>, p: &Project, command: &Command) -> Rulin
     let id = p.id.clone();
     let on = ctx.on;
     match command {
-        // [21] the four assessments after completion; [26] "定期进行评估" during operation.
+        // [21] the assessments are work on the built system: not before construction has started, and the
+        // final-accounts audit (决算) not before "项目建设任务完成后"; [26] periodic assessments during operation.
         Command::RecordAssessment { kind, .. } => {
+            Checks::new()
+                .require(p.construction_started_on.is_some(), &[21], || {
+                    format!("项目尚未开工,无从开展{}", kind.label())
+                })
+                .require(*kind != AssessmentKind::FinalAccountsAudit || p.completed_on.is_some(), &[21], || {
+                    "决算审计应在项目建设任务完成后开展".to_owned()
+                })
+                .finish()?;
             Ok(Outcome::event(Event::AssessmentRecorded { project: id, kind: *kind }))
         }
         // [21] "完成项目的信息安全风险评估、密码应用安全性评估、决算审计等工作,并按照要求完成与市级大数据能力平台等系统

@@ -6,6 +6,7 @@ use crate::derive::annual_report_status;
 use crate::event::Event;
 use crate::money::Money;
 use crate::notice::{Checks, refuse};
+use super::register::government_approval_required;
 use crate::policy::{AdjustmentBasis, Resolved};
 use crate::state::Project;
 use crate::vocab::*;
@@ -33,6 +34,10 @@ pub(super) fn decide(ctx: &Context<'_>, policy: &Resolved, p: &Project, command:
                     Status::AwaitingGovernmentApproval => "项目尚待市人民政府批准,不能开工".to_owned(),
                     _ => "项目初步设计(实施方案)未获批复或未备案,不能开工".to_owned(),
                 })
+                // [9] "由行业主管部门负责审批,并向市政务服务和大数据管理局备案": approved is not enough on this route.
+                .require(p.route != Route::IndustryAuthorityApproval || p.filed_with_bureau, &[9], || {
+                    "行业主管部门批复的项目须先向市政务服务和大数据管理局备案,方可开工".to_owned()
+                })
                 .require(p.team.is_some(), &[17], || "开工前须确定项目实施机构和项目责任人".to_owned())
                 .finish()?;
             Ok(Outcome::event(Event::ConstructionStarted { project: id }))
@@ -50,7 +55,42 @@ pub(super) fn decide(ctx: &Context<'_>, policy: &Resolved, p: &Project, command:
                 procurement: *procurement,
             }))
         }
-        Command::RequestAdjustment(r) => Ok(request_adjustment(policy, p, r)),
+        Command::RequestAdjustment(r) => request_adjustment(policy, p, r),
+        Command::ApproveAdjustment { approved_investment, .. } => {
+            if p.pending_adjustment.as_ref().is_none_or(|a| a.awaiting_government.is_some()) {
+                return refuse(&[19], no_pending_adjustment(p));
+            }
+            // [15] judged on the new estimate: only a change that brings it up to the threshold goes to the
+            // government; one already over it was approved by the government before.
+            let params = &policy.parameters;
+            let needs = |amount| government_approval_required(params, p.route, amount);
+            let government_approval_required = needs(*approved_investment) && !needs(p.estimate());
+            Ok(Outcome::event(Event::AdjustmentApproved {
+                project: id,
+                approved_investment: *approved_investment,
+                government_approval_required,
+            }))
+        }
+        Command::RejectAdjustment { reason, .. } => {
+            if p.pending_adjustment.as_ref().is_none_or(|a| a.awaiting_government.is_some()) {
+                return refuse(&[19], no_pending_adjustment(p));
+            }
+            Ok(Outcome::event(Event::AdjustmentRejected { project: id, reason: reason.clone() }))
+        }
+        Command::ReturnSurplus { amount, .. } => {
+            let surplus = p.surplus();
+            Checks::new()
+                .require(surplus > Money::ZERO, &[18], || match p.surplus_returned {
+                    Some((returned, on)) => format!("结余资金{returned}已于{on}退回"),
+                    None if p.accepted_on.is_none() => "项目验收后方可核定并退回结余资金".to_owned(),
+                    None => "项目没有结余资金".to_owned(),
+                })
+                .require(surplus == Money::ZERO || *amount == surplus, &[18], || {
+                    format!("应退回全部结余资金{surplus},而非{amount}")
+                })
+                .finish()?;
+            Ok(Outcome::event(Event::SurplusReturned { project: id, amount: *amount }))
+        }
         Command::SubmitAnnualReport { year, opinions_from, .. } => {
             let status = annual_report_status(p, *year, ctx.on, ctx.policies);
             let missing: Vec<&str> =
@@ -66,6 +106,11 @@ pub(super) fn decide(ctx: &Context<'_>, policy: &Resolved, p: &Project, command:
             }))
         }
         Command::CompleteConstruction { .. } => match p.status {
+            // [19] "应当按照国家有关规定履行相应手续": a change awaiting re-approval is not yet settled.
+            Status::UnderConstruction if p.pending_adjustment.is_some() => refuse(
+                &[19],
+                format!("调整建设内容{}尚待重新审批,审批完成前不能完工", p.pending_adjustment_amount().unwrap_or_default()),
+            ),
             Status::UnderConstruction => Ok(Outcome::event(Event::ConstructionCompleted { project: id })),
             Status::Suspended => refuse(&[25], "项目已被暂停建设,恢复建设前不能完工"),
             other => refuse(&[21], format!("项目当前状态为“{}”,不在建设期", other.label())),
@@ -87,7 +132,7 @@ fn release_funds(p: &Project, purpose: Purpose, amount: Money) -> Ruling {
         Purpose::Construction => {
             checks.require(p.is_cleared_for_construction(), &[14], || match p.status {
                 Status::AwaitingGovernmentApproval => {
-                    "核定投资3000万元以上的项目须经市人民政府批准后方可下达建设资金".to_owned()
+                    "项目核定投资达到市人民政府批准限额,须经市人民政府批准后方可下达建设资金".to_owned()
                 }
                 _ => "项目初步设计(实施方案)未获批复或未备案,不予下达建设资金".to_owned(),
             });
@@ -111,9 +156,21 @@ fn release_funds(p: &Project, purpose: Purpose, amount: Money) -> Ruling {
 
 /// [19] "项目投资规模未超出概算批复、建设目标不变,项目主要建设内容确需调整且资金调整数额不超过概算总投资15%,并符合下列
 /// 情形之一的,可以由项目建设单位调整,同时向项目审批部门备案……不符合上述情形的,应当按照国家有关规定履行相应手续".
-/// Never refused: the request is recorded with its outcome. "不超过" is inclusive; with the `cumulative` basis
-/// all self-made adjustments add up against the tolerance.
-fn request_adjustment(policy: &Resolved, p: &Project, r: &RequestAdjustment) -> Outcome {
+/// The request is recorded with its outcome; it is refused only when there is nothing to adjust — before the
+/// project is approved or filed, or once construction is completed — or while an earlier change awaits
+/// re-approval. "不超过" is inclusive; with the `cumulative` basis all self-made adjustments add up against the
+/// tolerance of the approved estimate in force.
+fn request_adjustment(policy: &Resolved, p: &Project, r: &RequestAdjustment) -> Ruling {
+    let adjustable = matches!(p.status, Status::Approved | Status::Filed | Status::UnderConstruction | Status::Suspended);
+    Checks::new()
+        .require(adjustable, &[19], || match p.status {
+            Status::Completed | Status::Accepted | Status::Operating => {
+                format!("项目当前状态为“{}”,建设已完成,无从调整建设内容", p.status.label())
+            }
+            _ => format!("项目当前状态为“{}”,尚未批复或备案,无从调整建设内容", p.status.label()),
+        })
+        .require(p.pending_adjustment.is_none(), &[19], || no_second_adjustment(p))
+        .finish()?;
     let params = &policy.parameters;
     let estimate = p.estimate();
     let counted = match params.adjustment_basis {
@@ -126,7 +183,18 @@ fn request_adjustment(policy: &Resolved, p: &Project, r: &RequestAdjustment) -> 
         && counted.within_share_of(estimate, params.adjustment_tolerance);
     let outcome = if self_adjustable { AdjustmentOutcome::SelfAdjusted } else { AdjustmentOutcome::RequiresReapproval };
     let limit = share_of(estimate, params.adjustment_tolerance.0);
-    Outcome::event(Event::AdjustmentRequested { request: r.clone(), outcome, limit })
+    Ok(Outcome::event(Event::AdjustmentRequested { request: r.clone(), outcome, limit }))
+}
+
+fn no_second_adjustment(p: &Project) -> String {
+    format!("调整建设内容{}尚待重新审批,审批完成前不受理新的调整", p.pending_adjustment_amount().unwrap_or_default())
+}
+
+fn no_pending_adjustment(p: &Project) -> String {
+    match p.pending_adjustment.as_ref().and_then(|a| a.awaiting_government) {
+        Some(amount) => format!("调整后的核定投资{amount}已经批准,待市人民政府批准"),
+        None => "该项目没有待重新审批的调整".to_owned(),
+    }
 }
 
 /// `whole × bp / 10000`, rounded down to whole yuan.

@@ -18,6 +18,7 @@ use crate::event::Event;
 use crate::ids::{JurisdictionId, ProjectId};
 use crate::notice::{Notice, Refusal, Rejection};
 use crate::policy::{PolicySet, Resolved};
+use crate::standing::OwnerStanding;
 use crate::state::{Plan, Project};
 use crate::vocab::Status;
 
@@ -34,8 +35,9 @@ pub struct Context<'a> {
 pub enum World<'a> {
     /// A registration, with the number the new project will get.
     NewProject(&'a ProjectId),
-    /// A project, and for plan-related project actions the plan of the year named.
-    Project { project: &'a Project, plan: Option<&'a Plan> },
+    /// A project; for plan-related project actions (`propose_for_plan`, `request_supplementary_inclusion`)
+    /// the plan of the year named and how the owner organisation stands across its projects [23][25].
+    Project { project: &'a Project, plan: Option<&'a Plan>, owner: Option<&'a OwnerStanding> },
     /// A plan and the projects proposed for it (not by supplementary request) that are not yet in it.
     Plan { plan: &'a Plan, proposals: &'a [ProjectId] },
 }
@@ -97,7 +99,7 @@ pub fn decide(ctx: &Context<'_>, world: World<'_>, command: &Command) -> Result<
     let policy = ctx.policies.resolve(jurisdiction, ctx.on)?;
     let outcome = match world {
         World::NewProject(id) => register::decide(ctx, &policy, id, command),
-        World::Project { project, plan } => decide_for_project(ctx, &policy, project, plan, command),
+        World::Project { project, plan, owner } => decide_for_project(ctx, &policy, project, plan, owner, command),
         World::Plan { plan, proposals } => plan::decide_plan(ctx, plan, proposals, command),
     }?;
     Ok(Decision { events: outcome.events, warnings: outcome.warnings, policy: policy.version })
@@ -108,13 +110,14 @@ fn decide_for_project(
     policy: &Resolved,
     p: &Project,
     plan: Option<&Plan>,
+    owner: Option<&OwnerStanding>,
     command: &Command,
 ) -> Ruling {
     use Command as C;
     match command {
         C::ProposeForPlan { .. }
         | C::RequestSupplementaryInclusion { .. }
-        | C::ApproveSupplementaryInclusion { .. } => plan::decide_project(ctx, p, plan, command),
+        | C::ApproveSupplementaryInclusion { .. } => plan::decide_project(ctx, p, plan, owner, command),
         C::FileRecord { .. }
         | C::SubmitStage(_)
         | C::CommissionReview { .. }
@@ -128,6 +131,9 @@ fn decide_for_project(
         | C::StartConstruction { .. }
         | C::SignContract { .. }
         | C::RequestAdjustment(_)
+        | C::ApproveAdjustment { .. }
+        | C::RejectAdjustment { .. }
+        | C::ReturnSurplus { .. }
         | C::SubmitAnnualReport { .. }
         | C::CompleteConstruction { .. } => construction::decide(ctx, policy, p, command),
         C::RecordAssessment { .. }
@@ -140,6 +146,7 @@ fn decide_for_project(
         | C::CommissionPostEvaluation { .. } => acceptance::decide(ctx, p, command),
         C::OrderRectification { .. }
         | C::ReportRectified { .. }
+        | C::VerifyRectification { .. }
         | C::ImposeMeasure { .. }
         | C::LiftSuspension { .. } => supervision::decide(ctx, p, command),
         C::RegisterProject(_) | C::ReviewPlan { .. } | C::ApprovePlan { .. } => Err(mismatch_refusal()),

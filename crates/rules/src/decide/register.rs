@@ -10,7 +10,9 @@ use crate::vocab::{Authority, Category, OwnerKind, Route};
 
 /// [2] "本办法适用于市级党政机关、市直属事业单位(不含国有企业,下同)的政务信息化项目";
 /// [3] "集中采购的办公设备和楼宇智能化项目(含会议、视频等系统)不纳入本办法管理的范畴";
-/// [28] "涉密信息化项目的建设管理依照《中华人民共和国保守国家秘密法》及相关规定执行".
+/// [28] "涉密信息化项目的建设管理依照《中华人民共和国保守国家秘密法》及相关规定执行";
+/// [9] "学校、医疗机构等使用市级财政性资金自建自用的信息化项目由行业主管部门负责审批": read as schools and
+/// medical institutions only, so no other kind of owner can take itself off the bureau's route by saying so.
 pub(super) fn decide(ctx: &Context<'_>, policy: &Resolved, id: &ProjectId, command: &Command) -> Ruling {
     let Command::RegisterProject(r) = command else { return Err(super::mismatch_refusal()) };
     Checks::new()
@@ -21,6 +23,11 @@ pub(super) fn decide(ctx: &Context<'_>, policy: &Resolved, id: &ProjectId, comma
             format!("{}不纳入本办法管理的范畴", r.category.label())
         })
         .require(!r.classified, &[28], || "涉密信息化项目依照保密法律法规管理,不在本系统登记".to_owned())
+        .require(
+            !r.self_built_self_used || matches!(r.owner.kind, OwnerKind::School | OwnerKind::MedicalInstitution),
+            &[9],
+            || format!("{}不是学校、医疗机构,不适用自建自用项目由行业主管部门审批的规定", r.owner.kind.label()),
+        )
         .finish()?;
     let jurisdiction = default_jurisdiction(r.jurisdiction.as_ref(), ctx.actor).clone();
     let mut registered = ProjectRegistered::from_command(id.clone(), r, jurisdiction);

@@ -5,6 +5,7 @@ use crate::command::Command;
 use crate::event::Event;
 use crate::notice::{Checks, refuse};
 use crate::state::Project;
+use crate::actor::Role;
 use crate::vocab::*;
 
 /// [25] "发现违反国家、省、市有关规定或者批复要求的,应当要求项目建设单位限期整改。逾期不整改或者整改后仍不符合要求的,
@@ -33,12 +34,33 @@ pub(super) fn decide(ctx: &Context<'_>, p: &Project, command: &Command) -> Rulin
             }
             Ok(Outcome::event(Event::RectificationReported { project: id, numbers }))
         }
-        Command::ImposeMeasure { measure, .. } => {
-            let overdue = p.rectifications.iter().any(|r| r.is_overdue(on));
+        // [25] "整改后仍不符合要求": the ordering department, or the bureau, verifies the reports of the orders it
+        // may verify; a failed one is open again with the due date it was given.
+        Command::VerifyRectification { result, finding, .. } => {
+            let bureau = ctx.actor.role == Role::Bureau;
+            let numbers: Vec<u32> = p
+                .rectifications
+                .iter()
+                .filter(|r| r.awaits_verification() && (bureau || r.ordered_by == ctx.actor.organization))
+                .map(|r| r.number)
+                .collect();
             Checks::new()
-                .require(overdue, &[25], || match p.open_rectifications().map(|r| r.due).min() {
+                .require(!numbers.is_empty(), &[25], || "没有已报告整改完成、待核查的整改事项".to_owned())
+                .finish()?;
+            Ok(Outcome::event(Event::RectificationVerified {
+                project: id,
+                numbers,
+                result: *result,
+                finding: finding.clone(),
+            }))
+        }
+        // Grounds: an order open past its due date ("逾期不整改"), reported after it, or found falling short.
+        Command::ImposeMeasure { measure, .. } => {
+            let grounds = p.rectifications.iter().any(|r| r.is_ground_for_measures(on));
+            Checks::new()
+                .require(grounds, &[25], || match p.open_rectifications().map(|r| r.due).min() {
                     Some(due) => format!("整改期限{due}尚未届满,不能采取处理措施"),
-                    None => "没有逾期未整改的事项,不能采取处理措施".to_owned(),
+                    None => "没有逾期不整改或者整改后仍不符合要求的事项,不能采取处理措施".to_owned(),
                 })
                 .require(
                     *measure != Measure::SuspendConstruction || p.status == Status::UnderConstruction,
@@ -52,7 +74,9 @@ pub(super) fn decide(ctx: &Context<'_>, p: &Project, command: &Command) -> Rulin
             let open = p.open_rectifications().count();
             Checks::new()
                 .require(p.status == Status::Suspended, &[25], || "项目未被暂停建设".to_owned())
-                .require(open == 0, &[25], || format!("尚有{open}项整改未完成,不能恢复建设"))
+                .require(open == 0, &[25], || {
+                    format!("尚有{open}项整改未完成(或经核查仍不符合要求、尚未重新报告),不能恢复建设")
+                })
                 .finish()?;
             Ok(Outcome::event(Event::SuspensionLifted { project: id }))
         }

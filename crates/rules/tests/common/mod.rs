@@ -145,6 +145,7 @@ pub fn submission(project: &str, stage: Stage, investment: i64) -> SubmitStage {
         investment: yuan(investment),
         documents: Document::ALL.iter().copied().collect(),
         preparer: Preparer::ConsultingCredit,
+        prepared_by: None,
         design_depth_sufficient: true,
         builds: BTreeSet::new(),
     }
@@ -171,7 +172,7 @@ pub fn approve_plan(year: i32, jurisdiction: &JurisdictionId) -> Command {
 }
 
 pub fn file_record(project: &str) -> Command {
-    Command::FileRecord { project: pid(project) }
+    Command::FileRecord { project: pid(project), builds: BTreeSet::new() }
 }
 
 pub fn commission_review(project: &str) -> Command {
@@ -419,7 +420,11 @@ impl Sim {
                     _ => None,
                 };
                 let plan = plan_year.and_then(|y| self.plans.get(&(project.jurisdiction.clone(), y)).cloned());
-                self.run(on, actor, World::Project { project: &project, plan: plan.as_ref() }, &command)
+                let owner = govit_rules::OwnerStanding::of(
+                    self.projects.values().filter(|p| p.owner.name == project.owner.name),
+                    on,
+                );
+                self.run(on, actor, World::Project { project: &project, plan: plan.as_ref(), owner: Some(&owner) }, &command)
             }
             Target::Plan { year, jurisdiction } => {
                 let jurisdiction = jurisdiction.cloned().unwrap_or_else(|| actor.jurisdiction.clone());

@@ -1,0 +1,64 @@
+//! How an owner organisation stands across all its projects: what [23] shows when its next proposals are
+//! reviewed, and what [25]'s deferral of the annual plan withholds from it.
+
+use crate::date::Date;
+use crate::ids::ProjectId;
+use crate::state::{Project, RectificationState};
+use crate::vocab::Measure;
+use chrono::Datelike;
+
+/// The facts of one owner organisation that decide its proposals: deferrals imposed on any of its projects,
+/// and its projects with a failed or overdue rectification.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct OwnerStanding {
+    /// Each `defer_annual_plan` imposed on one of the organisation's projects: the project and the date.
+    pub deferrals: Vec<(ProjectId, Date)>,
+    /// The organisation's projects with a rectification found falling short and not reported again, or open
+    /// past its due date, on the day asked.
+    pub troubled: Vec<ProjectId>,
+}
+
+impl OwnerStanding {
+    /// The standing on `on` of the organisation that owns `projects` (all of them, the one acted on included).
+    pub fn of<'a>(projects: impl IntoIterator<Item = &'a Project>, on: Date) -> OwnerStanding {
+        let mut standing = OwnerStanding::default();
+        for p in projects {
+            for (measure, imposed_on) in &p.measures {
+                if *measure == Measure::DeferAnnualPlan {
+                    standing.deferrals.push((p.id.clone(), *imposed_on));
+                }
+            }
+            let troubled =
+                p.rectifications.iter().any(|r| r.state() == RectificationState::Failed || r.is_overdue(on));
+            if troubled {
+                standing.troubled.push(p.id.clone());
+            }
+        }
+        standing
+    }
+
+    /// [25] "暂缓安排政务信息化项目年度实施计划": a deferral imposed in year Y withholds the plans of Y and Y+1.
+    /// Returns the deferral that withholds `year`, if any.
+    pub fn deferral_for(&self, year: i32) -> Option<&(ProjectId, Date)> {
+        self.deferrals.iter().find(|(_, on)| (on.year()..=on.year().saturating_add(1)).contains(&year))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn date(s: &str) -> Date {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn a_deferral_withholds_the_year_it_was_imposed_and_the_next_but_not_the_one_after() {
+        let id = ProjectId::parse("wuhan-2022-0001").unwrap();
+        let standing = OwnerStanding { deferrals: vec![(id, date("2023-05-10"))], troubled: Vec::new() };
+        assert!(standing.deferral_for(2022).is_none());
+        assert!(standing.deferral_for(2023).is_some());
+        assert!(standing.deferral_for(2024).is_some());
+        assert!(standing.deferral_for(2025).is_none());
+    }
+}
