@@ -8,6 +8,7 @@ use argon2::Argon2;
 use argon2::password_hash::phc::PasswordHash;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use chrono::{DateTime, Duration};
+use govit_rules::draft::OrgRecord;
 use govit_rules::vocab::OwnerKind;
 use govit_rules::{Actor, JurisdictionId, OrgName, Role};
 use govit_store::{NewUser, OrganizationRow, SessionRow, UserRow};
@@ -55,6 +56,18 @@ pub struct SessionUser {
     pub actor: Actor,
     /// Opened through the unified identity provider, whose own factors stand in for the local second factor.
     pub single_sign_on: bool,
+}
+
+impl SessionUser {
+    /// The record of the user's organisation that a registration is held to [2][9]: the name and
+    /// jurisdiction of the acting actor, the kind as stored (an unknown stored code reads as none).
+    pub fn org_record(&self) -> OrgRecord {
+        OrgRecord {
+            name: self.actor.organization.clone(),
+            kind: self.organization.owner_kind.as_deref().and_then(OwnerKind::from_code),
+            jurisdiction: self.actor.jurisdiction.clone(),
+        }
+    }
 }
 
 /// What a successful login hands the browser.

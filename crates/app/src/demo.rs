@@ -13,12 +13,14 @@
 use crate::accounts::{NewOrganization, NewUserInput};
 use crate::{App, AppError, CommandRequest, Executed};
 use chrono::{Datelike, Days, Months, NaiveDate};
+use govit_rules::command::Action;
 use govit_rules::date::add_months;
+use govit_rules::draft;
 use govit_rules::policy::Parameters;
 use govit_rules::vocab::{Authority, OwnerKind};
-use govit_rules::{Actor, Command, Date, JurisdictionId, OrgName, ProjectId, Rejection, Role};
+use govit_rules::{Actor, Date, JurisdictionId, OrgName, ProjectId, Rejection, Role};
 use serde::Serialize;
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -934,7 +936,7 @@ impl<'a> Script<'a> {
         // building keeps it pending, on its approver's 工作台.
         if s.has(Twist::Reapproval) && completed.is_some() {
             let on = plus(start, span * 2 / 3 + (span - span * 2 / 3) / 2);
-            if i % 2 == 0 {
+            if i.is_multiple_of(2) {
                 self.act(c, on, &c.approver, "approve_adjustment", json!({"approved_investment": estimate}));
             } else {
                 let reason = "调整内容超出原批复的建设目标,请按原批复实施";
@@ -1023,7 +1025,7 @@ impl<'a> Script<'a> {
         self.act(c, plus(accepted, 7), &c.owner, "file_acceptance", json!({}));
         self.act(c, plus(accepted, 12), &c.owner, "register_assets", json!({}));
         // [18] most owners return the surplus soon after acceptance; every third still shows it.
-        if surplus > 0 && c.i % 3 != 0 {
+        if surplus > 0 && !c.i.is_multiple_of(3) {
             self.act(c, plus(accepted, 15), &c.owner, "return_surplus", json!({"amount": surplus}));
         }
         if s.reach == Reach::Accepted {
@@ -1128,8 +1130,15 @@ async fn play(app: &App, steps: Vec<Step>, progress: &mut impl FnMut(usize, usiz
         {
             map.insert("exclude".to_owned(), step.exclude.iter().map(id).collect::<Result<Value, _>>()?);
         }
-        let command: Command = serde_json::from_value(json!({"do": step.action, "with": with}))
-            .map_err(|e| AppError::invalid("demo", format!("{what}:{e}")))?;
+        // The demo city declares its organisations in its own tables: the one builder, with no other record.
+        let action = Action::from_code(step.action)
+            .ok_or_else(|| AppError::invalid("demo", format!("{what}:没有名为“{}”的事项", step.action)))?;
+        let with = match with {
+            Value::Object(map) => map,
+            _ => Map::new(),
+        };
+        let command = draft::build(action, with, step.actor.role, None)
+            .map_err(|e| AppError::invalid("demo", format!("{what}:{:?}", e.fields())))?;
         let request = CommandRequest {
             actor: (*step.actor).clone(),
             on: step.on,

@@ -89,7 +89,11 @@ pub fn describe(event: &Event) -> String {
         AdjustmentApproved { approved_investment, government_approval_required, .. } => format!(
             "批准调整建设内容,核定投资调整为{}{}",
             wan(approved_investment),
-            if *government_approval_required { ";达到市人民政府批准限额,须报市人民政府批准" } else { "" }
+            if *government_approval_required {
+                ";达到市人民政府批准限额,须报市人民政府批准"
+            } else {
+                ""
+            }
         ),
         AdjustmentRejected { reason, .. } => format!("不予批准调整建设内容:{reason}"),
         SurplusReturned { amount, .. } => format!("退回结余资金{}", wan(amount)),

@@ -2,8 +2,8 @@
 
 use crate::{App, AppError};
 use govit_rules::derive::{self, Deadline, DeadlineName, FundsReleasable};
-use govit_rules::vocab::{AdjustmentOutcome, Authority, Route, Stage, Status};
 use govit_rules::state::RectificationState;
+use govit_rules::vocab::{AdjustmentOutcome, Authority, Route, Stage, Status};
 use govit_rules::{Article, Date, Money, Project, ProjectId};
 use govit_store::StoredEvent;
 use serde::Serialize;

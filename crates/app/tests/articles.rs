@@ -5,10 +5,11 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
-/// Articles with a rule (RULES.md): all of 2–31 but the purpose [1], the principles [4], the organs' own
-/// duties [5] and the use of evaluation results [23], which ask nothing the system decides.
+/// Articles with a rule (docs/ARTICLES.md): all of 2–31 but the purpose [1], the principles [4] and the organs'
+/// own duties [5], which ask nothing the system decides. The use of evaluation results [23] has one since
+/// 2026-12-07: a proposal from a unit with a failed or overdue rectification is warned.
 const WITH_RULES: &[u8] =
-    &[2, 3, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 24, 25, 26, 27, 28, 29, 30, 31];
+    &[2, 3, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31];
 
 fn cited() -> BTreeSet<u8> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scenarios");

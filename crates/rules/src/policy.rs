@@ -229,7 +229,8 @@ impl PolicySet {
     }
 
     /// Builds a set from parsed files, refusing unknown parents, cycles, unordered or duplicate effective
-    /// dates, and a root whose first version does not set every parameter.
+    /// dates, a root whose first version does not set every parameter, and any jurisdiction whose resolved
+    /// `approval_threshold` exceeds its `government_approval_threshold` on any date [8][15][30].
     pub fn build(files: Vec<(String, JurisdictionPolicy)>) -> Result<PolicySet, PolicyError> {
         let mut set = PolicySet::default();
         let mut sources = BTreeMap::new();
@@ -244,7 +245,54 @@ impl PolicySet {
             let source = sources.get(id).map(String::as_str).unwrap_or("?");
             set.validate(source, policy)?;
         }
+        if let Some(conflict) = set.threshold_conflict() {
+            let source = sources.get(&conflict.jurisdiction).map(String::as_str).unwrap_or("?");
+            let field = set
+                .jurisdictions
+                .get(&conflict.jurisdiction)
+                .map_or_else(|| "approval_threshold".to_owned(), |policy| conflict.field_in(policy));
+            return Err(err(source, &field, conflict.reason(&set)));
+        }
         Ok(set)
+    }
+
+    /// [8][15][30]: the first jurisdiction and date (ancestors first, so a fault is laid at the file that made
+    /// it) on which the resolved `approval_threshold` exceeds the resolved `government_approval_threshold`.
+    /// Parameters change only on a version's effective date, so the effective dates of every version in a
+    /// jurisdiction's chain are all the dates there are to check.
+    fn threshold_conflict(&self) -> Option<ThresholdConflict> {
+        let mut order: Vec<(usize, &JurisdictionId)> =
+            self.jurisdictions.keys().map(|id| (self.ancestry(id).len(), id)).collect();
+        order.sort();
+        order.into_iter().find_map(|(_, id)| {
+            let mut dates: Vec<Date> =
+                self.ancestry(id).iter().flat_map(|p| p.versions.iter().map(|v| v.effective)).collect();
+            dates.sort();
+            dates.dedup();
+            dates.into_iter().find_map(|on| {
+                let resolved = self.resolve(id, on).ok()?;
+                let p = &resolved.parameters;
+                (p.approval_threshold > p.government_approval_threshold).then(|| ThresholdConflict {
+                    jurisdiction: id.clone(),
+                    on,
+                    resolved,
+                })
+            })
+        })
+    }
+
+    /// `jurisdiction`'s policy and its ancestors' (known ones only, at most 64), itself first.
+    fn ancestry(&self, jurisdiction: &JurisdictionId) -> Vec<&JurisdictionPolicy> {
+        let mut chain = Vec::new();
+        let mut cursor = self.jurisdictions.get(jurisdiction);
+        while let Some(policy) = cursor {
+            if chain.len() > 64 {
+                break;
+            }
+            chain.push(policy);
+            cursor = policy.parent.as_ref().and_then(|p| self.jurisdictions.get(p));
+        }
+        chain
     }
 
     fn validate(&self, source: &str, policy: &JurisdictionPolicy) -> Result<(), PolicyError> {
@@ -297,7 +345,9 @@ impl PolicySet {
     }
 
     /// Adds a version to a jurisdiction, creating the jurisdiction under `parent` if it is new: what a
-    /// scenario's `policies:` entries do.
+    /// scenario's `policies:` entries do. Refused, leaving the set as it was, on the same grounds as
+    /// [`PolicySet::build`]; a threshold-order fault is laid at `set.approval_threshold` (or
+    /// `set.government_approval_threshold` if the version sets only that).
     pub fn add_version(
         &mut self,
         source: &str,
@@ -305,6 +355,13 @@ impl PolicySet {
         parent: Option<JurisdictionId>,
         version: Version,
     ) -> Result<(), PolicyError> {
+        // The parameter a threshold-order fault is laid at: the one this version sets (the set was in order
+        // before it was added).
+        let field = if version.set.approval_threshold.is_none() && version.set.government_approval_threshold.is_some() {
+            "set.government_approval_threshold"
+        } else {
+            "set.approval_threshold"
+        };
         let mut candidate = self.clone();
         match candidate.jurisdictions.get_mut(&jurisdiction) {
             Some(existing) => {
@@ -328,6 +385,10 @@ impl PolicySet {
         }
         if let Some(policy) = candidate.jurisdictions.get(&jurisdiction) {
             candidate.validate(source, policy)?;
+        }
+        // A city version reaches every district under it, so the whole candidate is checked.
+        if let Some(conflict) = candidate.threshold_conflict() {
+            return Err(err(source, field, conflict.reason(&candidate)));
         }
         *self = candidate;
         Ok(())
@@ -416,6 +477,44 @@ impl PolicySet {
             }
             None => refuse(&[31], format!("{on} 时《武汉市政务信息化项目建设管理办法》尚未施行")),
         }
+    }
+}
+
+/// A jurisdiction whose thresholds are out of order on a date: `approval_threshold` above
+/// `government_approval_threshold`.
+struct ThresholdConflict {
+    jurisdiction: JurisdictionId,
+    on: Date,
+    resolved: Resolved,
+}
+
+impl ThresholdConflict {
+    /// The field of `policy`'s own versions that brought the conflict: in the latest version in force on the
+    /// date that sets either threshold, `approval_threshold` if it sets it, else `government_approval_threshold`.
+    fn field_in(&self, policy: &JurisdictionPolicy) -> String {
+        let latest = policy.versions.iter().enumerate().rev().find(|(_, v)| {
+            v.effective <= self.on
+                && (v.set.approval_threshold.is_some() || v.set.government_approval_threshold.is_some())
+        });
+        match latest {
+            Some((i, v)) if v.set.approval_threshold.is_some() => format!("versions[{i}].set.approval_threshold"),
+            Some((i, _)) => format!("versions[{i}].set.government_approval_threshold"),
+            None => "approval_threshold".to_owned(),
+        }
+    }
+
+    fn reason(&self, set: &PolicySet) -> String {
+        let p = &self.resolved.parameters;
+        format!(
+            "{}自{}起适用的参数({})中,审批限额 approval_threshold {} 高于报市人民政府批准的限额 \
+             government_approval_threshold {}:介于两者之间的项目将自行实施并备案(第八条),却又须报市人民政府批准\
+             (第十五条);第三十条的实施细则须“根据本办法”制定,审批限额不得高于报市人民政府批准的限额",
+            set.name_of(&self.jurisdiction),
+            self.on,
+            self.resolved.version,
+            p.approval_threshold,
+            p.government_approval_threshold,
+        )
     }
 }
 
@@ -540,6 +639,112 @@ mod tests {
         .unwrap();
         let e = PolicySet::build(vec![("r.yaml".to_owned(), root)]).unwrap_err();
         assert!(e.field.starts_with("versions[0].set."), "{}", e.field);
+    }
+
+    const WUHAN: &str = BUILTIN[0].1;
+
+    fn threshold(yuan: i64) -> Option<Money> {
+        Some(Money::from_yuan(yuan).unwrap())
+    }
+
+    #[test]
+    fn a_district_whose_approval_threshold_exceeds_the_government_threshold_is_refused_at_load() {
+        let hanyang = "jurisdiction: hanyang\nname: 汉阳区\nparent: wuhan\nversions:\n  - effective: 2022-01-01\n    set: {approval_threshold: 40000000}\n";
+        let e = load(&[("policies/wuhan.yaml", WUHAN), ("policies/hanyang.yaml", hanyang)]).unwrap_err();
+        assert_eq!(e.source_name, "policies/hanyang.yaml");
+        assert_eq!(e.field, "versions[0].set.approval_threshold");
+        assert!(e.reason.contains("government_approval_threshold"), "{}", e.reason);
+        assert!(e.reason.contains("汉阳区自2022-01-01起"), "{}", e.reason);
+        assert!(e.to_string().contains("policies/hanyang.yaml"), "{e}");
+    }
+
+    #[test]
+    fn a_city_whose_approval_threshold_exceeds_its_government_threshold_is_refused_at_load() {
+        let wuhan = WUHAN.replace("approval_threshold: 500000 ", "approval_threshold: 40000000 ");
+        assert_ne!(wuhan, WUHAN);
+        let e = load(&[("policies/wuhan.yaml", &wuhan), BUILTIN[1], BUILTIN[2]]).unwrap_err();
+        assert_eq!(
+            (e.source_name.as_str(), e.field.as_str()),
+            ("policies/wuhan.yaml", "versions[0].set.approval_threshold")
+        );
+    }
+
+    #[test]
+    fn a_later_version_that_lowers_only_the_government_threshold_below_the_approval_threshold_is_refused_at_load() {
+        let wuhan =
+            format!("{WUHAN}  - effective: 2025-01-01\n    set:\n      government_approval_threshold: 400000\n");
+        let e = load(&[("policies/wuhan.yaml", &wuhan)]).unwrap_err();
+        assert_eq!(e.source_name, "policies/wuhan.yaml");
+        assert_eq!(e.field, "versions[1].set.government_approval_threshold");
+        assert!(e.reason.contains("2025-01-01"), "{}", e.reason);
+    }
+
+    #[test]
+    fn a_district_threshold_that_a_later_city_version_overtakes_is_refused_at_load_in_the_district_file() {
+        let wuhan = format!("{WUHAN}  - effective: 2025-01-01\n    set:\n      approval_threshold: 2000000\n");
+        let hanyang = "jurisdiction: hanyang\nname: 汉阳区\nparent: wuhan\nversions:\n  - effective: 2022-01-01\n    set: {government_approval_threshold: 1000000}\n";
+        let e = load(&[("policies/wuhan.yaml", &wuhan), ("policies/hanyang.yaml", hanyang)]).unwrap_err();
+        assert_eq!(e.source_name, "policies/hanyang.yaml");
+        assert_eq!(e.field, "versions[0].set.government_approval_threshold");
+        assert!(e.reason.contains("wuhan@2021-08-21+wuhan@2025-01-01+hanyang@2022-01-01"), "{}", e.reason);
+    }
+
+    #[test]
+    fn an_approval_threshold_equal_to_the_government_threshold_is_allowed() {
+        let mut set = builtin();
+        let v = Version {
+            effective: d("2025-01-01"),
+            title: None,
+            set: Overrides { approval_threshold: threshold(30_000_000), ..Overrides::default() },
+        };
+        set.add_version("s.yaml", JurisdictionId::parse("jiangan").unwrap(), None, v).unwrap();
+    }
+
+    #[test]
+    fn a_scenario_version_whose_approval_threshold_exceeds_the_government_threshold_is_refused_and_changes_nothing() {
+        let mut set = builtin();
+        let v = Version {
+            effective: d("2025-01-01"),
+            title: None,
+            set: Overrides { approval_threshold: threshold(30_000_001), ..Overrides::default() },
+        };
+        let e = set.add_version("s.yaml", JurisdictionId::parse("jiangan").unwrap(), None, v).unwrap_err();
+        assert_eq!((e.source_name.as_str(), e.field.as_str()), ("s.yaml", "set.approval_threshold"));
+        assert!(e.reason.contains("江岸区自2025-01-01起"), "{}", e.reason);
+        assert_eq!(set, builtin());
+    }
+
+    #[test]
+    fn a_scenario_city_version_that_lowers_only_the_government_threshold_below_its_own_is_refused() {
+        let mut set = builtin();
+        let v = Version {
+            effective: d("2025-01-01"),
+            title: None,
+            set: Overrides { government_approval_threshold: threshold(400_000), ..Overrides::default() },
+        };
+        let e = set.add_version("s.yaml", JurisdictionId::wuhan(), None, v).unwrap_err();
+        assert_eq!((e.source_name.as_str(), e.field.as_str()), ("s.yaml", "set.government_approval_threshold"));
+        assert!(e.reason.contains("武汉市自2025-01-01起"), "{}", e.reason);
+        assert_eq!(set, builtin());
+    }
+
+    #[test]
+    fn a_scenario_city_version_that_a_district_threshold_overtakes_is_refused_naming_the_district() {
+        let mut set = builtin();
+        // In order for the city (200,000 ≤ 250,000), but jiangan keeps its own 300,000 and inherits 250,000.
+        let v = Version {
+            effective: d("2025-01-01"),
+            title: None,
+            set: Overrides {
+                approval_threshold: threshold(200_000),
+                government_approval_threshold: threshold(250_000),
+                ..Overrides::default()
+            },
+        };
+        let e = set.add_version("s.yaml", JurisdictionId::wuhan(), None, v).unwrap_err();
+        assert_eq!(e.field, "set.approval_threshold");
+        assert!(e.reason.contains("江岸区自2025-01-01起"), "{}", e.reason);
+        assert_eq!(set, builtin());
     }
 
     #[test]

@@ -28,8 +28,7 @@ impl OwnerStanding {
                     standing.deferrals.push((p.id.clone(), *imposed_on));
                 }
             }
-            let troubled =
-                p.rectifications.iter().any(|r| r.state() == RectificationState::Failed || r.is_overdue(on));
+            let troubled = p.rectifications.iter().any(|r| r.state() == RectificationState::Failed || r.is_overdue(on));
             if troubled {
                 standing.troubled.push(p.id.clone());
             }

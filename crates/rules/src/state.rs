@@ -450,8 +450,11 @@ impl Project {
                         self.adjustment_used = self.adjustment_used.saturating_add(request.amount);
                     }
                     AdjustmentOutcome::RequiresReapproval => {
-                        self.pending_adjustment =
-                            Some(PendingAdjustment { amount: request.amount, requested_on: on, awaiting_government: None });
+                        self.pending_adjustment = Some(PendingAdjustment {
+                            amount: request.amount,
+                            requested_on: on,
+                            awaiting_government: None,
+                        });
                     }
                 }
             }

@@ -10,13 +10,20 @@ use govit_rules::vocab::*;
 
 /// The outcome of one adjustment request on `sim`'s project `P`, on `on`.
 fn request(sim: &mut Sim, on: &str, amount: i64) -> AdjustmentOutcome {
-    ok(sim.act(on, &owner(), adjust("P", amount)));
-    sim.project("P").last_adjustment.expect("the request is recorded")
+    request_with(sim, on, adjustment("P", amount, AdjustmentReason::TechnicalOptimization))
 }
 
+/// The outcome of one request; a change that needs re-approval is then rejected by the approver, so that the
+/// next request is not refused for a pending one [19].
 fn request_with(sim: &mut Sim, on: &str, r: govit_rules::command::RequestAdjustment) -> AdjustmentOutcome {
     ok(sim.act(on, &owner(), Command::RequestAdjustment(r)));
-    sim.project("P").last_adjustment.expect("the request is recorded")
+    let outcome = sim.project("P").last_adjustment.expect("the request is recorded");
+    if outcome == AdjustmentOutcome::RequiresReapproval {
+        let reject = Command::RejectAdjustment { project: pid("P"), reason: text("超出自行调整的范围") };
+        let approver = sim.approver("P");
+        ok(sim.act(on, &approver, reject));
+    }
+    outcome
 }
 
 /// Project `P` approved at 1,000,000 in wuhan and under construction from 2022-03-01.
@@ -179,6 +186,7 @@ fn the_basis_in_force_on_the_day_of_the_request_decides() {
     assert_eq!(request(&mut sim, "2023-12-30", 100_000), AdjustmentOutcome::SelfAdjusted);
     assert_eq!(request(&mut sim, "2023-12-31", 100_000), AdjustmentOutcome::RequiresReapproval, "cumulative in 2023");
     let decision = ok(sim.act("2024-01-01", &owner(), adjust("P", 100_000)));
+    assert!(sim.project("P").pending_adjustment.is_none(), "self-adjusted: nothing pending");
     assert_eq!(decision.policy, "wuhan@2021-08-21+wuchang@2022-01-01+wuchang@2024-01-01");
     assert_eq!(sim.project("P").last_adjustment, Some(AdjustmentOutcome::SelfAdjusted), "per_change from 2024");
     assert_eq!(sim.project("P").adjustment_used, yuan(200_000));

@@ -6,7 +6,6 @@ mod openapi;
 
 use crate::AppState;
 use crate::error::WebError;
-use crate::forms::field_of;
 use crate::session::{CurrentUser, clear_cookie, cookie, token};
 use axum::extract::{FromRequestParts, Path, Query, RawQuery, State};
 use axum::http::request::Parts;
@@ -15,7 +14,9 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use govit_app::{AppError, CommandRequest, Executed, ProjectView};
-use govit_rules::{Command, Date, JurisdictionId, ProjectId, Rejection};
+use govit_rules::command::Action;
+use govit_rules::draft::{self, DraftError};
+use govit_rules::{Date, JurisdictionId, ProjectId, Rejection};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -68,6 +69,21 @@ impl ApiError {
     fn new(status: StatusCode, code: &str, message: impl Into<String>) -> ApiError {
         ApiError { status, body: json!({ "code": code, "message": message.into(), "articles": [] }) }
     }
+    /// A request that is not a command: 400 when malformed, 422 when well formed but contradicting the record
+    /// (another owner kind than the organisation's [2][9]). The first field is named; all are listed.
+    fn drafted(error: DraftError) -> ApiError {
+        let status = match error {
+            DraftError::Malformed(_) => StatusCode::BAD_REQUEST,
+            DraftError::ContradictsRecord(_) => StatusCode::UNPROCESSABLE_ENTITY,
+        };
+        let fields = error.into_fields();
+        let (field, reason) = fields.iter().next().map_or(("with", "参数有误"), |(f, r)| (f.as_str(), r.as_str()));
+        let mut e = ApiError::invalid(field, reason);
+        e.status = status;
+        e.body["fields"] = json!(fields);
+        e
+    }
+
     fn invalid(field: &str, reason: impl Into<String>) -> ApiError {
         let reason = reason.into();
         let mut e = ApiError::new(StatusCode::BAD_REQUEST, "invalid", format!("{field}:{reason}"));
@@ -320,20 +336,13 @@ async fn command(
     {
         return Err(ApiError::invalid("request_id", "须为1到128个字符"));
     }
-    let org = &user.session.organization;
-    if body.action == "register_project" {
-        // As on the page, an owner registers for its own organisation in its own jurisdiction.
-        if let Some(kind) = &org.owner_kind {
-            body.with.entry("owner").or_insert_with(|| json!({ "name": org.name, "kind": kind }));
-        }
-        body.with.entry("jurisdiction").or_insert_with(|| json!(org.jurisdiction));
-    }
-    let json = json!({ "do": body.action, "with": body.with });
-    let command: Command = serde_path_to_error::deserialize(json).map_err(|e| {
-        let path = e.path().to_string();
-        let field = if path.starts_with("with.") { field_of(&path) } else { "do".to_owned() };
-        ApiError::invalid(&field, e.into_inner().to_string())
-    })?;
+    let action = Action::from_code(&body.action)
+        .ok_or_else(|| ApiError::invalid("do", format!("没有名为“{}”的事项", body.action)))?;
+    // As on the page, an owner registers for its own organisation, of the kind on record, in its own
+    // jurisdiction [2][9]: a request that states others is refused with the field named.
+    let with = std::mem::take(&mut body.with);
+    let command = draft::build(action, with, user.session.actor.role, Some(&user.session.org_record()))
+        .map_err(ApiError::drafted)?;
     let today = state.app.clock().today();
     let attachments = std::mem::take(&mut body.attachments);
     let executed = state
@@ -444,20 +453,24 @@ async fn plan(
     Ok(Json(json!({ "plan": plan, "proposals": proposals })))
 }
 
+/// Every jurisdiction's versions and parameters in force today, and [30] every parameter in which a district
+/// differs from the city, looser, stricter or different.
 async fn policies(State(state): State<AppState>, ApiUser(_user): ApiUser) -> Json<Value> {
     let today = state.app.clock().today();
-    let list: Vec<Value> = state
-        .app
-        .policies()
+    let policies = state.app.policies();
+    let list: Vec<Value> = policies
         .jurisdictions()
         .map(|j| {
-            let resolved = state.app.policies().resolve(&j.jurisdiction, today).ok();
+            let resolved = policies.resolve(&j.jurisdiction, today).ok();
+            let differences =
+                govit_rules::policy_diff::differences_from_city(policies, &j.jurisdiction, today).unwrap_or_default();
             json!({
                 "jurisdiction": j.jurisdiction,
                 "name": j.name,
                 "parent": j.parent,
                 "versions": j.versions.iter().map(|v| json!({ "effective": v.effective, "title": v.title })).collect::<Vec<_>>(),
                 "in_force": resolved,
+                "differences": differences,
             })
         })
         .collect();

@@ -226,11 +226,6 @@ pub fn to_with(action: Action, form: &Submitted) -> Result<Map<String, Value>, F
     if errors.is_empty() { Ok(with) } else { Err(errors) }
 }
 
-/// The field a serde path (`with.investment`, `with.owner.name`) points at.
-pub fn field_of(path: &str) -> String {
-    path.strip_prefix("with.").unwrap_or(path).split(['.', '[']).next().unwrap_or(path).to_owned()
-}
-
 /// A field as the template shows it.
 #[derive(Debug, Clone)]
 pub struct FieldView {
@@ -318,12 +313,5 @@ mod tests {
         let errors = to_with(Action::SubmitStage, &form).unwrap_err();
         assert_eq!(errors["investment"], "必填");
         assert!(errors["stage"].contains("final"));
-    }
-
-    #[test]
-    fn a_serde_path_names_its_field() {
-        assert_eq!(field_of("with.investment"), "investment");
-        assert_eq!(field_of("with.documents[0]"), "documents");
-        assert_eq!(field_of("with.owner.name"), "owner");
     }
 }

@@ -166,13 +166,29 @@ fn approval(app: &App, p: &Project, events: &[StoredEvent], e: &StoredEvent) -> 
         approved_investment_wan: crate::view::wan(*approved_investment),
         approved_investment_yuan: approved_investment.yuan(),
         opinions: opinions.iter().map(|o| opinion_text(*o).to_owned()).collect(),
-        government_approval_note: government
-            .then(|| "项目核定投资达到3000万元，依照第十五条报市人民政府批准后方可实施。".to_owned()),
+        government_approval_note: government.then(|| {
+            let threshold = parameters(app, p, e).map(|params| amount(params.government_approval_threshold));
+            format!(
+                "项目核定投资达到{}，依照第十五条报市人民政府批准后方可实施。",
+                threshold.unwrap_or_else(|| "市人民政府批准限额".to_owned())
+            )
+        }),
         regulation: REGULATION.to_owned(),
         articles: articles(&cited),
         date: chinese_date(e.record.on),
         imprint: None,
     })
+}
+
+/// A threshold as the regulation writes it: whole 万元 without decimals ("50万元").
+fn amount(m: govit_rules::Money) -> String {
+    if m.yuan() % 10_000 == 0 { format!("{}万元", m.yuan() / 10_000) } else { crate::view::wan(m) }
+}
+
+/// The parameters of the policy in force for the project on the day of the event: a district with another
+/// threshold reads its own figure [30].
+fn parameters(app: &App, p: &Project, e: &StoredEvent) -> Option<govit_rules::policy::Parameters> {
+    app.policies().resolve(&p.jurisdiction, e.record.on).ok().map(|r| r.parameters)
 }
 
 fn receipt(app: &App, p: &Project, e: &StoredEvent) -> Option<FilingReceipt> {
@@ -187,7 +203,10 @@ fn receipt(app: &App, p: &Project, e: &StoredEvent) -> Option<FilingReceipt> {
         filed_on: chinese_date(e.record.on),
         investment_wan: crate::view::wan(*investment),
         investment_yuan: investment.yuan(),
-        route_note: "投资50万元以下，由项目建设单位自行组织实施，并向项目审批部门备案".to_owned(),
+        route_note: format!(
+            "投资{}以下，由项目建设单位自行组织实施，并向项目审批部门备案",
+            parameters(app, p, e).map_or_else(|| "审批限额".to_owned(), |params| amount(params.approval_threshold))
+        ),
         remarks: vec!["项目应当按照第十三条的要求做好信息资源共享和密码应用，建成后按第二十一条组织验收。".to_owned()],
         regulation: REGULATION.to_owned(),
         articles: articles(&[7, 8, 14]),

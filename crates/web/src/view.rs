@@ -61,6 +61,7 @@ impl Layout {
             nav.push(("/admin/users", "用户管理"));
             nav.push(("/admin/organizations", "单位管理"));
         }
+        nav.push(("/policies", "实施细则"));
         nav.push(("/api/v1/docs", "接口文档"));
         let nav = nav.into_iter().map(|(href, label)| NavItem { href, label, active: is_active(href, path) }).collect();
         Layout {

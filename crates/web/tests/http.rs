@@ -86,6 +86,44 @@ async fn an_owner_registers_through_the_api_and_sees_the_project() {
     assert!(html.contains("养老服务信息系统升级") && html.contains("已登记"));
 }
 
+/// Issue 15, the exact attack: an organ (市民政局, party_government_organ on record) registered a 500万
+/// project as a "school" building for its own use, and was routed away from the bureau [2][9].
+#[tokio::test]
+async fn an_owner_that_claims_another_kind_than_its_record_is_refused_422_and_nothing_is_stored() {
+    let s = spawn().await;
+    let (c, _) = login(&s, "minzheng").await;
+    let before = s.app.store().event_count().await.unwrap();
+    let attack = json!({ "do": "register_project", "with": {
+        "name": "自称学校的自建自用系统", "owner": { "name": "市民政局", "kind": "school" },
+        "category": "business_application", "construction": "new", "funding": "government_investment",
+        "investment": "500万", "self_built_self_used": true } });
+    let (status, err) = command(&s, &c, attack).await;
+    assert_eq!(status, 422, "{err}");
+    assert_eq!(err["code"], "invalid");
+    assert_eq!(err["field"], "owner.kind");
+    assert!(err["message"].as_str().unwrap().contains("市级党政机关"), "{err}");
+    // Another owner's name, or another jurisdiction, is refused the same way.
+    let (status, err) = command(
+        &s,
+        &c,
+        json!({ "do": "register_project", "with": {
+        "name": "冒名登记", "owner": { "name": "市教育局", "kind": "party_government_organ" },
+        "category": "business_application", "construction": "new", "funding": "government_investment",
+        "investment": 800_000 } }),
+    )
+    .await;
+    assert_eq!((status, err["field"].as_str()), (422, Some("owner.name")), "{err}");
+    assert_eq!(s.app.store().event_count().await.unwrap(), before, "nothing stored");
+    // Without the claim, the same organ registers on the bureau's route; the self-built route is refused [9].
+    let honest = json!({ "do": "register_project", "with": {
+        "name": "自建自用系统", "category": "business_application", "construction": "new",
+        "funding": "government_investment", "investment": "500万", "self_built_self_used": true } });
+    let (status, err) = command(&s, &c, honest).await;
+    assert_eq!(status, 422, "{err}");
+    assert_eq!(err["code"], "refused");
+    assert!(err["articles"].as_array().unwrap().iter().any(|a| a == 9), "{err}");
+}
+
 #[tokio::test]
 async fn another_owner_cannot_see_or_act_on_the_project() {
     let s = spawn().await;

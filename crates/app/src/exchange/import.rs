@@ -28,8 +28,7 @@ use govit_rules::money::MoneyError;
 use govit_rules::vocab::{Category, Construction, Funding, OwnerKind};
 use govit_rules::{
     Action, Actor, Command, Context, Date, Event, JurisdictionId, Money, Notice, OrgName, OwnerStanding, Project,
-    ProjectId,
-    Rejection, Role, Text, World, decide,
+    ProjectId, Rejection, Role, Text, World, decide,
 };
 use serde::Serialize;
 use sm3::{Digest, Sm3};

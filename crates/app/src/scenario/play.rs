@@ -5,6 +5,7 @@ use super::check::{check_expect, check_then};
 use super::parse::{As, Malformed, Scenario, Step, project_handle};
 use crate::{App, CommandRequest, Executed, FixedClock};
 use govit_rules::command::Action;
+use govit_rules::draft;
 use govit_rules::policy::{self, PolicySet, Version};
 use govit_rules::{Actor, Command, JurisdictionId, OrgName, ProjectId, Role};
 use govit_store::Store;
@@ -88,7 +89,7 @@ impl Run {
             // such even when its project was never registered.
             let placeholder = handle.as_deref().and_then(|h| ProjectId::parse(h).ok());
             let id = project.as_ref().and_then(|r| r.as_ref().ok()).or(placeholder.as_ref());
-            let command = self.command(action, step, id).map_err(|m| Malformed::new(at(&m.field), m.reason))?;
+            let command = self.command(action, who, step, id).map_err(|m| Malformed::new(at(&m.field), m.reason))?;
             let project = project.transpose().map_err(fail)?;
             let actor = self.actor(who, action, step, project.as_ref()).await.map_err(fail)?;
             let outcome = self
@@ -119,8 +120,10 @@ impl Run {
         self.handles.get(handle).cloned().ok_or_else(|| format!("项目“{handle}”未登记(登记被拒绝,或此前没有登记步骤)"))
     }
 
-    /// Builds the command from `do` and `with`: handles become project numbers, defaults are filled in.
-    fn command(&self, action: Action, step: &Step, project: Option<&ProjectId>) -> Result<Command, Malformed> {
+    /// Builds the command from `do` and `with` through the one builder every front end uses
+    /// ([`govit_rules::draft::build`]): handles become project numbers, defaults are filled in. A scenario
+    /// declares its organisations in its registration steps, so there is no other record to hold them to.
+    fn command(&self, action: Action, who: As, step: &Step, project: Option<&ProjectId>) -> Result<Command, Malformed> {
         let mut with = match &step.with {
             Some(Value::Mapping(m)) => m.clone(),
             _ => Mapping::new(),
@@ -152,12 +155,13 @@ impl Run {
                 }
             }
         }
-        let mut root = Mapping::new();
-        root.insert("do".into(), Value::String(action.code().to_owned()));
-        root.insert("with".into(), Value::Mapping(with));
-        serde_path_to_error::deserialize(Value::Mapping(root)).map_err(|e| {
-            let path = e.path().to_string();
-            Malformed::new(if path == "." { "with".to_owned() } else { path }, e.into_inner().to_string())
+        let with = match serde_json::to_value(Value::Mapping(with)) {
+            Ok(serde_json::Value::Object(map)) => map,
+            Ok(_) | Err(_) => return Err(Malformed::new("with", "参数须为以文字为键的映射")),
+        };
+        draft::build(action, with, city_role(who), None).map_err(|e| {
+            let (field, reason) = e.fields().iter().next().map_or(("with", ""), |(f, r)| (f.as_str(), r.as_str()));
+            Malformed::new(format!("with.{field}"), reason)
         })
     }
 

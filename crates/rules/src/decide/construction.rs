@@ -1,12 +1,12 @@
 //! Construction and funds: [14][17][18][19][20], and [25] for a suspended project.
 
+use super::register::government_approval_required;
 use super::{Context, Outcome, Ruling};
 use crate::command::{Command, RequestAdjustment};
 use crate::derive::annual_report_status;
 use crate::event::Event;
 use crate::money::Money;
 use crate::notice::{Checks, refuse};
-use super::register::government_approval_required;
 use crate::policy::{AdjustmentBasis, Resolved};
 use crate::state::Project;
 use crate::vocab::*;
@@ -109,7 +109,10 @@ pub(super) fn decide(ctx: &Context<'_>, policy: &Resolved, p: &Project, command:
             // [19] "应当按照国家有关规定履行相应手续": a change awaiting re-approval is not yet settled.
             Status::UnderConstruction if p.pending_adjustment.is_some() => refuse(
                 &[19],
-                format!("调整建设内容{}尚待重新审批,审批完成前不能完工", p.pending_adjustment_amount().unwrap_or_default()),
+                format!(
+                    "调整建设内容{}尚待重新审批,审批完成前不能完工",
+                    p.pending_adjustment_amount().unwrap_or_default()
+                ),
             ),
             Status::UnderConstruction => Ok(Outcome::event(Event::ConstructionCompleted { project: id })),
             Status::Suspended => refuse(&[25], "项目已被暂停建设,恢复建设前不能完工"),
@@ -161,7 +164,8 @@ fn release_funds(p: &Project, purpose: Purpose, amount: Money) -> Ruling {
 /// re-approval. "不超过" is inclusive; with the `cumulative` basis all self-made adjustments add up against the
 /// tolerance of the approved estimate in force.
 fn request_adjustment(policy: &Resolved, p: &Project, r: &RequestAdjustment) -> Ruling {
-    let adjustable = matches!(p.status, Status::Approved | Status::Filed | Status::UnderConstruction | Status::Suspended);
+    let adjustable =
+        matches!(p.status, Status::Approved | Status::Filed | Status::UnderConstruction | Status::Suspended);
     Checks::new()
         .require(adjustable, &[19], || match p.status {
             Status::Completed | Status::Accepted | Status::Operating => {

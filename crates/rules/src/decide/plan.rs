@@ -2,9 +2,9 @@
 
 use super::{Context, Outcome, Ruling};
 use crate::command::Command;
+use crate::date::Date;
 use crate::event::Event;
 use crate::ids::ProjectId;
-use crate::date::Date;
 use crate::notice::{Checks, Notice, refuse};
 use crate::standing::OwnerStanding;
 use crate::state::{Plan, Project};
@@ -76,10 +76,9 @@ fn deferral(owner: Option<&OwnerStanding>, year: i32) -> Option<&(ProjectId, Dat
 
 fn deferral_message(p: &Project, owner: Option<&OwnerStanding>, year: i32) -> String {
     match deferral(owner, year) {
-        Some((project, on)) => format!(
-            "{}已于{on}(项目 {project})被暂缓安排政务信息化项目年度实施计划,{year}年度不予安排",
-            p.owner.name
-        ),
+        Some((project, on)) => {
+            format!("{}已于{on}(项目 {project})被暂缓安排政务信息化项目年度实施计划,{year}年度不予安排", p.owner.name)
+        }
         None => String::new(),
     }
 }
@@ -92,7 +91,11 @@ fn rectification_record(p: &Project, owner: Option<&OwnerStanding>) -> Option<No
         let list: Vec<&str> = troubled.iter().map(ProjectId::as_str).collect();
         Notice::new(
             &[23],
-            format!("{}的项目 {} 存在逾期未整改或整改后仍不符合要求的问题,论证年度计划时予以考虑", p.owner.name, list.join("、")),
+            format!(
+                "{}的项目 {} 存在逾期未整改或整改后仍不符合要求的问题,论证年度计划时予以考虑",
+                p.owner.name,
+                list.join("、")
+            ),
         )
     })
 }

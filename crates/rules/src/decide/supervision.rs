@@ -1,11 +1,11 @@
 //! Supervision [25]: rectification with a due date, and measures only once it has passed unrectified.
 
 use super::{Context, Outcome, Ruling};
+use crate::actor::Role;
 use crate::command::Command;
 use crate::event::Event;
 use crate::notice::{Checks, refuse};
 use crate::state::Project;
-use crate::actor::Role;
 use crate::vocab::*;
 
 /// [25] "发现违反国家、省、市有关规定或者批复要求的,应当要求项目建设单位限期整改。逾期不整改或者整改后仍不符合要求的,

@@ -424,7 +424,12 @@ impl Sim {
                     self.projects.values().filter(|p| p.owner.name == project.owner.name),
                     on,
                 );
-                self.run(on, actor, World::Project { project: &project, plan: plan.as_ref(), owner: Some(&owner) }, &command)
+                self.run(
+                    on,
+                    actor,
+                    World::Project { project: &project, plan: plan.as_ref(), owner: Some(&owner) },
+                    &command,
+                )
             }
             Target::Plan { year, jurisdiction } => {
                 let jurisdiction = jurisdiction.cloned().unwrap_or_else(|| actor.jurisdiction.clone());

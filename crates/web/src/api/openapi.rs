@@ -284,7 +284,6 @@ fn core_spec() -> Value {
                 }
             },
             "/api/v1/plans/{jurisdiction}/{year}": get_op("年度实施计划", json!([path_param("jurisdiction", "辖区代码"), path_param("year", "年度")]), ok_object("计划与申报项目")),
-            "/api/v1/policies": get_op("各辖区实施细则版本与现行参数", json!([]), ok_array("政策")),
             "/api/v1/regulation": { "get": { "summary": "《办法》全文(按条)", "security": [], "responses": { "200": ok_object("条文") } } }
         }
     })
@@ -300,11 +299,51 @@ fn download_op(summary: &str, parameters: Value, media_type: &str, what: &str) -
         "404": error_response("不存在或无权查看") } } })
 }
 
-/// The paths kept out of [`core_spec`]: the own password, workbooks, 公文, and the proposal import.
+/// `GET /api/v1/policies`: every jurisdiction's versions, parameters in force today, and [30] what a district
+/// changes from the city's parameters.
+fn policies_op() -> Value {
+    let parameters: Vec<(&str, &str)> =
+        govit_rules::policy_diff::Parameter::ALL.iter().map(|p| (p.code(), p.label())).collect();
+    let directions: Vec<(&str, &str)> =
+        govit_rules::policy_diff::Direction::ALL.iter().map(|d| (d.code(), d.label())).collect();
+    let value = json!({ "description": "参数值,单位同 in_force.parameters(金额为元,比例为万分之一,期限为月,截止日为 MM-DD,自评价期限为 [起, 止],审批部门为代码)" });
+    let difference = json!({
+        "type": "object",
+        "required": ["parameter", "city", "value", "direction"],
+        "properties": {
+            "parameter": choice(parameters),
+            "city": value.clone(),
+            "value": value,
+            "direction": choice(directions)
+        }
+    });
+    let jurisdiction = json!({
+        "type": "object",
+        "required": ["jurisdiction", "name", "parent", "versions", "in_force", "differences"],
+        "properties": {
+            "jurisdiction": { "type": "string", "description": "辖区代码" },
+            "name": { "type": "string" },
+            "parent": { "type": ["string", "null"], "description": "上级辖区代码(市级为 null)" },
+            "versions": { "type": "array", "items": { "type": "object", "properties": {
+                "effective": { "type": "string", "format": "date" }, "title": { "type": ["string", "null"] } } } },
+            "in_force": { "type": ["object", "null"], "description": "今日施行的参数(parameters)及其所依版本(version)" },
+            "differences": {
+                "type": "array", "items": difference,
+                "description": "第三十条:各区实施细则中与市级(wuhan)今日参数不同的每一项,及其较市级放宽(looser)、从严(stricter)或不同(different);市级为空"
+            }
+        }
+    });
+    json!({ "get": { "summary": "各辖区实施细则版本、现行参数及与市级参数的差异(放宽或从严)", "parameters": [], "responses": {
+        "200": { "description": "政策", "content": { "application/json": { "schema": { "type": "array", "items": jurisdiction } } } },
+        "401": error_response("未登录") } } })
+}
+
+/// The paths kept out of [`core_spec`]: the own password, workbooks, 公文, the proposal import and policies.
 fn more_paths() -> Vec<(&'static str, Value)> {
     let xlsx = govit_app::exchange::XLSX_MEDIA_TYPE;
     let year = || query_param("year", json!({ "type": "integer", "minimum": 2000, "maximum": 2100 }), "计划年度");
     vec![
+        ("/api/v1/policies", policies_op()),
         (
             "/api/v1/exports/plan.xlsx",
             download_op(

@@ -4,7 +4,7 @@
 use super::documents::AttachmentView;
 use crate::AppState;
 use crate::error::{WebError, render};
-use crate::forms::{FieldErrors, FieldView, Submitted, field_of, to_with, views};
+use crate::forms::{FieldErrors, FieldView, Submitted, to_with, views};
 use crate::session::{CurrentUser, Posted};
 use crate::view::{Layout, OutcomeView};
 use askama::Template;
@@ -14,8 +14,9 @@ use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Datelike;
 use govit_app::{CommandRequest, Executed};
 use govit_rules::command::Action;
+use govit_rules::draft::{self, DraftError};
 use govit_rules::{Command, ProjectId, Rejection, Role};
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 #[derive(Template)]
 #[template(path = "action_form.html")]
@@ -91,18 +92,6 @@ fn defaults(
     out
 }
 
-/// Turns a serde error on the command into a field error.
-fn serde_errors(e: serde_path_to_error::Error<serde_json::Error>) -> FieldErrors {
-    let mut errors = FieldErrors::new();
-    errors.insert(field_of(&e.path().to_string()), e.into_inner().to_string());
-    errors
-}
-
-fn command(action: Action, with: Map<String, Value>) -> Result<Command, FieldErrors> {
-    let json = serde_json::json!({ "do": action.code(), "with": with });
-    serde_path_to_error::deserialize(json).map_err(serde_errors)
-}
-
 pub(super) async fn form(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -162,7 +151,8 @@ pub(super) async fn submit(
     let project = state.app.visible_project(&user.session.actor, &id).await?;
     let command = to_with(action, &form).and_then(|mut with| {
         with.insert("project".to_owned(), Value::String(id.to_string()));
-        command(action, with)
+        draft::build(action, with, user.session.actor.role, Some(&user.session.org_record()))
+            .map_err(DraftError::into_fields)
     });
     let command = match command {
         Ok(c) => c,
@@ -264,14 +254,14 @@ pub(super) async fn register_submit(
     State(state): State<AppState>,
     Posted { user, form }: Posted,
 ) -> Result<Response, WebError> {
-    let org = &user.session.organization;
-    let Some(kind) = org.owner_kind.clone() else {
+    let org = user.session.org_record();
+    if org.kind.is_none() {
         return Err(WebError::Forbidden(format!("“{}”不是项目建设单位", org.name)));
-    };
-    let command = to_with(Action::RegisterProject, &form).and_then(|mut with| {
-        with.insert("owner".to_owned(), serde_json::json!({ "name": org.name, "kind": kind }));
-        with.insert("jurisdiction".to_owned(), Value::String(org.jurisdiction.clone()));
-        command(Action::RegisterProject, with)
+    }
+    // The owner and jurisdiction come from the organisation's record [2][9]: the form does not ask for them.
+    let command = to_with(Action::RegisterProject, &form).and_then(|with| {
+        draft::build(Action::RegisterProject, with, user.session.actor.role, Some(&org))
+            .map_err(DraftError::into_fields)
     });
     match command {
         Ok(c) => execute(&state, &user, Action::RegisterProject, c, &form, None).await,

@@ -11,6 +11,7 @@ mod login;
 mod notifications;
 mod papers;
 mod plans;
+mod policies;
 mod project;
 mod projects;
 mod public;
@@ -55,6 +56,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/notifications/read", post(notifications::mark))
         .route("/notifications/email", post(notifications::email))
         .route("/dashboard", get(dashboard::page))
+        .route("/policies", get(policies::page))
         .route("/public", get(public::page))
         .route("/public/projects.csv", get(public::csv))
         .route("/public/projects.json", get(public::json))
