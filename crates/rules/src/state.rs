@@ -267,6 +267,12 @@ impl Project {
         self.contracts.iter().fold(Money::ZERO, |a, c| a.saturating_add(c.amount))
     }
 
+    /// What is already spent against the estimate [18]: the funds released or the contracts signed, the larger.
+    /// No approval may set the estimate below it.
+    pub fn committed(&self) -> Money {
+        self.released_total().max(self.contracts_total())
+    }
+
     /// The plan year is approved: the project is in an approved annual plan [7].
     pub fn in_approved_plan(&self) -> bool {
         self.plan.as_ref().is_some_and(|p| p.approved)

@@ -69,6 +69,7 @@ pub(super) fn decide(_ctx: &Context<'_>, policy: &Resolved, p: &Project, command
                     )
                 })
                 .require(missing.is_empty(), &[13], || format!("批复文件缺少对{}情况的意见", missing.join("、")))
+                .require(*approved_investment >= p.committed(), &[18], || committed_message(p, *approved_investment))
                 .finish()?;
             let final_stage = matches!(current.stage, Stage::PreliminaryDesign | Stage::ImplementationPlan);
             Ok(Outcome::event(Event::StageApproved {
@@ -118,6 +119,16 @@ pub(super) fn decide(_ctx: &Context<'_>, policy: &Resolved, p: &Project, command
         }
         _ => Err(super::mismatch_refusal()),
     }
+}
+
+/// [18] "严格按照项目批复的初步设计(实施方案)和概算进行建设": an estimate below the funds already released or the
+/// contracts already signed would leave them over it.
+pub(super) fn committed_message(p: &Project, approved: crate::money::Money) -> String {
+    format!(
+        "核定投资{approved}低于已下达资金{}或已签订合同总额{},批复后将超出概算",
+        p.released_total(),
+        p.contracts_total()
+    )
 }
 
 /// [13] "咨询评估单位的评估报告应当包括对信息资源共享分析篇(章)和密码应用的评估意见。项目审批部门的批复文件应当包括

@@ -60,6 +60,9 @@ pub(super) fn decide(ctx: &Context<'_>, policy: &Resolved, p: &Project, command:
             if p.pending_adjustment.as_ref().is_none_or(|a| a.awaiting_government.is_some()) {
                 return refuse(&[19], no_pending_adjustment(p));
             }
+            if *approved_investment < p.committed() {
+                return refuse(&[18], super::approval::committed_message(p, *approved_investment));
+            }
             // [15] judged on the new estimate: only a change that brings it up to the threshold goes to the
             // government; one already over it was approved by the government before.
             let params = &policy.parameters;
