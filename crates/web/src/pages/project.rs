@@ -13,9 +13,11 @@ use axum::response::Response;
 use govit_app::describe::describe;
 use govit_app::{Executed, ProjectView};
 use govit_rules::authz::responsible;
+use govit_rules::command::Action;
 use govit_rules::derive::{is_duty, relevant_actions};
-use govit_rules::vocab::Purpose;
-use govit_rules::{Event, ProjectId};
+use govit_rules::state::{Rectification, RectificationState};
+use govit_rules::vocab::{Purpose, Route, VerificationResult};
+use govit_rules::{Date, Event, Project, ProjectId};
 use serde::Deserialize;
 
 #[derive(Debug, Default, Deserialize)]
@@ -63,6 +65,7 @@ struct DocumentRow {
     seq: i64,
 }
 
+/// One rectification order [25]: where it stands, its report, and who verified it, when, and what they found.
 struct RectificationRow {
     number: u32,
     area: &'static str,
@@ -70,7 +73,133 @@ struct RectificationRow {
     ordered: String,
     by: String,
     due: String,
+    /// The state's code (`open`, `reported`, `failed`, `closed`), for the page's `data-state`.
+    state: &'static str,
+    state_label: &'static str,
+    badge: &'static str,
+    overdue: bool,
+    /// The date of the (latest) report, with whether it came after the due date.
+    reported: Option<String>,
+    /// Who verified it, when, and the conclusion; or who is to verify a report not yet verified.
+    verification: Option<String>,
+    verification_finding: Option<String>,
+    /// Waiting for verification: `verification` names who verifies, not what was found.
+    awaiting: bool,
+    failures: u32,
+}
+
+/// A change of main content waiting for re-approval [19] (or for the government's approval [15]).
+struct AdjustmentCard {
+    amount: String,
+    reason: String,
+    requested_on: String,
+    awaiting_government: bool,
     state: String,
+}
+
+/// A rectification's state as the pages name it: code, label and badge class.
+pub(super) fn rectification_state(r: &Rectification) -> (&'static str, &'static str, &'static str) {
+    match r.state() {
+        RectificationState::Open => ("open", "待整改", "is-warned"),
+        RectificationState::Reported => ("reported", "已报告待核查", "status-planned"),
+        RectificationState::Failed => ("failed", "核查不合格待重新整改", "is-refused"),
+        RectificationState::Closed => ("closed", "已核查合格", "is-ok"),
+    }
+}
+
+/// The verification of `r` in words: "市审计局于2026-03-02核查:整改后仍不符合要求", or, for a report not yet
+/// verified, who is to verify it.
+pub(super) fn verification_text(r: &Rectification, audience: govit_rules::authz::Audience<'_>) -> Option<String> {
+    match (&r.verification, r.state()) {
+        (Some(v), _) => Some(format!("{}于{}核查:{}", v.by, v.on, v.result.label())),
+        (None, RectificationState::Reported) => {
+            Some(format!("待{}核查", responsible(Action::VerifyRectification, audience)))
+        }
+        (None, _) => None,
+    }
+}
+
+fn rectification_row(r: &Rectification, p: &Project, today: Date) -> RectificationRow {
+    let (state, state_label, badge) = rectification_state(r);
+    RectificationRow {
+        number: r.number,
+        area: r.area.label(),
+        finding: r.finding.to_string(),
+        ordered: r.ordered_on.to_string(),
+        by: r.ordered_by.to_string(),
+        due: r.due.to_string(),
+        state,
+        state_label,
+        badge,
+        overdue: r.is_overdue(today),
+        reported: r
+            .rectified_on
+            .map(|d| if d > r.due { format!("{d} 报告整改(逾期报告)") } else { format!("{d} 报告整改") }),
+        verification: verification_text(r, p.audience()),
+        verification_finding: r
+            .verification
+            .as_ref()
+            .filter(|v| v.result == VerificationResult::Failed)
+            .and_then(|v| v.finding.as_ref())
+            .map(|f| format!("仍不符合要求之处:{f}")),
+        awaiting: r.awaits_verification(),
+        failures: r.failures,
+    }
+}
+
+/// The pending adjustment [19], with its reason from the request that made it.
+fn adjustment_card(p: &Project, events: &[govit_store::StoredEvent]) -> Option<AdjustmentCard> {
+    let pending = p.pending_adjustment.as_ref()?;
+    let reason = events
+        .iter()
+        .rev()
+        .find_map(|e| match &e.record.event {
+            Event::AdjustmentRequested { request, .. } => Some(request.reason.label().to_owned()),
+            _ => None,
+        })
+        .unwrap_or_else(|| "—".to_owned());
+    let approver = responsible(Action::ApproveAdjustment, p.audience());
+    let state = match pending.awaiting_government {
+        None => format!("须重新报批,待{approver}批准(第十九条)"),
+        Some(approved) => format!("{approver}已批准调整后核定投资{},待市人民政府批准(第十五条)", wan(approved)),
+    };
+    Some(AdjustmentCard {
+        amount: wan(pending.amount),
+        reason,
+        requested_on: pending.requested_on.to_string(),
+        awaiting_government: pending.awaiting_government.is_some(),
+        state,
+    })
+}
+
+/// [9] the industry-authority route's filing with the bureau, and [18] the surplus from acceptance on.
+fn closing_facts(v: &ProjectView, events: &[govit_store::StoredEvent]) -> Vec<(&'static str, String)> {
+    let p = &v.project;
+    let mut out = Vec::new();
+    if v.route == Route::IndustryAuthorityApproval {
+        let filed_on = events.iter().find_map(|e| match e.record.event {
+            Event::FiledWithBureau { .. } => Some(e.record.on),
+            _ => None,
+        });
+        let text = match (v.filed_with_bureau, filed_on) {
+            (true, Some(on)) => format!("已于{on}向市政务服务和大数据管理局备案"),
+            (true, None) => "已向市政务服务和大数据管理局备案".to_owned(),
+            (false, _) if p.approved_investment.is_some() => {
+                "未向市政务服务和大数据管理局备案(批准后、开工前备案,第九条)".to_owned()
+            }
+            (false, _) => "未向市政务服务和大数据管理局备案".to_owned(),
+        };
+        out.push(("备案情况", text));
+    }
+    if p.accepted_on.is_some() {
+        let text = match p.surplus_returned {
+            Some((amount, on)) => format!("已于{on}退回结余资金{}", wan(amount)),
+            None if v.surplus > govit_rules::Money::ZERO => format!("{}(待退回,第十八条)", wan(v.surplus)),
+            None => "无结余".to_owned(),
+        };
+        out.push(("结余资金", text));
+    }
+    out
 }
 
 #[derive(Template)]
@@ -86,7 +215,10 @@ struct ProjectPage {
     next: Vec<Step>,
     actions: Vec<ActionLink>,
     deadlines: Vec<DeadlineRow>,
+    adjustment: Option<AdjustmentCard>,
     rectifications: Vec<RectificationRow>,
+    /// The measures taken [25] and suspensions lifted, with their dates.
+    measures: Vec<(String, &'static str)>,
     timeline: Vec<TimelineRow>,
     /// The materials each submission declared (the checkboxes of 报送审批).
     documents: Vec<String>,
@@ -196,21 +328,14 @@ pub(super) async fn detail(
             overdue: d.is_overdue(today),
         })
         .collect();
-    let rectifications = p
-        .rectifications
+    let rectifications = p.rectifications.iter().map(|r| rectification_row(r, p, today)).collect();
+    // The measures taken [25] and the suspensions lifted, in the order of the log.
+    let measures = events
         .iter()
-        .map(|r| RectificationRow {
-            number: r.number,
-            area: r.area.label(),
-            finding: r.finding.to_string(),
-            ordered: r.ordered_on.to_string(),
-            by: r.ordered_by.to_string(),
-            due: r.due.to_string(),
-            state: match r.rectified_on {
-                Some(d) => format!("{d} 整改完成"),
-                None if r.is_overdue(today) => "逾期未整改".to_owned(),
-                None => "整改中".to_owned(),
-            },
+        .filter_map(|e| match &e.record.event {
+            Event::MeasureImposed { measure, .. } => Some((e.record.on.to_string(), measure.label())),
+            Event::SuspensionLifted { .. } => Some((e.record.on.to_string(), "解除暂停,恢复建设")),
+            _ => None,
         })
         .collect();
     let documents = events
@@ -257,11 +382,17 @@ pub(super) async fn detail(
         name: p.name.to_string(),
         status: view.status.code(),
         status_label: view.status.label(),
-        facts: facts(&view, app.policies()).into_iter().chain(contact.map(|c| ("项目责任人联系方式", c))).collect(),
+        facts: facts(&view, app.policies())
+            .into_iter()
+            .chain(closing_facts(&view, &events))
+            .chain(contact.map(|c| ("项目责任人联系方式", c)))
+            .collect(),
         next,
         actions: actions.into_iter().map(|a| ActionLink { code: a.code(), label: a.label() }).collect(),
         deadlines,
+        adjustment: adjustment_card(p, &events),
         rectifications,
+        measures,
         timeline,
         documents,
         files,

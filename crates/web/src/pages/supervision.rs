@@ -1,5 +1,6 @@
 //! 监督整改 (rectifications and measures in one's remit) and 预警 (everything overdue, by department).
 
+use super::project::{rectification_state, verification_text};
 use crate::AppState;
 use crate::error::{WebError, render};
 use crate::session::CurrentUser;
@@ -20,6 +21,10 @@ struct RectRow {
     by: String,
     due: String,
     state: &'static str,
+    state_label: &'static str,
+    badge: &'static str,
+    /// Who verified it and when, or who is to verify a report.
+    verification: String,
     overdue: bool,
 }
 
@@ -46,6 +51,7 @@ pub(super) async fn supervision(State(state): State<AppState>, user: CurrentUser
     let mut measures = Vec::new();
     for p in state.app.visible_projects(&user.session.actor).await? {
         for r in &p.rectifications {
+            let (state, state_label, badge) = rectification_state(r);
             let row = RectRow {
                 project: p.id.to_string(),
                 name: p.name.to_string(),
@@ -55,13 +61,10 @@ pub(super) async fn supervision(State(state): State<AppState>, user: CurrentUser
                 finding: r.finding.to_string(),
                 by: r.ordered_by.to_string(),
                 due: r.due.to_string(),
-                state: if r.rectified_on.is_some() {
-                    "整改完成"
-                } else if r.is_overdue(today) {
-                    "逾期未整改"
-                } else {
-                    "整改中"
-                },
+                state,
+                state_label,
+                badge,
+                verification: verification_text(r, p.audience()).unwrap_or_default(),
                 overdue: r.is_overdue(today),
             };
             if r.is_open() { open.push(row) } else { closed.push(row) }

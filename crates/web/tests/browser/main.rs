@@ -11,6 +11,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 mod harness;
+mod rectification;
 #[path = "../../../app/tests/support/services.rs"]
 mod services;
 mod sso;
