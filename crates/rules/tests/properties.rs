@@ -250,18 +250,9 @@ impl Game {
         actor(Role::Owner, self.project.owner.name.as_str(), self.project.jurisdiction.as_str())
     }
 
-    /// The one exercising the project's approval authority (as `Sim::approver`).
+    /// The one exercising the project's approval authority.
     fn approver(&self) -> Actor {
-        let p = &self.project;
-        match p.approver {
-            Authority::Bureau => bureau(),
-            Authority::DevelopmentReform => development_reform(),
-            Authority::DistrictAuthority => district_authority(p.jurisdiction.as_str()),
-            Authority::IndustryAuthority => {
-                let name = p.industry_authority.as_ref().map_or(INDUSTRY_AUTHORITY, |o| o.as_str());
-                actor(Role::IndustryAuthority, name, p.jurisdiction.as_str())
-            }
-        }
+        approver_of(&self.project)
     }
 
     /// The year a plan action is about: the one the project proposed for, or the current one.

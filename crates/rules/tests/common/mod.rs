@@ -58,6 +58,19 @@ pub fn articles(numbers: &[u8]) -> Vec<Article> {
 // ---------------------------------------------------------------------------------------------------------
 // Actors
 
+/// The one exercising `p`'s approval authority.
+pub fn approver_of(p: &Project) -> Actor {
+    match p.approver {
+        Authority::Bureau => bureau(),
+        Authority::DevelopmentReform => development_reform(),
+        Authority::DistrictAuthority => district_authority(p.jurisdiction.as_str()),
+        Authority::IndustryAuthority => {
+            let name = p.industry_authority.as_ref().map_or(INDUSTRY_AUTHORITY, |o| o.as_str());
+            actor(Role::IndustryAuthority, name, p.jurisdiction.as_str())
+        }
+    }
+}
+
 pub fn actor(role: Role, organization: &str, jurisdiction: &str) -> Actor {
     Actor { role, organization: org(organization), jurisdiction: jur(jurisdiction) }
 }
@@ -519,16 +532,7 @@ impl Sim {
 
     /// The actor that exercises project `id`'s approval authority.
     pub fn approver(&self, id: &str) -> Actor {
-        let p = self.project(id);
-        match p.approver {
-            Authority::Bureau => bureau(),
-            Authority::DevelopmentReform => development_reform(),
-            Authority::DistrictAuthority => district_authority(p.jurisdiction.as_str()),
-            Authority::IndustryAuthority => {
-                let name = p.industry_authority.as_ref().map_or(INDUSTRY_AUTHORITY, |o| o.as_str());
-                actor(Role::IndustryAuthority, name, p.jurisdiction.as_str())
-            }
-        }
+        approver_of(self.project(id))
     }
 
     /// The actor that reviews plans in `jurisdiction` on `on`.
