@@ -213,6 +213,35 @@ impl Browser {
         }
     }
 
+    /// Runs axe-core (WCAG 2 A and AA rules) on the page as it stands and fails on any violation, naming each
+    /// rule, its impact and the first elements it found. axe-core comes from the npm registry
+    /// (`npm ci --prefix crates/web/tests/support/axe`); without it the check is skipped loudly, and under
+    /// CI=true that is a failure.
+    pub(crate) async fn axe(&self, step: &str) -> Res {
+        let script =
+            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/support/axe/node_modules/axe-core/axe.min.js");
+        let Ok(source) = std::fs::read_to_string(&script) else {
+            let need = "the accessibility check needs axe-core (npm ci --prefix crates/web/tests/support/axe)";
+            if std::env::var("CI").is_ok_and(|v| v == "true") {
+                return Err(format!("FAILED: {need}; with CI=true a missing axe-core is a failure").into());
+            }
+            eprintln!("[{}] SKIPPED axe at {step}: {need}", self.test);
+            return Ok(());
+        };
+        self.client.execute(&source, vec![]).await?;
+        let run = r#"
+            const done = arguments[arguments.length - 1];
+            axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } })
+              .then(r => done(r.violations.map(v => `${v.id} (${v.impact}): ${v.help} — ` +
+                  v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', '))))
+              .catch(e => done([`axe failed: ${e}`]));
+        "#;
+        let found = self.client.execute_async(run, vec![]).await?;
+        let violations: Vec<String> = serde_json::from_value(found)?;
+        eprintln!("[{}] axe at {step}: {} violation(s)", self.test, violations.len());
+        ensure(violations.is_empty(), || format!("axe-core found on {step}:\n  {}", violations.join("\n  ")))
+    }
+
     /// The texts of the outcome notice, error notices and field errors on the page, for a failure message.
     pub(crate) async fn notices(&self) -> String {
         let Ok(found) = self.client.find_all(Locator::Css("#outcome, .notice-error, .field-error")).await else {

@@ -214,6 +214,7 @@ async fn an_order_is_reported_verified_as_failed_the_project_suspended_reported_
             )
             .await?;
             let shots = b.screenshots("03-failed", "#rectifications").await?;
+            b.axe("03-failed project page").await?;
             b.goto("/").await?;
             let offered = b.count(&format!(r#"#todo a[href="/projects/{id}/act/verify_rectification"]"#)).await?;
             ensure(offered == 0, || "the verified report is still on audit's workbench".to_owned())?;
@@ -270,6 +271,12 @@ async fn an_order_is_reported_verified_as_failed_the_project_suspended_reported_
             )
             .await?;
             let shots = b.screenshots("07-closed", "#rectifications").await?;
+            b.axe("07-closed project page").await?;
+            // The pages a supervisor works from, as they stand after the story.
+            for (path, page) in [("/", "工作台"), ("/supervision", "监督整改"), ("/policies", "实施细则")] {
+                b.goto(path).await?;
+                b.axe(page).await?;
+            }
             b.logout().await?;
             Ok(shots)
         })
@@ -338,6 +345,7 @@ async fn a_change_needing_reapproval_waits_for_the_bureau_and_then_the_governmen
                 || format!("the approved investment changed before the government's approval: {approved}"),
             )?;
             let shots = b.screenshots("02-awaiting-government", "#next-steps").await?;
+            b.axe("02-awaiting-government project page").await?;
             b.logout().await?;
             Ok(shots)
         })
