@@ -233,14 +233,28 @@ pub fn funds_releasable(p: &Project) -> FundsReleasable {
     }
 }
 
-/// The actions that make sense for a project in its present state, the step that moves it forward first.
-/// Which of them a given person may take is for [`crate::authz::authorize`] to say; whether the rules then
-/// accept it is for [`crate::decide`].
+/// The actions that make sense for a project in its present state, the step that moves it forward first:
+/// every project action that [`crate::decide`] accepts in this state from the person entitled to it with
+/// well-formed parameters, and none that it refuses whatever the parameters (a property test ties the two
+/// together). Which of them a given person may take is for [`crate::authz::authorize`] to say; whether the
+/// rules then accept the parameters given is for [`crate::decide`]. The plan actions (`review_plan`,
+/// `approve_plan`) are the annual plan's, not a project's, and are not listed.
+///
+/// Two deadlines depend on the policy in force, which this function does not see: `submit_annual_report`
+/// is listed while a year from the start of construction to `on` has no report and the project was not
+/// completed before that year, and `submit_self_evaluation` from the start of operation until one is in —
+/// `decide` also refuses a report no longer owed on the policy's due day, or a self-evaluation before its
+/// window opens [20][22]. `order_rectification` is listed for every project that is not terminated [25].
 pub fn relevant_actions(p: &Project, on: Date) -> Vec<Action> {
     use Action as A;
     let mut out = Vec::new();
+    // [25] a terminated project accepts no action.
+    if p.status == Status::Terminated {
+        return out;
+    }
+    // The step forward.
     match p.status {
-        Status::Terminated => return out,
+        Status::Terminated => {}
         Status::Registered => out.extend([A::ProposeForPlan, A::RequestSupplementaryInclusion]),
         Status::Proposed => {
             if p.plan.as_ref().is_some_and(|e| e.supplementary.is_some()) {
@@ -249,67 +263,104 @@ pub fn relevant_actions(p: &Project, on: Date) -> Vec<Action> {
         }
         Status::Planned => match p.route {
             Route::Filing => out.push(A::FileRecord),
-            Route::CapitalConstruction => out.push(A::IssueTechnicalOpinion),
+            Route::CapitalConstruction => {}
             Route::Approval | Route::IndustryAuthorityApproval => out.push(A::SubmitStage),
         },
+        // [16] the approver may commission another review until the evaluation is in.
         Status::InApproval => match &p.current {
             None => out.push(A::SubmitStage),
             Some(c) if c.evaluation.is_some() => out.extend([A::ApproveStage, A::ReturnStage]),
-            Some(c) if c.consultant.is_some() => out.extend([A::SubmitEvaluation, A::ReturnStage]),
+            Some(c) if c.consultant.is_some() => out.extend([A::SubmitEvaluation, A::CommissionReview, A::ReturnStage]),
             Some(_) => out.extend([A::CommissionReview, A::ReturnStage]),
         },
         Status::AwaitingGovernmentApproval => out.push(A::GovernmentApprove),
-        Status::Approved if p.route == Route::IndustryAuthorityApproval && !p.filed_with_bureau => {
-            out.extend([A::FileRecord, A::AppointTeam, A::SignContract]);
+        // [9] an industry authority's approval is filed with the bureau before construction starts; [17] the
+        // team is appointed before it starts.
+        Status::Approved | Status::Filed => {
+            if p.route == Route::IndustryAuthorityApproval && !p.filed_with_bureau {
+                out.push(A::FileRecord);
+            } else if p.team.is_some() {
+                out.push(A::StartConstruction);
+            }
         }
-        Status::Approved | Status::Filed => out.extend([A::AppointTeam, A::StartConstruction, A::SignContract]),
         Status::UnderConstruction => {
             if p.pending_adjustment.is_none() {
                 out.push(A::CompleteConstruction);
             }
-            out.extend([A::SubmitAnnualReport, A::SignContract, A::AppointTeam, A::RecordAssessment]);
         }
-        Status::Suspended => out.extend([A::LiftSuspension, A::SubmitAnnualReport]),
+        // [25] construction resumes once no rectification is open.
+        Status::Suspended => {
+            if p.open_rectifications().next().is_none() {
+                out.push(A::LiftSuspension);
+            }
+        }
+        // [21] the bureau confirms once every assessment is recorded; acceptance follows the confirmation.
         Status::Completed => {
             if p.ready_for_acceptance_on.is_some() {
                 out.push(A::Accept);
-            } else {
-                out.extend([A::RecordAssessment, A::ConfirmReadyForAcceptance]);
+            }
+            if AssessmentKind::ALL.iter().all(|k| p.assessments.contains_key(k)) {
+                out.push(A::ConfirmReadyForAcceptance);
             }
         }
-        Status::Accepted => {
-            out.push(A::StartOperation);
-            if p.acceptance_filed_on.is_none() {
-                out.push(A::FileAcceptance);
-            }
-            if p.assets_registered_on.is_none() {
-                out.push(A::RegisterAssets);
-            }
-        }
-        Status::Operating => {
-            if p.self_evaluation_on.is_none() {
-                out.push(A::SubmitSelfEvaluation);
-            } else if p.post_evaluation_by.is_none() {
-                out.push(A::CommissionPostEvaluation);
-            }
-            out.push(A::RecordAssessment);
-        }
+        Status::Accepted => out.push(A::StartOperation),
+        Status::Operating => {}
     }
+    // [9] the technical opinion on a capital-construction project, once, before it is approved.
+    if p.route == Route::CapitalConstruction
+        && p.technical_opinion_on.is_none()
+        && matches!(p.status, Status::Registered | Status::Proposed | Status::Planned)
+    {
+        out.push(A::IssueTechnicalOpinion);
+    }
+    // [17] the team may be named (or named again) at any time.
+    out.push(A::AppointTeam);
+    // [20] a year's performance report: see above.
+    if annual_report_may_be_owed(p, on) {
+        out.push(A::SubmitAnnualReport);
+    }
+    // [21] assessments once construction has started; the acceptance filed and the assets registered once
+    // accepted [21][22].
+    if p.construction_started_on.is_some() {
+        out.push(A::RecordAssessment);
+    }
+    if p.accepted_on.is_some() && p.acceptance_filed_on.is_none() {
+        out.push(A::FileAcceptance);
+    }
+    if p.accepted_on.is_some() && p.assets_registered_on.is_none() {
+        out.push(A::RegisterAssets);
+    }
+    // [22] the self-evaluation (see above), then the post-evaluation.
+    if p.operation_started_on.is_some() && p.self_evaluation_on.is_none() {
+        out.push(A::SubmitSelfEvaluation);
+    }
+    if p.self_evaluation_on.is_some() {
+        out.push(A::CommissionPostEvaluation);
+    }
+    // [19] adjustments.
     if let Some(pending) = &p.pending_adjustment {
         if pending.awaiting_government.is_some() {
-            out.push(A::GovernmentApprove);
+            if !out.contains(&A::GovernmentApprove) {
+                out.push(A::GovernmentApprove);
+            }
         } else {
             out.extend([A::ApproveAdjustment, A::RejectAdjustment]);
         }
     } else if matches!(p.status, Status::Approved | Status::Filed | Status::UnderConstruction | Status::Suspended) {
         out.push(A::RequestAdjustment);
     }
+    // [18] contracts and funds within the estimate; [14] which funds may flow.
+    if p.contracts_total() < p.estimate() {
+        out.push(A::SignContract);
+    }
+    let funds = funds_releasable(p);
+    if (funds.construction || funds.preliminary_work) && p.released_total() < p.estimate() {
+        out.push(A::ReleaseFunds);
+    }
     if p.surplus() > crate::money::Money::ZERO {
         out.push(A::ReturnSurplus);
     }
-    if p.in_approved_plan() || p.is_cleared_for_construction() {
-        out.push(A::ReleaseFunds);
-    }
+    // [25] supervision.
     if p.rectifications.iter().any(|r| r.awaits_verification()) {
         out.push(A::VerifyRectification);
     }
@@ -321,6 +372,18 @@ pub fn relevant_actions(p: &Project, on: Date) -> Vec<Action> {
     }
     out.push(A::OrderRectification);
     out
+}
+
+/// [20] Whether a performance report may be owed on `on`, whatever the policy's due day: a year from the
+/// start of construction to `on` without a report, the project not completed (nor terminated) before it.
+fn annual_report_may_be_owed(p: &Project, on: Date) -> bool {
+    let Some(start) = p.construction_started_on else { return false };
+    let ended_before = |d: Option<Date>, year: i32| d.is_some_and(|d| d.year() < year);
+    (start.year()..=on.year()).any(|year| {
+        !p.annual_reports.contains_key(&year)
+            && !ended_before(p.completed_on, year)
+            && !ended_before(p.terminated_on, year)
+    })
 }
 
 /// The steps that move the project forward now and are somebody's duty (not discretionary powers such as

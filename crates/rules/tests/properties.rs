@@ -849,3 +849,163 @@ fn a_re_approved_adjustment_never_leaves_the_contracts_above_the_estimate() {
         p.estimate()
     );
 }
+
+// ---------------------------------------------------------------------------------------------------------
+// `derive::relevant_actions` against `decide` (issue 16, point 4)
+//
+// `relevant_actions(project, on)` is a second state machine beside `decide`: what a page offers for a
+// project. On a sample of the states the random sequences reach, every project action is tried with the
+// actors the action needs (`Who::Conformant`, every choice among them) and well-formed parameters (the
+// `good` variant of the generator, over every choice of closed-list value and a few amounts around the
+// thresholds). An action is *possible* in the state when one of those variants is accepted. Then:
+//
+// (a) a possible action is offered;
+// (b) an offered action is possible: `decide` does not refuse it whatever the well-formed parameters and
+//     the conformant actor, i.e. for the state alone.
+//
+// Left out:
+// - `register_project` creates a project and is never aimed at an existing one;
+// - `review_plan` and `approve_plan` act on a jurisdiction's annual plan, not on a project (the plan
+//   pages offer them);
+// - `order_rectification`, from (b) only: [25] lets a supervisor order rectification of any project at any
+//   time, terminated ones aside, so it is offered everywhere but on a terminated project; the rules refuse it
+//   only for a due date before the order, which is not a matter of the project's state;
+// - `submit_annual_report` and `submit_self_evaluation`, from (b) only: whether a year's report is owed, and
+//   whether the self-evaluation window has opened, turn on due days set by the policy in force [20][22],
+//   which `relevant_actions(project, on)` does not see; it offers them on the state alone (see its doc
+//   comment) and `decide` refuses the ones the policy's dates rule out.
+// All three are still checked under (a).
+
+/// Actions that are not about one project's state: see above.
+const NOT_PER_PROJECT: &[Action] = &[Action::RegisterProject, Action::ReviewPlan, Action::ApprovePlan];
+
+/// Offered where `decide` may still refuse them for something else than the project's state: see above.
+const NOT_REFUSED_FOR_THE_STATE_ALONE: &[Action] =
+    &[Action::OrderRectification, Action::SubmitAnnualReport, Action::SubmitSelfEvaluation];
+
+impl Game {
+    /// The well-formed variants tried for `action`: where the action takes them, every actor choice (`m`),
+    /// every closed-list choice (`k`) and a few amounts, the room left under the estimate among them.
+    /// An assessment of any kind is well-formed: `good` alone would always pick the first one missing.
+    fn variants(&self, action: Action) -> Vec<Step> {
+        use Action as A;
+        let uses_k = matches!(
+            action,
+            A::ReleaseFunds
+                | A::SignContract
+                | A::RequestAdjustment
+                | A::OrderRectification
+                | A::VerifyRectification
+                | A::ImposeMeasure
+                | A::RequestSupplementaryInclusion
+                | A::RecordAssessment
+                | A::SubmitStage
+        );
+        // `m` picks the actor, the plan year, the due date or who prepared a submission.
+        let uses_m = matches!(
+            action,
+            A::OrderRectification
+                | A::VerifyRectification
+                | A::ImposeMeasure
+                | A::LiftSuspension
+                | A::CommissionReview
+                | A::SubmitAnnualReport
+                | A::ProposeForPlan
+                | A::RequestSupplementaryInclusion
+                | A::ApproveSupplementaryInclusion
+                | A::SubmitStage
+        );
+        let ms: Vec<u8> = if uses_m { (0..6).collect() } else { vec![0] };
+        let ks: Vec<u8> = if uses_k { (0..12).collect() } else { vec![0] };
+        let room = |used: Money| self.project.estimate().saturating_sub(used).yuan();
+        let mut amounts = vec![1_000_000];
+        match action {
+            A::ReleaseFunds => amounts.extend([150_000, room(self.project.released_total())]),
+            A::SignContract => amounts.extend([150_000, room(self.project.contracts_total())]),
+            A::RequestAdjustment | A::ApproveAdjustment => amounts.extend([150_000, 4_500_000, 30_000_000]),
+            _ => {}
+        }
+        amounts.retain(|a| *a > 0);
+        let goods: &[bool] = if action == A::RecordAssessment { &[true, false] } else { &[true] };
+        let mut out = Vec::new();
+        for &m in &ms {
+            for &k in &ks {
+                for &amount in &amounts {
+                    for &good in goods {
+                        out.push(Step { days: 0, pick: Pick::Any(action), good, amount, m, k, who: Who::Conformant });
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// Whether some well-formed variant of `action`, by a conformant actor, is accepted in the present state.
+    fn possible(&self, action: Action) -> Option<String> {
+        self.variants(action).iter().find_map(|s| {
+            let command = self.command(action, s);
+            let actor = self.actor(&command, s);
+            self.decide(&actor, &command).is_ok().then(|| format!("{} {}", who(&actor), json(&command)))
+        })
+    }
+
+    /// Checks (a) and (b) on the present state.
+    fn check_relevant_actions(&self) -> Result<(), String> {
+        let offered = govit_rules::derive::relevant_actions(&self.project, self.on);
+        let mut broken = Vec::new();
+        for &action in Action::ALL.iter().filter(|a| !NOT_PER_PROJECT.contains(a)) {
+            let possible = self.possible(action);
+            let is_offered = offered.contains(&action);
+            match (&possible, is_offered) {
+                (Some(accepted), false) => {
+                    broken.push(format!("(a) `{}` is not offered, but decide accepts {accepted}", action.code()));
+                }
+                (None, true) if !NOT_REFUSED_FOR_THE_STATE_ALONE.contains(&action) => {
+                    broken.push(format!("(b) `{}` is offered, but decide refuses every variant", action.code()));
+                }
+                _ => {}
+            }
+        }
+        if broken.is_empty() {
+            Ok(())
+        } else {
+            let offered: Vec<&str> = offered.iter().map(|a| a.code()).collect();
+            Err(format!(
+                "relevant_actions disagrees with decide on {} in status `{}` (offered {offered:?}):\n  {}",
+                self.on,
+                self.project.status.code(),
+                broken.join("\n  ")
+            ))
+        }
+    }
+}
+
+/// Plays the case, checking `relevant_actions` on the registered project, after every eighth step and at
+/// the end.
+fn play_and_check_relevant_actions(start: &Start, steps: &[Step]) -> Result<(), TestCaseError> {
+    let fail = |game: &Game, broken: String| {
+        TestCaseError::fail(format!("{broken}\nafter:\n  {}\nstate: {}", game.trace.join("\n  "), json(&game.project)))
+    };
+    let mut game = Game::register(start).map_err(TestCaseError::fail)?;
+    game.check_relevant_actions().map_err(|b| fail(&game, b))?;
+    for (i, s) in steps.iter().enumerate() {
+        game.play(s).map_err(|b| fail(&game, b))?;
+        if i % 8 == 7 || i + 1 == steps.len() {
+            game.check_relevant_actions().map_err(|b| fail(&game, b))?;
+        }
+    }
+    Ok(())
+}
+
+proptest! {
+    // 128 cases by default; each checks every project action on several states.
+    #![proptest_config(Config { cases: cases().div_ceil(2), failure_persistence: None, ..Config::default() })]
+
+    #[test]
+    fn relevant_actions_offers_exactly_what_decide_would_accept_for_the_state(
+        start in start(),
+        steps in prop::collection::vec(step(), 1..=60),
+    ) {
+        play_and_check_relevant_actions(&start, &steps)?;
+    }
+}
