@@ -105,7 +105,7 @@ pub fn check_password(username: &str, password: &str) -> Result<(), String> {
 
 fn random_hex(bytes: usize) -> Result<String, AppError> {
     let mut buf = vec![0u8; bytes];
-    getrandom::fill(&mut buf).map_err(|e| AppError::invalid("random", format!("系统随机数不可用:{e}")))?;
+    getrandom::fill(&mut buf).map_err(|e| AppError::internal(format!("系统随机数不可用:{e}")))?;
     Ok(hex::encode(buf))
 }
 
@@ -117,7 +117,7 @@ fn hash_password(password: &str) -> Result<String, AppError> {
     Argon2::default()
         .hash_password(password.as_bytes())
         .map(|h| h.to_string())
-        .map_err(|e| AppError::invalid("password", format!("无法处理密码:{e}")))
+        .map_err(|e| AppError::internal(format!("无法处理密码:{e}")))
 }
 
 fn verify_password(password: &str, hash: &str) -> bool {

@@ -129,7 +129,7 @@ impl App {
 }
 
 fn io(path: &Path, e: std::io::Error) -> AppError {
-    AppError::invalid("export", format!("{}:{e}", path.display()))
+    AppError::internal(format!("{}:{e}", path.display()))
 }
 
 fn write(path: &Path, bytes: &[u8]) -> Result<(), AppError> {
@@ -172,7 +172,7 @@ pub async fn export(
         for e in batch {
             write(&events_dir.join(format!("{}.json", e.seq)), e.body.as_bytes())?;
             let prev = hex::decode(&e.prev_hash)
-                .map_err(|err| AppError::invalid("export", format!("第{}号事件的前一哈希无效:{err}", e.seq)))?;
+                .map_err(|err| AppError::internal(format!("第{}号事件的前一哈希无效:{err}", e.seq)))?;
             write(&events_dir.join(format!("{}.prev", e.seq)), &prev)?;
             chain.push_str(&format!("{}\t{}\t{}\n", e.seq, e.prev_hash, e.hash));
             after = e.seq;
@@ -189,7 +189,7 @@ pub async fn export(
             checkpoint_message(c.seq, &c.head_hash, &c.signed_at).as_bytes(),
         )?;
         let der = hex::decode(&c.signature)
-            .map_err(|err| AppError::invalid("export", format!("第{}号检查点签名无效:{err}", c.seq)))?;
+            .map_err(|err| AppError::internal(format!("第{}号检查点签名无效:{err}", c.seq)))?;
         write(&checkpoints_dir.join(format!("{}.sig", c.seq)), &der)?;
         table.push_str(&format!("{}\t{}\t{}\t{}\n", c.seq, c.head_hash, c.signed_at, c.key_id));
     }

@@ -643,7 +643,7 @@ impl<'a> Script<'a> {
 
     fn params(&self, jurisdiction: &JurisdictionId, on: Date) -> Result<Parameters, AppError> {
         let resolved = self.app.policies().resolve(jurisdiction, on);
-        resolved.map(|r| r.parameters).map_err(|e| AppError::invalid("demo", e.to_string()))
+        resolved.map(|r| r.parameters).map_err(|e| bug(e.to_string()))
     }
 
     /// The jurisdiction's approval authority on a date [24][29]: it approves stages and reviews the plan.
@@ -651,7 +651,7 @@ impl<'a> Script<'a> {
         match self.params(jurisdiction, on)?.approval_authority {
             Authority::DistrictAuthority => {
                 let org = DISTRICT_AUTHORITIES.iter().find(|(j, _)| *j == jurisdiction.as_str());
-                let org = org.ok_or_else(|| AppError::invalid("demo", format!("辖区 {jurisdiction} 没有主管部门")))?;
+                let org = org.ok_or_else(|| bug(format!("辖区 {jurisdiction} 没有主管部门")))?;
                 actor(Role::DistrictAuthority, org.1)
             }
             _ => Ok(self.bureau.clone()),
@@ -660,13 +660,13 @@ impl<'a> Script<'a> {
 
     fn cast(&self, n: usize) -> Result<Cast, AppError> {
         let i = n % STORIES.len();
-        let story = STORIES.get(i).ok_or_else(|| AppError::invalid("demo", "没有演示项目"))?;
+        let story = STORIES.get(i).ok_or_else(|| bug("没有演示项目"))?;
         let name = match n / STORIES.len() {
             0 => story.name.to_owned(),
             batch => format!("{}(第{}批)", story.name, batch + 1),
         };
         let owner = actor(Role::Owner, story.owner)?;
-        let kind = organization(story.owner)?.2.ok_or_else(|| AppError::invalid("demo", "建设单位缺少单位性质"))?;
+        let kind = organization(story.owner)?.2.ok_or_else(|| bug("建设单位缺少单位性质"))?;
         let industry_authority = match kind {
             OwnerKind::School => Some(EDUCATION),
             OwnerKind::MedicalInstitution => Some(HEALTH),
@@ -1068,7 +1068,7 @@ impl<'a> Script<'a> {
             }
             if let Some(n) = plan.stays_open {
                 let name = STORIES.get(n % STORIES.len()).map_or("", |s| s.name);
-                return Err(AppError::invalid("demo", format!("“{name}”应停留在申报状态,但{year}年度计划将被批准")));
+                return Err(bug(format!("“{name}”应停留在申报状态,但{year}年度计划将被批准")));
             }
             let (review, approve) = calendar(year);
             let about = format!("{jurisdiction} {year}年度计划");
@@ -1096,10 +1096,7 @@ impl<'a> Script<'a> {
         // Stable: a project's steps on one day keep their order.
         self.steps.sort_by_key(|s| s.on);
         if let Some(late) = self.steps.iter().find(|s| s.on > self.today || s.on < ymd(2022, 1, 1)) {
-            return Err(AppError::invalid(
-                "demo",
-                format!("{}的{}日期{}不在2022-01-01至今天之间", late.about, late.action, late.on),
-            ));
+            return Err(bug(format!("{}的{}日期{}不在2022-01-01至今天之间", late.about, late.action, late.on)));
         }
         Ok(self.steps)
     }
@@ -1112,13 +1109,8 @@ async fn play(app: &App, steps: Vec<Step>, progress: &mut impl FnMut(usize, usiz
     for (n, step) in steps.into_iter().enumerate() {
         progress(n, total);
         let what = format!("第{}步({} {} {})", n + 1, step.on, step.about, step.action);
-        let id = |i: &usize| {
-            ids.get(i)
-                .map(|id| json!(id.as_str()))
-                .ok_or_else(|| AppError::invalid("demo", format!("{what}:项目尚未登记")))
-        };
-        let mut with: Value =
-            serde_json::from_str(&step.with).map_err(|e| AppError::invalid("demo", format!("{what}:{e}")))?;
+        let id = |i: &usize| ids.get(i).map(|id| json!(id.as_str())).ok_or_else(|| bug(format!("{what}:项目尚未登记")));
+        let mut with: Value = serde_json::from_str(&step.with).map_err(|e| bug(format!("{what}:{e}")))?;
         if let Some(i) = step.story
             && step.action != "register_project"
             && let Some(map) = with.as_object_mut()
@@ -1131,14 +1123,14 @@ async fn play(app: &App, steps: Vec<Step>, progress: &mut impl FnMut(usize, usiz
             map.insert("exclude".to_owned(), step.exclude.iter().map(id).collect::<Result<Value, _>>()?);
         }
         // The demo city declares its organisations in its own tables: the one builder, with no other record.
-        let action = Action::from_code(step.action)
-            .ok_or_else(|| AppError::invalid("demo", format!("{what}:没有名为“{}”的事项", step.action)))?;
+        let action =
+            Action::from_code(step.action).ok_or_else(|| bug(format!("{what}:没有名为“{}”的事项", step.action)))?;
         let with = match with {
             Value::Object(map) => map,
             _ => Map::new(),
         };
-        let command = draft::build(action, with, step.actor.role, None)
-            .map_err(|e| AppError::invalid("demo", format!("{what}:{:?}", e.fields())))?;
+        let command =
+            draft::build(action, with, step.actor.role, None).map_err(|e| bug(format!("{what}:{:?}", e.fields())))?;
         let request = CommandRequest {
             actor: (*step.actor).clone(),
             on: step.on,
@@ -1148,7 +1140,7 @@ async fn play(app: &App, steps: Vec<Step>, progress: &mut impl FnMut(usize, usiz
         };
         let outcome = app.execute(request).await.map_err(|e| match e {
             AppError::Store(_) => e,
-            other => AppError::invalid("demo", format!("{what}:{other}")),
+            other => bug(format!("{what}:{other}")),
         })?;
         match outcome {
             Executed::Done { project, .. } => {
@@ -1161,7 +1153,7 @@ async fn play(app: &App, steps: Vec<Step>, progress: &mut impl FnMut(usize, usiz
                     Rejection::Forbidden(f) => f.message,
                     Rejection::Refused(r) => r.to_string(),
                 };
-                return Err(AppError::invalid("demo", format!("{what}被拒绝:{why}")));
+                return Err(bug(format!("{what}被拒绝:{why}")));
             }
         }
     }
@@ -1172,19 +1164,22 @@ async fn play(app: &App, steps: Vec<Step>, progress: &mut impl FnMut(usize, usiz
 // ---------------------------------------------------------------------------------------------------------
 // Small helpers
 
+/// A fault in the demo's own tables or script (a step the rules refuse, an organisation missing from its
+/// table): the demo's bug, not the operator's input.
+fn bug(reason: impl Into<String>) -> AppError {
+    AppError::internal(format!("演示数据有误:{}", reason.into()))
+}
+
 fn organization(name: &str) -> Result<&'static (&'static str, &'static str, Option<OwnerKind>), AppError> {
-    ORGANIZATIONS
-        .iter()
-        .find(|o| o.0 == name)
-        .ok_or_else(|| AppError::invalid("demo", format!("单位“{name}”不在演示单位表中")))
+    ORGANIZATIONS.iter().find(|o| o.0 == name).ok_or_else(|| bug(format!("单位“{name}”不在演示单位表中")))
 }
 
 fn actor(role: Role, org: &str) -> Result<Arc<Actor>, AppError> {
     let (name, jurisdiction, _) = organization(org)?;
     Ok(Arc::new(Actor {
         role,
-        organization: OrgName::parse(*name).map_err(|e| AppError::invalid("demo", e))?,
-        jurisdiction: JurisdictionId::parse(*jurisdiction).map_err(|e| AppError::invalid("demo", e))?,
+        organization: OrgName::parse(*name).map_err(bug)?,
+        jurisdiction: JurisdictionId::parse(*jurisdiction).map_err(bug)?,
     }))
 }
 

@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 pub const DISTID: &str = "1234567812345678";
 
 fn key_error(path: &Path, what: impl std::fmt::Display) -> AppError {
-    AppError::invalid("audit_key", format!("{}:{what}", path.display()))
+    AppError::internal(format!("审计签名密钥 {}:{what}", path.display()))
 }
 
 /// The signing key and what identifies it.

@@ -30,7 +30,7 @@ mod writer;
 
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use documents::{DocumentMeta, ProjectDocument};
-pub use error::AppError;
+pub use error::{AppError, correlation_id};
 pub use execute::{CommandRequest, Executed};
 pub use query::{ProjectView, RectificationCounts, StageView};
 

@@ -43,7 +43,7 @@ fn totp(secret: Vec<u8>, username: &str) -> Result<Totp, AppError> {
         .with_account_name(username)
         .with_issuer(Some(ISSUER))
         .build()
-        .map_err(|e| AppError::invalid("totp", format!("动态口令密钥无效:{e}")))
+        .map_err(|e| AppError::internal(format!("动态口令密钥无效:{e}")))
 }
 
 /// A code as typed: six digits, spaces allowed (apps show `123 456`).
@@ -88,9 +88,9 @@ impl App {
             return Err(AppError::invalid("totp", "本系统未配置加密密钥目录,不能启用动态口令;请联系系统管理员"));
         }
         let mut secret = vec![0u8; 20];
-        getrandom::fill(&mut secret).map_err(|e| AppError::invalid("random", format!("系统随机数不可用:{e}")))?;
+        getrandom::fill(&mut secret).map_err(|e| AppError::internal(format!("系统随机数不可用:{e}")))?;
         let t = totp(secret.clone(), &user.username)?;
-        let url = t.to_url().map_err(|e| AppError::invalid("totp", format!("无法生成动态口令地址:{e}")))?;
+        let url = t.to_url().map_err(|e| AppError::internal(format!("无法生成动态口令地址:{e}")))?;
         let reference = new_reference()?;
         let now = self.clock.now().to_rfc3339();
         let guard = self.store.lock().await;

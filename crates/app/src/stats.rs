@@ -130,8 +130,7 @@ impl OpenDataConfig {
         if !path.exists() {
             return Ok(OpenDataConfig::default());
         }
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| AppError::invalid("open_data", format!("{}:{e}", path.display())))?;
+        let text = std::fs::read_to_string(path).map_err(|e| AppError::internal(format!("{}:{e}", path.display())))?;
         serde_yaml_ng::from_str(&text).map_err(|e| AppError::invalid("open_data", format!("{}:{e}", path.display())))
     }
 }

@@ -174,7 +174,7 @@ async fn a_code_not_issued_for_the_pending_login_is_refused_by_the_provider() {
     let Some(w) = world(|_| {}).await else { return };
     let start = w.app.sso_begin().await.unwrap();
     let refused = refusal(w.app.sso_finish(&start.state, "forged-code").await);
-    assert!(refused.starts_with("统一身份认证暂不可用(授权码兑换失败)"), "{refused}");
+    assert!(refused.starts_with("统一身份认证未能完成登录(授权码兑换失败:invalid_grant"), "{refused}");
     assert!(audit(&w.app, "login_failed").await.iter().any(|d| d.contains("授权码兑换失败")));
 }
 

@@ -58,7 +58,8 @@ pub(crate) fn upload_routes() -> Router<AppState> {
     Router::new().route("/documents", post(upload_document)).route("/imports/proposals", post(exchange::import))
 }
 
-/// An API error: `{code, message, articles, field?}` with its status.
+/// An API error: `{code, message, articles, field?}` with its status; a fault of the server (500, `internal`)
+/// or of a service it depends on (503, `unavailable`) adds `correlation_id`, which finds the detail in the log.
 #[derive(Debug)]
 pub(crate) struct ApiError {
     status: StatusCode,
@@ -82,6 +83,18 @@ impl ApiError {
         e.status = status;
         e.body["fields"] = json!(fields);
         e
+    }
+
+    /// A fault of the server or of a dependency: logged under a fresh correlation id, which the body carries
+    /// (also in the message); the detail is never in the body.
+    fn fault(e: WebError, code: &str) -> ApiError {
+        let correlation_id = e.log_fault();
+        let mut a = ApiError::new(e.status(), code, crate::error::shown(&e, correlation_id.as_deref()));
+        a.body["correlation_id"] = json!(correlation_id);
+        if let WebError::Unavailable { service, .. } = &e {
+            a.body["service"] = json!(service);
+        }
+        a
     }
 
     fn invalid(field: &str, reason: impl Into<String>) -> ApiError {
@@ -108,13 +121,13 @@ impl From<AppError> for ApiError {
             e @ AppError::Tampered { .. } => ApiError::new(StatusCode::CONFLICT, "tampered", e.to_string()),
             AppError::Forbidden { reason } => ApiError::new(StatusCode::FORBIDDEN, "forbidden", reason),
             e @ AppError::Personal { .. } => {
-                tracing::error!(error = %e, "personal data error");
-                ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "personal_data", e.to_string())
+                // What went wrong with a key is said (never the data): an operator fixes it, not a retry.
+                let mut a = ApiError::fault(WebError::Internal(e.to_string()), "personal_data");
+                a.body["message"] = json!(crate::error::shown(&e, a.body["correlation_id"].as_str()));
+                a
             }
-            AppError::Store(e) => {
-                tracing::error!(error = %e, "store error");
-                ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "系统内部错误,请稍后重试")
-            }
+            e @ (AppError::Internal { .. } | AppError::Store(_)) => ApiError::fault(e.into(), "internal"),
+            e @ AppError::Unavailable { .. } => ApiError::fault(e.into(), "unavailable"),
         }
     }
 }
@@ -140,6 +153,7 @@ impl FromRequestParts<AppState> for ApiUser {
                 "second_factor_required",
                 "本系统要求该岗位使用动态口令,请先启用(POST /api/v1/me/second-factor,再 POST /api/v1/me/second-factor/confirm)",
             ),
+            e @ (WebError::Internal(_) | WebError::Unavailable { .. }) => e.into(),
             _ => ApiError::new(StatusCode::UNAUTHORIZED, "unauthenticated", "请先登录(POST /api/v1/session)"),
         })
     }

@@ -1,4 +1,6 @@
-//! How failures look to a person: a Chinese page, never a stack trace or SQL.
+//! How failures look to a person: a Chinese page, never a stack trace or SQL. A fault of the server (500) or
+//! of a service it depends on (503) is logged with its detail under a fresh correlation id; the person is
+//! shown the id, never the detail.
 
 use crate::view::ErrorPage;
 use askama::Template;
@@ -26,8 +28,13 @@ pub enum WebError {
     /// Stored bytes that no longer match their digest.
     #[error("{0}")]
     Tampered(String),
+    /// A fault of the server: the detail is for the log only.
     #[error("系统内部错误,请稍后重试")]
     Internal(String),
+    /// A service the server depends on (the identity provider, the mail server) cannot be reached: the
+    /// service is named, the reason goes to the log only.
+    #[error("{service}暂不可用,请稍后重试;如持续出现请联系系统管理员")]
+    Unavailable { service: String, reason: String },
 }
 
 impl From<AppError> for WebError {
@@ -38,6 +45,8 @@ impl From<AppError> for WebError {
             e @ AppError::Tampered { .. } => WebError::Tampered(e.to_string()),
             AppError::Forbidden { reason } => WebError::Forbidden(reason),
             e @ AppError::Personal { .. } => WebError::Internal(e.to_string()),
+            AppError::Internal { reason } => WebError::Internal(reason),
+            AppError::Unavailable { service, reason } => WebError::Unavailable { service, reason },
             AppError::Store(e) => WebError::Internal(e.to_string()),
         }
     }
@@ -59,7 +68,34 @@ impl WebError {
             WebError::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             WebError::Tampered(_) => StatusCode::CONFLICT,
             WebError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            WebError::Unavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
         }
+    }
+
+    /// For a fault of the server or of a service it depends on: logs the detail under a fresh correlation id
+    /// and returns the id, the one thing about the fault a person is shown. `None` for the person's errors.
+    pub(crate) fn log_fault(&self) -> Option<String> {
+        match self {
+            WebError::Internal(detail) => {
+                let correlation_id = govit_app::correlation_id();
+                tracing::error!(%correlation_id, error = %detail, "internal error");
+                Some(correlation_id)
+            }
+            WebError::Unavailable { service, reason } => {
+                let correlation_id = govit_app::correlation_id();
+                tracing::error!(%correlation_id, %service, error = %reason, "dependency unavailable");
+                Some(correlation_id)
+            }
+            _ => None,
+        }
+    }
+}
+
+/// What a person is told of an error: the fault's correlation id appended when there is one.
+pub(crate) fn shown(message: impl std::fmt::Display, correlation_id: Option<&str>) -> String {
+    match correlation_id {
+        Some(id) => format!("{message}(错误编号:{id})"),
+        None => message.to_string(),
     }
 }
 
@@ -82,11 +118,9 @@ impl IntoResponse for WebError {
             WebError::SecondFactorRequired => return Redirect::to(SECOND_FACTOR_PAGE).into_response(),
             _ => {}
         }
-        if let WebError::Internal(detail) = &self {
-            tracing::error!(%detail, "internal error");
-        }
+        let correlation_id = self.log_fault();
         let status = self.status();
-        let page = ErrorPage { status: status.as_u16(), message: self.to_string() };
+        let page = ErrorPage { status: status.as_u16(), message: shown(&self, correlation_id.as_deref()) };
         let mut response = render(&page);
         *response.status_mut() = status;
         response
@@ -95,11 +129,41 @@ impl IntoResponse for WebError {
 
 /// A panic inside a handler becomes a plain Chinese 500 page; the details go to the log only.
 pub fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
-    tracing::error!("handler panicked");
+    let correlation_id = govit_app::correlation_id();
+    tracing::error!(%correlation_id, "handler panicked");
     (
         StatusCode::INTERNAL_SERVER_ERROR,
         [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
-        "系统内部错误,请稍后重试",
+        shown("系统内部错误,请稍后重试", Some(&correlation_id)),
     )
         .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_error_is_answered_by_whose_fault_it_is() {
+        let status = |e: AppError| WebError::from(e).status();
+        assert_eq!(status(AppError::invalid("year", "须为整数")), StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(status(AppError::internal("系统随机数不可用")), StatusCode::INTERNAL_SERVER_ERROR);
+        assert_eq!(
+            status(AppError::unavailable("统一身份认证", "connection refused")),
+            StatusCode::SERVICE_UNAVAILABLE
+        );
+    }
+
+    #[test]
+    fn a_fault_shows_its_service_and_correlation_id_never_its_detail() {
+        let e = WebError::from(AppError::unavailable("统一身份认证", "connection refused"));
+        let id = e.log_fault();
+        let said = shown(&e, id.as_deref());
+        assert!(said.starts_with("统一身份认证暂不可用") && !said.contains("refused"), "{said}");
+        assert!(id.is_some_and(|id| said.contains(&id)), "{said}");
+        let e = WebError::from(AppError::internal("/data/audit.pem:无法读取私钥"));
+        let said = shown(&e, e.log_fault().as_deref());
+        assert!(said.starts_with("系统内部错误") && !said.contains("audit.pem"), "{said}");
+        assert_eq!(WebError::from(AppError::invalid("year", "须为整数")).log_fault(), None);
+    }
 }

@@ -634,7 +634,7 @@ async fn dry_run(
             }
         };
         let Some(project) = project else {
-            return Err(AppError::invalid("project", format!("第{}行:登记的预判没有产生项目", p.row)).into());
+            return Err(AppError::internal(format!("第{}行:登记的预判没有产生项目", p.row)).into());
         };
         let propose = Command::ProposeForPlan { project: project.id.clone(), year };
         let world = World::Project { project: &project, plan: plan.as_ref(), owner: Some(&standing) };

@@ -34,14 +34,13 @@ pub const MAX_IMPORT_ROWS: u32 = 1000;
 pub(crate) fn wan(amount: Money) -> Result<f64, AppError> {
     let yuan = amount.yuan();
     let text = format!("{}.{:04}", yuan / 10_000, yuan % 10_000);
-    text.parse::<f64>().map_err(|e| AppError::invalid("amount", format!("金额 {amount} 无法换算为万元:{e}")))
+    text.parse::<f64>().map_err(|e| AppError::internal(format!("金额 {amount} 无法换算为万元:{e}")))
 }
 
-/// A workbook that could not be written: an internal fault (the data are ours). The library's details go to
-/// the log, not to the person.
+/// A workbook that could not be written: an internal fault (the data are ours). The library's details are the
+/// reason, for the log; the person sees only that the server failed.
 pub(crate) fn xlsx_error(e: rust_xlsxwriter::XlsxError) -> AppError {
-    tracing::error!(error = %e, "xlsx writer failed");
-    AppError::invalid("xlsx", "无法生成Excel文件")
+    AppError::internal(format!("无法生成Excel文件:{e}"))
 }
 
 /// The approving department of a project: the named 行业主管部门 where one approves [9], else the authority.

@@ -107,7 +107,7 @@ impl SsoConfig {
             .map(|file| {
                 std::fs::read_to_string(file)
                     .map(|s| s.trim().to_owned())
-                    .map_err(|e| AppError::invalid("client_secret_file", format!("{}:无法读取:{e}", file.display())))
+                    .map_err(|e| AppError::internal(format!("{}:无法读取客户端密钥:{e}", file.display())))
             })
             .transpose()
     }

@@ -112,16 +112,21 @@ pub struct SsoStart {
     pub state: String,
 }
 
+/// The identity provider cannot be reached or answers wrongly (503): the person may try again later.
 fn unavailable(what: &str, e: impl std::fmt::Display) -> AppError {
-    tracing::warn!(error = %e, "single sign-on: {what}");
-    AppError::invalid("sso", format!("统一身份认证暂不可用({what}),请稍后重试或联系管理员"))
+    AppError::unavailable("统一身份认证", format!("{what}:{e}"))
+}
+
+/// A fault on govit's side of single sign-on (its own configuration, its own state).
+fn internal(what: &str, e: impl std::fmt::Display) -> AppError {
+    AppError::internal(format!("统一身份认证:{what}:{e}"))
 }
 
 impl Sso {
     pub fn new(config: SsoConfig) -> Result<Sso, AppError> {
         config.check().map_err(|(field, reason)| AppError::invalid(field, reason))?;
         let secret = config.client_secret()?;
-        let http = crate::http::client().map_err(|e| AppError::invalid("sso", format!("无法创建HTTP客户端:{e}")))?;
+        let http = crate::http::client().map_err(|e| AppError::internal(format!("无法创建HTTP客户端:{e}")))?;
         Ok(Sso { config, secret, http, client: Default::default(), pending: Default::default() })
     }
 
@@ -136,11 +141,11 @@ impl Sso {
         {
             return Ok(client.clone());
         }
-        let issuer = IssuerUrl::new(self.config.issuer.clone()).map_err(|e| unavailable("发行方网址", e))?;
+        let issuer = IssuerUrl::new(self.config.issuer.clone()).map_err(|e| internal("发行方网址", e))?;
         let metadata = CoreProviderMetadata::discover_async(issuer, &self.http)
             .await
             .map_err(|e| unavailable("无法读取认证平台的发现文档", e))?;
-        let redirect = RedirectUrl::new(self.config.redirect_url.clone()).map_err(|e| unavailable("回调网址", e))?;
+        let redirect = RedirectUrl::new(self.config.redirect_url.clone()).map_err(|e| internal("回调网址", e))?;
         let client = Arc::new(
             Client::from_provider_metadata(
                 metadata,
@@ -154,7 +159,7 @@ impl Sso {
     }
 
     fn remember(&self, state: String, pending: Pending) -> Result<(), AppError> {
-        let mut map = self.pending.lock().map_err(|_| unavailable("登录状态", "lock poisoned"))?;
+        let mut map = self.pending.lock().map_err(|_| internal("登录状态", "lock poisoned"))?;
         map.retain(|_, p| p.started.elapsed() < PENDING_LOGIN);
         if map.len() >= MAX_PENDING
             && let Some(oldest) = map.iter().min_by_key(|(_, p)| p.started).map(|(k, _)| k.clone())
@@ -166,7 +171,7 @@ impl Sso {
     }
 
     fn take(&self, state: &str) -> Result<Option<Pending>, AppError> {
-        let mut map = self.pending.lock().map_err(|_| unavailable("登录状态", "lock poisoned"))?;
+        let mut map = self.pending.lock().map_err(|_| internal("登录状态", "lock poisoned"))?;
         Ok(map.remove(state).filter(|p| p.started.elapsed() < PENDING_LOGIN))
     }
 
@@ -202,7 +207,13 @@ impl Sso {
             .set_pkce_verifier(pending.verifier)
             .request_async(&self.http)
             .await
-            .map_err(|e| unavailable("授权码兑换失败", e))?;
+            .map_err(|e| match e {
+                // The provider answered and refused the code (used, forged, expired): log in again.
+                openidconnect::RequestTokenError::ServerResponse(said) => {
+                    AppError::invalid("sso", format!("统一身份认证未能完成登录(授权码兑换失败:{said}),请重新登录"))
+                }
+                e => unavailable("授权码兑换失败", e),
+            })?;
         let id_token = token.id_token().ok_or_else(|| unavailable("未返回ID令牌", "no id_token"))?;
         let verified = id_token
             .claims(&client.id_token_verifier(), &pending.nonce)
@@ -224,8 +235,8 @@ impl Sso {
 fn as_map(claims: &impl Serialize) -> Result<Map<String, Value>, AppError> {
     match serde_json::to_value(claims) {
         Ok(Value::Object(map)) => Ok(map),
-        Ok(_) => Err(unavailable("声明格式", "not an object")),
-        Err(e) => Err(unavailable("声明格式", e)),
+        Ok(_) => Err(internal("声明格式", "not an object")),
+        Err(e) => Err(internal("声明格式", e)),
     }
 }
 

@@ -25,10 +25,8 @@ impl From<WebError> for ApiError {
             WebError::NotFound(_) => "not_found",
             WebError::Invalid { field, reason } => return ApiError::invalid(field, reason.clone()),
             WebError::Tampered(_) => "tampered",
-            WebError::Internal(detail) => {
-                tracing::error!(%detail, "internal error");
-                "internal"
-            }
+            WebError::Internal(_) => return ApiError::fault(e, "internal"),
+            WebError::Unavailable { .. } => return ApiError::fault(e, "unavailable"),
         };
         ApiError::new(e.status(), code, e.to_string())
     }

@@ -1,7 +1,7 @@
 //! Login, logout and switching the role one acts in.
 
 use crate::AppState;
-use crate::error::{WebError, render};
+use crate::error::{WebError, render, shown};
 use crate::forms::Submitted;
 use crate::session::{Posted, clear_cookie, cookie, cookie_in};
 use askama::Template;
@@ -42,9 +42,12 @@ pub(super) async fn form(State(state): State<AppState>) -> Response {
     render(&LoginPage::new(&state, None, String::new()))
 }
 
+/// The login page again with why: 401 for the person's own error, 503 when the identity provider cannot be
+/// reached and 500 for the server's fault (those two logged, the page showing a correlation id).
 fn refused(state: &AppState, e: govit_app::AppError, username: String) -> Response {
-    let mut page = render(&LoginPage::new(state, Some(login_error(e)), username));
-    *page.status_mut() = StatusCode::UNAUTHORIZED;
+    let (status, message) = login_error(e);
+    let mut page = render(&LoginPage::new(state, Some(message), username));
+    *page.status_mut() = status;
     page
 }
 
@@ -124,10 +127,15 @@ pub(super) async fn sso_callback(
     }
 }
 
-fn login_error(e: govit_app::AppError) -> String {
+fn login_error(e: govit_app::AppError) -> (StatusCode, String) {
     match e {
-        govit_app::AppError::Invalid { reason, .. } => reason,
-        _ => "登录暂时不可用,请稍后重试".to_owned(),
+        govit_app::AppError::Invalid { reason, .. } => (StatusCode::UNAUTHORIZED, reason),
+        e if e.is_fault() => {
+            let e = WebError::from(e);
+            let correlation_id = e.log_fault();
+            (e.status(), shown(&e, correlation_id.as_deref()))
+        }
+        _ => (StatusCode::UNAUTHORIZED, "登录暂时不可用,请稍后重试".to_owned()),
     }
 }
 
