@@ -75,7 +75,7 @@ pub struct Rectification {
     /// The latest verification of a report [25].
     #[serde(default)]
     pub verification: Option<Verification>,
-    /// How many verifications found it still falling short ("整改后仍不符合要求").
+    /// How many verifications found it still falling short [25] ("整改后仍不符合要求").
     #[serde(default)]
     pub failures: u32,
 }
@@ -107,7 +107,7 @@ impl Rectification {
     pub fn is_open(&self) -> bool {
         self.rectified_on.is_none()
     }
-    /// "逾期不整改": open after its due date.
+    /// [25] "逾期不整改": open after its due date.
     pub fn is_overdue(&self, on: Date) -> bool {
         self.is_open() && on > self.due
     }
@@ -537,7 +537,7 @@ impl Project {
                         on,
                         finding: finding.clone(),
                     });
-                    // "整改后仍不符合要求": the order is open again, with the due date it was given.
+                    // [25] "整改后仍不符合要求": the order is open again, with the due date it was given.
                     if *result == VerificationResult::Failed {
                         r.rectified_on = None;
                         r.failures = r.failures.saturating_add(1);

@@ -54,7 +54,7 @@ pub(super) fn decide(ctx: &Context<'_>, p: &Project, command: &Command) -> Rulin
                 finding: finding.clone(),
             }))
         }
-        // Grounds: an order open past its due date ("逾期不整改"), reported after it, or found falling short.
+        // Grounds [25]: an order open past its due date ("逾期不整改"), reported after it, or found falling short.
         Command::ImposeMeasure { measure, .. } => {
             let grounds = p.rectifications.iter().any(|r| r.is_ground_for_measures(on));
             Checks::new()
