@@ -160,10 +160,13 @@ fn core_spec() -> Value {
                     "type": "object",
                     "required": ["code", "message", "articles"],
                     "properties": {
-                        "code": { "type": "string", "enum": ["invalid", "unauthenticated", "forbidden", "not_found", "refused", "unsupported_media_type", "tampered", "interrupted", "password_change_required", "second_factor_required", "internal"] },
+                        "code": { "type": "string", "enum": ["invalid", "unauthenticated", "forbidden", "not_found", "refused", "unsupported_media_type", "tampered", "interrupted", "password_change_required", "second_factor_required", "personal_data", "internal", "unavailable"] },
                         "message": { "type": "string" },
                         "articles": { "type": "array", "items": { "type": "integer", "minimum": 1, "maximum": 31 } },
-                        "field": { "type": "string" }
+                        "field": { "type": "string" },
+                        "fields": { "type": "object", "additionalProperties": { "type": "string" }, "description": "输入有误时每个字段及原因" },
+                        "correlation_id": { "type": "string", "description": "系统内部错误或依赖服务不可用时的错误编号,供运维人员查阅日志" },
+                        "service": { "type": "string", "description": "不可用的依赖服务" }
                     }
                 },
                 "Command": command_schema(),
