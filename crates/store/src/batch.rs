@@ -88,7 +88,7 @@ impl Batch<'_> {
     /// Every project of one owner organisation (what the batch holds written first): how it stands [23][25].
     pub async fn owner_projects(&mut self, owner: &OrgName) -> Result<Vec<Project>, StoreError> {
         self.flush().await?;
-        store::owner_projects_in(&mut *self.tx, owner).await
+        store::project_states_in(&mut *self.tx, Some(owner.as_str())).await
     }
 
     /// The number the next project registered in `jurisdiction` in `year` gets: `wuhan-2022-0001`.

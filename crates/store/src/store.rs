@@ -4,7 +4,7 @@ use crate::chain::{GENESIS, hash_event};
 use crate::documents::{Link, write_links};
 use crate::error::StoreError;
 use crate::schema::{CLEAR_PROJECTIONS, migrate};
-use govit_rules::{Event, JurisdictionId, OrgName, Plan, Project, ProjectId, Recorded};
+use govit_rules::{Event, JurisdictionId, Plan, Project, ProjectId, Recorded};
 use serde::{Deserialize, Serialize};
 use sqlx::any::AnyArguments;
 use sqlx::any::AnyPoolOptions;
@@ -345,12 +345,7 @@ impl Store {
     /// The folded state of every project, or of one owner's projects: what visibility and deadline queries
     /// start from.
     pub async fn project_states(&self, owner: Option<&str>) -> Result<Vec<Project>, StoreError> {
-        let rows: Vec<(i64, String)> =
-            sqlx::query_as("SELECT last_seq, state FROM projects WHERE ($1 IS NULL OR owner = $1) ORDER BY id")
-                .bind(owner)
-                .fetch_all(&self.pool)
-                .await?;
-        parse_states(rows)
+        project_states_in(&self.pool, owner).await
     }
 
     /// Up to `limit` project states in number order after `after` (from the first when `None`): a full read
@@ -519,16 +514,17 @@ pub(crate) async fn project_in<'e>(
     row.map(|(seq, state)| serde_json::from_str(&state).map_err(|e| StoreError::corrupt(seq, e))).transpose()
 }
 
-/// Every project of one owner organisation, in number order.
-pub(crate) async fn owner_projects_in<'e>(
+/// The folded state of every project, or of one owner organisation's, in number order.
+pub(crate) async fn project_states_in<'e>(
     e: impl Executor<'e, Database = Any>,
-    owner: &OrgName,
+    owner: Option<&str>,
 ) -> Result<Vec<Project>, StoreError> {
-    let rows: Vec<(i64, String)> = sqlx::query_as("SELECT last_seq, state FROM projects WHERE owner = $1 ORDER BY id")
-        .bind(owner.as_str())
-        .fetch_all(e)
-        .await?;
-    rows.into_iter().map(|(seq, state)| serde_json::from_str(&state).map_err(|e| StoreError::corrupt(seq, e))).collect()
+    let rows: Vec<(i64, String)> =
+        sqlx::query_as("SELECT last_seq, state FROM projects WHERE ($1 IS NULL OR owner = $1) ORDER BY id")
+            .bind(owner)
+            .fetch_all(e)
+            .await?;
+    parse_states(rows)
 }
 
 pub(crate) async fn plan_in<'e>(

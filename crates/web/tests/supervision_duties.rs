@@ -10,7 +10,6 @@
 mod common;
 
 use common::{Server, command, login, login_with, spawn, spawn_demo};
-use govit_app::accounts::{NewOrganization, NewUserInput};
 use govit_rules::vocab::Route;
 use govit_rules::{Actor, JurisdictionId, OrgName, Role};
 use serde_json::{Value, json};
@@ -20,29 +19,8 @@ const TODAY: &str = "2026-03-02";
 
 /// Adds 市审计局 (`audit`) and 市委网信办 (`cyberspace`) to the small city of [`spawn`].
 async fn add_supervisors(s: &Server) {
-    for (org, username, role) in
-        [("市审计局", "audit", Role::Audit), ("市委网信办", "cyberspace", Role::CyberspaceOffice)]
-    {
-        s.app
-            .create_organization(NewOrganization {
-                name: org.to_owned(),
-                jurisdiction: "wuhan".to_owned(),
-                owner_kind: None,
-            })
-            .await
-            .unwrap();
-        s.app
-            .create_user(NewUserInput {
-                username: username.to_owned(),
-                display_name: format!("{username}用户"),
-                organization: org.to_owned(),
-                roles: vec![role],
-                password: common::PASSWORD.to_owned(),
-                must_change_password: false,
-            })
-            .await
-            .unwrap();
-    }
+    common::add_department(s, "市审计局", "audit", Role::Audit).await;
+    common::add_department(s, "市委网信办", "cyberspace", Role::CyberspaceOffice).await;
 }
 
 thread_local! {

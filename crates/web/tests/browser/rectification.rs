@@ -6,7 +6,6 @@
 
 use crate::common::{self, Server};
 use crate::harness::{Browser, Res, ensure};
-use govit_app::accounts::{NewOrganization, NewUserInput};
 use govit_rules::Role;
 use serde_json::{Value, json};
 
@@ -18,25 +17,7 @@ const PHONE: (u32, u32) = (390, 844);
 
 /// 市审计局 and its account `audit` (display name `audit用户`, as the harness's login expects).
 async fn add_audit(s: &Server) {
-    s.app
-        .create_organization(NewOrganization {
-            name: "市审计局".to_owned(),
-            jurisdiction: "wuhan".to_owned(),
-            owner_kind: None,
-        })
-        .await
-        .unwrap();
-    s.app
-        .create_user(NewUserInput {
-            username: "audit".to_owned(),
-            display_name: "audit用户".to_owned(),
-            organization: "市审计局".to_owned(),
-            roles: vec![Role::Audit],
-            password: common::PASSWORD.to_owned(),
-            must_change_password: false,
-        })
-        .await
-        .unwrap();
+    common::add_department(s, "市审计局", "audit", Role::Audit).await;
 }
 
 /// Runs `body` through the API as `who` and expects it done.

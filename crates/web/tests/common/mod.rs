@@ -73,6 +73,31 @@ pub async fn spawn_app_on(listener: tokio::net::TcpListener, adjust: impl FnOnce
     serve_on(app, govit_web::WebOptions::default(), listener).await
 }
 
+/// Adds a department (no projects of its own) and one account acting for it in `role`, password [`PASSWORD`].
+pub async fn add_department(server: &Server, organization: &str, username: &str, role: Role) {
+    server
+        .app
+        .create_organization(NewOrganization {
+            name: organization.to_owned(),
+            jurisdiction: "wuhan".to_owned(),
+            owner_kind: None,
+        })
+        .await
+        .unwrap();
+    server
+        .app
+        .create_user(NewUserInput {
+            username: username.to_owned(),
+            display_name: format!("{username}用户"),
+            organization: organization.to_owned(),
+            roles: vec![role],
+            password: PASSWORD.to_owned(),
+            must_change_password: false,
+        })
+        .await
+        .unwrap();
+}
+
 /// A real server over the demo city (`govit_app::demo`) on its last day, 2026-11-29; every demo account's
 /// password is [`govit_app::demo::DEMO_PASSWORD`].
 pub async fn spawn_demo() -> Server {
