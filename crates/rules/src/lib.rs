@@ -25,6 +25,7 @@ pub mod regulation;
 pub mod remind;
 pub mod standing;
 pub mod state;
+pub mod trail;
 pub mod vocab;
 
 pub use actor::{Actor, Role};

@@ -687,6 +687,9 @@ impl Game {
         let decision = match answer {
             Err(rejection) => {
                 self.trace.push(format!("{line} -> refused: {}", rejection_text(&rejection)));
+                if let govit_rules::Rejection::Refused(r) = &rejection {
+                    cites_its_own(action, &r.reasons)?;
+                }
                 // 4. A refusal changes nothing (and, being an `Err`, carries no event to fold).
                 if json(&self.project) != before_project || json(&self.plans) != before_plans {
                     return Err("a refusal changed the state".to_owned());
@@ -695,6 +698,7 @@ impl Game {
             }
             Ok(decision) => decision,
         };
+        cites_its_own(action, &decision.warnings)?;
         self.accepted.insert(action);
         let kinds: Vec<&str> = decision.events.iter().map(Event::kind).collect();
         let before = self.project.status;
@@ -727,6 +731,16 @@ impl Game {
         }
         self.trace.push(format!("{line} -> {kinds:?}: {} -> {}", before.code(), self.project.status.code()));
         Ok(())
+    }
+}
+
+/// Invariant 6: a decision cites only the articles that govern its action (`Action::articles`) or any
+/// action (`trail::ANY_ACTION`), so the generated article trail names every article a decision rests on.
+fn cites_its_own(action: Action, notices: &[govit_rules::Notice]) -> Result<(), String> {
+    let own = |n: u8| action.articles().contains(&n) || govit_rules::trail::ANY_ACTION.contains(&n);
+    match notices.iter().flat_map(|n| &n.articles).find(|a| !own(a.0)) {
+        Some(a) => Err(format!("{} cited [{}], which Action::articles does not name", action.code(), a.0)),
+        None => Ok(()),
     }
 }
 

@@ -12,6 +12,7 @@ mod forms;
 mod limits;
 mod pages;
 pub mod paper;
+pub mod screens;
 mod session;
 mod view;
 

@@ -5,7 +5,7 @@ mod check;
 mod parse;
 mod play;
 
-pub use parse::{Malformed, Scenario, parse};
+pub use parse::{Expect, Malformed, Scenario, parse};
 
 use serde::Serialize;
 use std::path::{Path, PathBuf};
