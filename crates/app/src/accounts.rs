@@ -8,6 +8,7 @@ use argon2::Argon2;
 use argon2::password_hash::phc::PasswordHash;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use chrono::{DateTime, Duration};
+use govit_rules::authz::{self, Administration};
 use govit_rules::draft::OrgRecord;
 use govit_rules::vocab::OwnerKind;
 use govit_rules::{Actor, JurisdictionId, OrgName, Role};
@@ -161,7 +162,9 @@ impl App {
         Ok(true)
     }
 
-    pub async fn create_organization(&self, o: NewOrganization) -> Result<i64, AppError> {
+    /// Sets up an organisation, as `actor` (the administrator, [`authz::administer`]).
+    pub async fn create_organization(&self, actor: &Actor, o: NewOrganization) -> Result<i64, AppError> {
+        administering(actor, Administration::ManageOrganizations)?;
         let name = OrgName::parse(o.name).map_err(|e| AppError::invalid("name", e))?;
         let jurisdiction = JurisdictionId::parse(o.jurisdiction).map_err(|e| AppError::invalid("jurisdiction", e))?;
         if !self.policies.contains(&jurisdiction) {
@@ -180,7 +183,9 @@ impl App {
         Ok(id)
     }
 
-    pub async fn create_user(&self, u: NewUserInput) -> Result<i64, AppError> {
+    /// Opens an account, as `actor` (the administrator, [`authz::administer`]).
+    pub async fn create_user(&self, actor: &Actor, u: NewUserInput) -> Result<i64, AppError> {
+        administering(actor, Administration::ManageAccounts)?;
         let username = u.username.trim();
         if !valid_username(username) {
             return Err(AppError::invalid("username", "用户名须为3到40个字母、数字、下划线、连字符或点"));
@@ -188,8 +193,8 @@ impl App {
         if self.store.user_by_username(username).await?.is_some() {
             return Err(AppError::invalid("username", format!("用户名“{username}”已被使用")));
         }
-        let display_name = OrgName::parse(u.display_name)
-            .map_err(|e| AppError::invalid("display_name", e.replace("单位名称", "姓名")))?;
+        let display_name =
+            OrgName::parse(u.display_name).map_err(|e| AppError::invalid("display_name", e.named("姓名")))?;
         let org = self
             .store
             .organization_by_name(u.organization.trim())
@@ -409,11 +414,13 @@ impl App {
     /// user must then change it). Ends the user's sessions, so the change applies at once.
     pub async fn update_user(
         &self,
+        actor: &Actor,
         id: i64,
         roles: Vec<Role>,
         active: bool,
         new_password: Option<&str>,
     ) -> Result<(), AppError> {
+        administering(actor, Administration::ManageAccounts)?;
         let user = self.store.user(id).await?.ok_or_else(|| AppError::NotFound { what: format!("用户 {id}") })?;
         if roles.is_empty() {
             return Err(AppError::invalid("roles", "至少选择一个角色"));
@@ -440,36 +447,60 @@ impl App {
 }
 
 impl App {
+    /// Who sets up a new installation (the first administrator, the demo city's organisations and accounts):
+    /// the administration itself, as the administrator it is setting up, since there is no one else yet.
+    pub(crate) fn installer(&self) -> Result<Actor, AppError> {
+        Ok(Actor {
+            role: Role::Admin,
+            organization: OrgName::parse(INSTALLER_ORGANIZATION).map_err(|e| AppError::internal(e.to_string()))?,
+            jurisdiction: self.policies.root_of(&JurisdictionId::wuhan()).clone(),
+        })
+    }
+
     /// On a store with no users at all, creates the administrator's organisation and account with a random
     /// password that must be changed, and returns that password to be shown once. `None` when users exist.
     pub async fn bootstrap_admin(&self) -> Result<Option<String>, AppError> {
         if !self.store.users().await?.is_empty() {
             return Ok(None);
         }
-        let org = "系统管理";
+        let installer = self.installer()?;
+        let org = installer.organization.as_str();
         if self.store.organization_by_name(org).await?.is_none() {
-            let root = self.policies.root_of(&JurisdictionId::wuhan());
-            self.create_organization(NewOrganization {
-                name: org.to_owned(),
-                jurisdiction: root.to_string(),
-                owner_kind: None,
-            })
+            self.create_organization(
+                &installer,
+                NewOrganization {
+                    name: org.to_owned(),
+                    jurisdiction: installer.jurisdiction.to_string(),
+                    owner_kind: None,
+                },
+            )
             .await?;
         }
         // Three classes guaranteed by the fixed prefix; the random part carries the strength.
         let password = format!("Gv-{}", random_hex(12)?);
-        self.create_user(NewUserInput {
-            username: "admin".to_owned(),
-            display_name: "系统管理员".to_owned(),
-            organization: org.to_owned(),
-            roles: vec![Role::Admin],
-            password: password.clone(),
-            must_change_password: true,
-        })
+        self.create_user(
+            &installer,
+            NewUserInput {
+                username: "admin".to_owned(),
+                display_name: "系统管理员".to_owned(),
+                organization: org.to_owned(),
+                roles: vec![Role::Admin],
+                password: password.clone(),
+                must_change_password: true,
+            },
+        )
         .await?;
         Ok(Some(password))
     }
 }
+
+/// An act of administration by `actor`, or forbidden.
+pub(crate) fn administering(actor: &Actor, what: Administration) -> Result<(), AppError> {
+    authz::administer(actor, what).map_err(|f| AppError::Forbidden { reason: f.message })
+}
+
+/// The organisation of the first administrator.
+const INSTALLER_ORGANIZATION: &str = "系统管理";
 
 pub(crate) fn actor_of(organization: &OrganizationRow, role: Role) -> Result<Actor, AppError> {
     Ok(Actor {

@@ -91,24 +91,28 @@ pub async fn seed_city(
         script.story(n)?;
     }
     let steps = script.finish()?;
+    let installer = app.installer()?;
     for (name, jurisdiction, owner_kind) in ORGANIZATIONS {
         let org = NewOrganization {
             name: (*name).to_owned(),
             jurisdiction: (*jurisdiction).to_owned(),
             owner_kind: *owner_kind,
         };
-        app.create_organization(org).await?;
+        app.create_organization(&installer, org).await?;
     }
     for u in USERS {
         let id = app
-            .create_user(NewUserInput {
-                username: u.username.to_owned(),
-                display_name: u.display_name.to_owned(),
-                organization: u.organization.to_owned(),
-                roles: u.roles.to_vec(),
-                password: DEMO_PASSWORD.to_owned(),
-                must_change_password: false,
-            })
+            .create_user(
+                &installer,
+                NewUserInput {
+                    username: u.username.to_owned(),
+                    display_name: u.display_name.to_owned(),
+                    organization: u.organization.to_owned(),
+                    roles: u.roles.to_vec(),
+                    password: DEMO_PASSWORD.to_owned(),
+                    must_change_password: false,
+                },
+            )
             .await?;
         // Where `govit serve --demo --smtp-url …` mails their reminders (a local sink, in a demonstration).
         app.set_email(id, Some(&format!("{}@{DEMO_MAIL_DOMAIN}", u.username))).await?;

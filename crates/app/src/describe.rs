@@ -43,7 +43,7 @@ pub fn describe(event: &Event) -> String {
         StageSubmitted(s) => format!(
             "报送{},申报投资{};材料:{};编制单位:{}{}",
             s.stage.label(),
-            wan(&s.investment),
+            wan(&s.investment.money()),
             list(s.documents.iter().copied(), |d| d.label()),
             s.prepared_by.as_ref().map_or(String::new(), |b| format!("{b},")),
             s.preparer.label()

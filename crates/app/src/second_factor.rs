@@ -135,7 +135,8 @@ impl App {
 
     /// An administrator removes a user's second factor (a lost phone); the user enrols again at next login
     /// if it is required. Ends the user's sessions.
-    pub async fn reset_second_factor(&self, user_id: i64) -> Result<(), AppError> {
+    pub async fn reset_second_factor(&self, actor: &govit_rules::Actor, user_id: i64) -> Result<(), AppError> {
+        crate::accounts::administering(actor, govit_rules::authz::Administration::ResetSecondFactor)?;
         let user = self.user_row(user_id).await?;
         self.remove_second_factor(&user, "管理员重置动态口令").await?;
         self.store.delete_user_sessions(user.id).await?;

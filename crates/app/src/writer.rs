@@ -213,7 +213,7 @@ pub(crate) fn done_with(events: Vec<StoredEvent>, replayed: bool) -> Executed {
 /// The plan year a project command concerns, so the plan's state can be consulted.
 fn plan_year(command: &Command) -> Option<i32> {
     match command {
-        Command::ProposeForPlan { year, .. } | Command::RequestSupplementaryInclusion { year, .. } => Some(*year),
+        Command::ProposeForPlan { year, .. } | Command::RequestSupplementaryInclusion { year, .. } => Some(year.get()),
         _ => None,
     }
 }

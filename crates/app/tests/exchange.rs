@@ -289,8 +289,8 @@ async fn the_template_filled_in_registers_and_proposes_every_row() {
         ["婚姻登记智能终端配套系统", "电子政务基础设施", "新建", "政府投资建设", "80.5万元", "是", "否", ""],
     ];
     let upload = filled(&template, &rows);
-    let report = exchange::import_proposals(&app, &minzheng(), 2027, &upload, today()).await.unwrap();
-    assert_eq!(report.year, 2027);
+    let report = exchange::import_proposals(&app, &minzheng(), plan_year(2027), &upload, today()).await.unwrap();
+    assert_eq!(report.year, plan_year(2027));
     assert_eq!(report.owner, "市民政局");
     assert_eq!(report.rows.iter().map(|r| r.row).collect::<Vec<_>>(), [3, 4, 5], "Excel's row numbers");
     let expected = [
@@ -314,7 +314,7 @@ async fn the_template_filled_in_registers_and_proposes_every_row() {
     assert_eq!(app.store().event_count().await.unwrap(), before + 6, "two events a row");
 
     // The same file again changes nothing: every row is recognised and replayed.
-    let again = exchange::import_proposals(&app, &minzheng(), 2027, &upload, today()).await.unwrap();
+    let again = exchange::import_proposals(&app, &minzheng(), plan_year(2027), &upload, today()).await.unwrap();
     assert!(again.rows.iter().all(|r| r.replayed));
     let first: Vec<_> = report.rows.iter().map(|r| r.project.clone()).collect();
     assert_eq!(again.rows.iter().map(|r| r.project.clone()).collect::<Vec<_>>(), first);
@@ -344,7 +344,7 @@ async fn a_sheet_with_bad_rows_imports_nothing_and_names_every_error() {
         ["社区养老服务数据平台", "业务应用信息系统", "新建", "政府投资建设", "600000", "否", "否", ""],
     ];
     let before = app.store().event_count().await.unwrap();
-    let err = exchange::import_proposals(&app, &minzheng(), 2027, &filled(&template, &rows), today()).await;
+    let err = exchange::import_proposals(&app, &minzheng(), plan_year(2027), &filled(&template, &rows), today()).await;
     let Err(ImportError::Invalid { errors }) = err else { panic!("{err:?}") };
     let found: Vec<(u32, &str)> = errors.iter().map(|e| (e.row, e.column.as_str())).collect();
     assert_eq!(
@@ -381,7 +381,7 @@ async fn a_row_the_rules_refuse_imports_nothing() {
         ["社区养老服务数据平台", "业务应用信息系统", "新建", "政府投资建设", "1200000", "否", "否", ""],
         ["办公电脑集中采购", "集中采购的办公设备", "新建", "政府投资建设", "400000", "否", "否", ""],
     ];
-    let err = exchange::import_proposals(&app, &minzheng(), 2027, &filled(&template, &rows), today()).await;
+    let err = exchange::import_proposals(&app, &minzheng(), plan_year(2027), &filled(&template, &rows), today()).await;
     let Err(ImportError::Rejected { rows: refused }) = err else { panic!("{err:?}") };
     assert_eq!(refused.len(), 1);
     assert_eq!((refused[0].row, refused[0].action), (4, Action::RegisterProject));
@@ -393,7 +393,8 @@ async fn a_row_the_rules_refuse_imports_nothing() {
     let plan = app.store().plan(&JurisdictionId::wuhan(), 2026).await.unwrap().unwrap();
     assert_eq!(plan.status, PlanStatus::Approved);
     let template = exchange::proposal_template(2026).unwrap();
-    let late = exchange::import_proposals(&app, &minzheng(), 2026, &filled(&template, &rows[..1]), today()).await;
+    let late =
+        exchange::import_proposals(&app, &minzheng(), plan_year(2026), &filled(&template, &rows[..1]), today()).await;
     let Err(ImportError::Rejected { rows: refused }) = late else { panic!("{late:?}") };
     assert_eq!((refused[0].row, refused[0].action), (3, Action::ProposeForPlan));
     let Rejection::Refused(refusal) = &refused[0].rejection else { panic!() };
@@ -409,7 +410,7 @@ async fn uploads_that_are_not_proposal_sheets_are_clear_errors() {
     let who = minzheng();
     let import = |bytes: Vec<u8>, year: i32| {
         let (app, who) = (&app, &who);
-        async move { exchange::import_proposals(app, who, year, &bytes, today()).await }
+        async move { exchange::import_proposals(app, who, plan_year(year), &bytes, today()).await }
     };
     for (bytes, says) in [
         (Vec::new(), "文件为空"),
@@ -446,6 +447,10 @@ async fn uploads_that_are_not_proposal_sheets_are_clear_errors() {
 
     // Only an owner imports, for its own organisation.
     let template = exchange::proposal_template(2027).unwrap();
-    let err = exchange::import_proposals(&app, &bureau(), 2027, &filled(&template, &[row]), today()).await;
+    let err = exchange::import_proposals(&app, &bureau(), plan_year(2027), &filled(&template, &[row]), today()).await;
     assert!(matches!(&err, Err(ImportError::Forbidden { .. })), "{err:?}");
+}
+
+fn plan_year(n: i32) -> govit_rules::Year {
+    govit_rules::Year::new(n).unwrap()
 }

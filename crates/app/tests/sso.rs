@@ -98,14 +98,17 @@ async fn a_person_the_provider_vouches_for_gets_an_account_in_the_claimed_organi
 async fn an_existing_account_is_matched_by_the_user_name_claim_and_follows_the_claimed_organisation_and_roles() {
     let Some(w) = world(|_| {}).await else { return };
     w.app
-        .create_user(NewUserInput {
-            username: "wang.minzheng".to_owned(),
-            display_name: "王旧名".to_owned(),
-            organization: "武昌区民政局".to_owned(),
-            roles: vec![Role::Owner, Role::Admin],
-            password: "Local-Passw0rd!".to_owned(),
-            must_change_password: false,
-        })
+        .create_user(
+            &admin_actor(),
+            NewUserInput {
+                username: "wang.minzheng".to_owned(),
+                display_name: "王旧名".to_owned(),
+                organization: "武昌区民政局".to_owned(),
+                roles: vec![Role::Owner, Role::Admin],
+                password: "Local-Passw0rd!".to_owned(),
+                must_change_password: false,
+            },
+        )
         .await
         .unwrap();
     let session = sso_login(&w, "wang.minzheng").await.unwrap();
@@ -152,7 +155,7 @@ async fn without_a_roles_claim_a_new_account_waits_until_an_administrator_assign
     let waiting = w.app.store().user_by_username("li.nobody").await.unwrap().unwrap();
     assert!(!waiting.active && waiting.roles.is_empty(), "{waiting:?}");
     assert_eq!(refusal(sso_login(&w, "li.nobody").await), "账号已开通,待管理员分配角色后方可使用");
-    w.app.update_user(waiting.id, vec![Role::Owner], true, None).await.unwrap();
+    w.app.update_user(&admin_actor(), waiting.id, vec![Role::Owner], true, None).await.unwrap();
     let session = sso_login(&w, "li.nobody").await.unwrap();
     let user = w.app.session_user(&session.token).await.unwrap().unwrap();
     assert_eq!(user.roles, vec![Role::Owner], "the administrator's roles stand: the provider does not decide them");
@@ -211,4 +214,13 @@ fn a_configuration_that_cannot_work_is_refused_naming_the_field() {
     assert!(said.contains("unknown field `claim`"), "{said}");
     let said = load("issuer: https://sso.example\nredirect_url: https://g.example/cb\n");
     assert!(said.contains("missing field `client_id`"), "{said}");
+}
+
+/// The administrator who sets up the test's organisations and accounts.
+fn admin_actor() -> govit_rules::Actor {
+    govit_rules::Actor {
+        role: govit_rules::Role::Admin,
+        organization: govit_rules::OrgName::parse("系统管理").unwrap(),
+        jurisdiction: govit_rules::JurisdictionId::wuhan(),
+    }
 }

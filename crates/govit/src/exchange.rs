@@ -4,12 +4,12 @@
 
 use crate::audit::open;
 use anyhow::{Context, Result};
-use chrono::Datelike;
 use clap::{Args, Subcommand, ValueEnum};
 use govit_app::App;
 use govit_app::exchange;
 use govit_app::listing::ProjectQuery;
 use govit_app::stats::{OpenDataConfig, open_data_csv};
+use govit_rules::Year;
 use govit_rules::{Actor, JurisdictionId, ProjectId, Role};
 use govit_web::paper::{self, PaperKind};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -38,7 +38,7 @@ pub enum ExportCommand {
         jurisdiction: Option<String>,
         /// Plan year; default: this year.
         #[arg(long)]
-        year: Option<i32>,
+        year: Option<Year>,
         /// Output file; default: the name the web page gives it, in the current folder.
         #[arg(short, long)]
         output: Option<PathBuf>,
@@ -61,7 +61,7 @@ pub enum ExportCommand {
     Template {
         /// Plan year; default: next year.
         #[arg(long)]
-        year: Option<i32>,
+        year: Option<Year>,
         #[arg(short, long)]
         output: Option<PathBuf>,
     },
@@ -104,7 +104,7 @@ pub enum ImportCommand {
         account: AsAccount,
         /// Plan year the sheet is for; default: next year.
         #[arg(long)]
-        year: Option<i32>,
+        year: Option<Year>,
         #[arg(long, default_value = "./data")]
         data: PathBuf,
     },
@@ -151,7 +151,7 @@ pub async fn export(command: ExportCommand) -> Result<ExitCode> {
             let today = app.clock().today();
             let jurisdiction = JurisdictionId::parse(jurisdiction.unwrap_or_else(|| actor.jurisdiction.to_string()))
                 .map_err(anyhow::Error::msg)?;
-            let year = year.unwrap_or(today.year());
+            let year = year.unwrap_or_else(|| Year::of(today)).get();
             let busy = spinner("生成年度计划工作簿");
             let bytes = exchange::plan_workbook(&app, &actor, &jurisdiction, year, today).await?;
             busy.finish_and_clear();
@@ -169,7 +169,7 @@ pub async fn export(command: ExportCommand) -> Result<ExitCode> {
             write(output, &exchange::projects_file_name(today), &bytes)?;
         }
         ExportCommand::Template { year, output } => {
-            let year = year.unwrap_or(govit_app::Clock::today(&govit_app::SystemClock).year() + 1);
+            let year = year.unwrap_or_else(|| Year::of(govit_app::Clock::today(&govit_app::SystemClock)).next()).get();
             write(output, &exchange::template_file_name(year), &exchange::proposal_template(year)?)?;
         }
         ExportCommand::OpenData { format, output, data } => {
@@ -223,7 +223,7 @@ pub async fn import(command: ImportCommand) -> Result<ExitCode> {
     let app = open(&data).await?;
     let actor = actor(&app, &account).await?;
     let today = app.clock().today();
-    let year = year.unwrap_or(today.year() + 1);
+    let year = year.unwrap_or_else(|| Year::of(today).next());
     let bar = bar(0, "登记并申报");
     let result = exchange::import_proposals_with_progress(&app, &actor, year, &bytes, today, |done, total| {
         bar.set_length(u64::try_from(total).unwrap_or(0));

@@ -93,3 +93,20 @@ async fn a_unit_imports_its_proposals_from_the_command_line_and_the_plan_exports
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("没有名为“nobody”的有效账号"));
 }
+
+#[test]
+fn a_year_outside_2000_to_2100_is_refused_before_anything_is_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("template.xlsx");
+    for year in ["20225", "1999", "明年"] {
+        let done = Command::new(env!("CARGO_BIN_EXE_govit"))
+            .args(["export", "template", "--year", year, "-o"])
+            .arg(&out)
+            .output()
+            .unwrap();
+        assert_eq!(done.status.code(), Some(2), "--year {year}");
+        let stderr = String::from_utf8_lossy(&done.stderr);
+        assert!(stderr.contains("年度须为2000到2100之间的整数"), "{stderr}");
+        assert!(!out.exists());
+    }
+}

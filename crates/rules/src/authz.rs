@@ -140,6 +140,29 @@ pub fn oversees(role: Role) -> bool {
     !matches!(role, Role::Owner | Role::Consultant | Role::Admin)
 }
 
+/// What the administrator does that no one else may: set up organisations and accounts, grant and withdraw
+/// roles, reset a lost second factor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Administration {
+    ManageOrganizations,
+    ManageAccounts,
+    ResetSecondFactor,
+}
+
+/// Allows an act of administration, or says why not. Only the 系统管理员 administers; it holds no power under
+/// [24] in turn (it is in no arm of [`authorize`]), so whoever hands out roles cannot use them.
+pub fn administer(actor: &Actor, what: Administration) -> Result<(), Forbidden> {
+    if actor.role == Role::Admin {
+        return Ok(());
+    }
+    let task = match what {
+        Administration::ManageOrganizations => "管理单位",
+        Administration::ManageAccounts => "管理用户和角色",
+        Administration::ResetSecondFactor => "重置动态口令",
+    };
+    Err(Forbidden { message: format!("仅系统管理员可以{task},{}不能", actor.role.label()) })
+}
+
 /// The areas in which each supervising department may order rectification, after [24]'s division of
 /// duties ("按照职责分工", [25]). The bureau leads the joint mechanism and supervises every area.
 pub fn supervises(role: Role, area: Area) -> bool {

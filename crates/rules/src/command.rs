@@ -1,9 +1,9 @@
 //! The actions of FORMAT.md, as typed commands. Serde reads `{do: ..., with: {...}}` directly, so the
 //! scenario runner and the JSON API parse the same shape, and nothing unparsed reaches a rule.
 
-use crate::date::Date;
+use crate::date::{Date, Year};
 use crate::ids::{JurisdictionId, OrgName, ProjectId, Text};
-use crate::money::Money;
+use crate::money::{Investment, Money};
 use crate::personal::{IdNumber, Phone};
 use crate::vocab::*;
 use serde::{Deserialize, Serialize};
@@ -25,7 +25,7 @@ pub struct RegisterProject {
     pub category: Category,
     pub construction: Construction,
     pub funding: Funding,
-    pub investment: Money,
+    pub investment: Investment,
     #[serde(default)]
     pub classified: bool,
     #[serde(default)]
@@ -46,7 +46,7 @@ pub struct RegisterProject {
 pub struct SubmitStage {
     pub project: ProjectId,
     pub stage: Stage,
-    pub investment: Money,
+    pub investment: Investment,
     #[serde(default)]
     pub documents: BTreeSet<Document>,
     pub preparer: Preparer,
@@ -82,28 +82,28 @@ pub enum Command {
     RegisterProject(Box<RegisterProject>),
     ProposeForPlan {
         project: ProjectId,
-        year: i32,
+        year: Year,
     },
     ReviewPlan {
-        year: i32,
+        year: Year,
         #[serde(default)]
         jurisdiction: Option<JurisdictionId>,
         #[serde(default)]
         exclude: Vec<ProjectId>,
     },
     ApprovePlan {
-        year: i32,
+        year: Year,
         #[serde(default)]
         jurisdiction: Option<JurisdictionId>,
     },
     RequestSupplementaryInclusion {
         project: ProjectId,
-        year: i32,
+        year: Year,
         reason: SupplementaryReason,
     },
     ApproveSupplementaryInclusion {
         project: ProjectId,
-        year: i32,
+        year: Year,
     },
     FileRecord {
         project: ProjectId,
@@ -183,7 +183,7 @@ pub enum Command {
     },
     SubmitAnnualReport {
         project: ProjectId,
-        year: i32,
+        year: Year,
         #[serde(default)]
         opinions_from: BTreeSet<ReportOpinion>,
     },
@@ -257,7 +257,7 @@ impl Command {
         match self {
             RegisterProject(_) => Target::NewProject,
             ReviewPlan { year, jurisdiction, .. } | ApprovePlan { year, jurisdiction } => {
-                Target::Plan { year: *year, jurisdiction: jurisdiction.as_ref() }
+                Target::Plan { year: year.get(), jurisdiction: jurisdiction.as_ref() }
             }
             SubmitStage(s) => Target::Project(&s.project),
             RequestAdjustment(r) => Target::Project(&r.project),
@@ -395,7 +395,7 @@ mod tests {
         )
         .unwrap();
         let Command::SubmitStage(s) = c else { panic!("wrong command") };
-        assert_eq!(s.investment, Money::from_yuan(1_200_000).unwrap());
+        assert_eq!(s.investment.money(), Money::from_yuan(1_200_000).unwrap());
         assert!(s.builds.is_empty());
     }
 

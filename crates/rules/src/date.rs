@@ -12,6 +12,72 @@ pub fn add_months(date: Date, months: u32) -> Date {
     date.checked_add_months(Months::new(months)).unwrap_or(NaiveDate::MAX)
 }
 
+/// A year a request names — of an annual plan [6][7] or an annual report [20]: 2000 to 2100. The regulation took effect in
+/// 2021; the bounds only keep a typo (`20225`) from becoming a plan nobody will ever see.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(try_from = "i32", into = "i32")]
+pub struct Year(i32);
+
+impl Year {
+    pub const MIN: i32 = 2000;
+    pub const MAX: i32 = 2100;
+
+    pub fn new(year: i32) -> Result<Year, YearError> {
+        if (Self::MIN..=Self::MAX).contains(&year) { Ok(Year(year)) } else { Err(YearError) }
+    }
+
+    /// Reads a year typed by a person: `2026`, with spaces around allowed.
+    pub fn parse(text: &str) -> Result<Year, YearError> {
+        text.trim().parse().map_err(|_| YearError).and_then(Year::new)
+    }
+
+    pub const fn get(self) -> i32 {
+        self.0
+    }
+
+    /// The year `date` falls in, as the default a page or an import offers (this year's plan, next year's
+    /// proposals). Only a clock outside 2000–2100 would reach the bounds; it is held at them.
+    pub fn of(date: Date) -> Year {
+        Year(chrono::Datelike::year(&date).clamp(Self::MIN, Self::MAX))
+    }
+
+    /// The year after this one, held at the upper bound.
+    pub fn next(self) -> Year {
+        Year((self.0 + 1).min(Self::MAX))
+    }
+}
+
+/// Why a value is not a year a request may name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("年度须为{min}到{max}之间的整数", min = Year::MIN, max = Year::MAX)]
+pub struct YearError;
+
+impl TryFrom<i32> for Year {
+    type Error = YearError;
+    fn try_from(year: i32) -> Result<Year, YearError> {
+        Year::new(year)
+    }
+}
+
+impl From<Year> for i32 {
+    fn from(y: Year) -> i32 {
+        y.0
+    }
+}
+
+impl fmt::Display for Year {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl std::str::FromStr for Year {
+    type Err = YearError;
+    fn from_str(text: &str) -> Result<Year, YearError> {
+        Year::parse(text)
+    }
+}
+
 /// A day of the year such as `12-31`, the form in which [20] sets the annual report's due day.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
@@ -60,6 +126,18 @@ impl fmt::Display for MonthDay {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_year_outside_2000_to_2100_is_not_a_year_a_request_may_name() {
+        assert_eq!(Year::parse(" 2026 ").map(Year::get), Ok(2026));
+        assert_eq!(Year::new(2000).map(Year::get), Ok(2000));
+        assert_eq!(Year::new(2100).map(Year::get), Ok(2100));
+        assert_eq!(Year::new(1999), Err(YearError));
+        assert_eq!(Year::parse("20225"), Err(YearError));
+        assert_eq!(Year::parse("二〇二六"), Err(YearError));
+        assert_eq!(YearError.to_string(), "年度须为2000到2100之间的整数");
+        assert!(serde_json::from_str::<Year>("2101").is_err());
+    }
 
     fn d(s: &str) -> Date {
         s.parse().unwrap()

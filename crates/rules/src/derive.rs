@@ -269,6 +269,11 @@ pub fn relevant_actions(p: &Project, on: Date) -> Vec<Action> {
         // [16] the approver may commission another review until the evaluation is in.
         Status::InApproval => match &p.current {
             None => out.push(A::SubmitStage),
+            // [16] the approval follows the report and [18] may not fall below what is already committed: a
+            // report recommending less than that leaves only the return.
+            Some(c) if c.evaluation.as_ref().is_some_and(|e| e.recommended_investment < p.committed()) => {
+                out.push(A::ReturnStage)
+            }
             Some(c) if c.evaluation.is_some() => out.extend([A::ApproveStage, A::ReturnStage]),
             Some(c) if c.consultant.is_some() => out.extend([A::SubmitEvaluation, A::CommissionReview, A::ReturnStage]),
             Some(_) => out.extend([A::CommissionReview, A::ReturnStage]),

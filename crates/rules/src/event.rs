@@ -37,7 +37,7 @@ impl ProjectRegistered {
             category: c.category,
             construction: c.construction,
             funding: c.funding,
-            investment: c.investment,
+            investment: c.investment.money(),
             jurisdiction,
             route: Route::Filing,
             approver: Authority::Bureau,

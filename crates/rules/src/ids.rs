@@ -3,6 +3,47 @@
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
+/// What is wrong with a name or a text, and which field it was read as. A front end that reads the same type
+/// under another name (a person's 姓名 read as an `OrgName`) says so with [`NameError::named`]; the reason
+/// is written once, here.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NameError {
+    pub what: &'static str,
+    pub problem: NameProblem,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NameProblem {
+    Empty,
+    TooLong { max: usize },
+    ControlCharacter,
+}
+
+impl NameError {
+    /// The same problem, for the field a person knows as `what`.
+    pub fn named(self, what: &'static str) -> NameError {
+        NameError { what, ..self }
+    }
+}
+
+impl fmt::Display for NameError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.problem {
+            NameProblem::Empty => write!(f, "{}不能为空", self.what),
+            NameProblem::TooLong { max } => write!(f, "{}不能超过{max}个字符", self.what),
+            NameProblem::ControlCharacter => write!(f, "{}不能含控制字符", self.what),
+        }
+    }
+}
+
+impl std::error::Error for NameError {}
+
+impl From<NameError> for String {
+    fn from(e: NameError) -> String {
+        e.to_string()
+    }
+}
+
 /// Declares a string newtype that refuses empty or over-long text.
 macro_rules! name_type {
     ($(#[$meta:meta])* $name:ident, $what:literal, $max:literal) => {
@@ -12,19 +53,22 @@ macro_rules! name_type {
         pub struct $name(String);
 
         impl $name {
-            pub fn parse(text: impl Into<String>) -> Result<$name, String> {
+            pub fn parse(text: impl Into<String>) -> Result<$name, NameError> {
                 let text: String = text.into();
                 let trimmed = text.trim();
-                if trimmed.is_empty() {
-                    return Err(format!("{}不能为空", $what));
+                let problem = if trimmed.is_empty() {
+                    Some(NameProblem::Empty)
+                } else if trimmed.chars().count() > $max {
+                    Some(NameProblem::TooLong { max: $max })
+                } else if trimmed.chars().any(char::is_control) {
+                    Some(NameProblem::ControlCharacter)
+                } else {
+                    None
+                };
+                match problem {
+                    Some(problem) => Err(NameError { what: $what, problem }),
+                    None => Ok($name(trimmed.to_owned())),
                 }
-                if trimmed.chars().count() > $max {
-                    return Err(format!("{}不能超过{}个字符", $what, $max));
-                }
-                if trimmed.chars().any(char::is_control) {
-                    return Err(format!("{}不能含控制字符", $what));
-                }
-                Ok($name(trimmed.to_owned()))
             }
             pub fn as_str(&self) -> &str {
                 &self.0
@@ -32,8 +76,8 @@ macro_rules! name_type {
         }
 
         impl TryFrom<String> for $name {
-            type Error = String;
-            fn try_from(text: String) -> Result<Self, String> {
+            type Error = NameError;
+            fn try_from(text: String) -> Result<Self, NameError> {
                 $name::parse(text)
             }
         }

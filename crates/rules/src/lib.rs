@@ -30,13 +30,13 @@ pub mod vocab;
 
 pub use actor::{Actor, Role};
 pub use command::{Action, Command, Target};
-pub use date::Date;
+pub use date::{Date, Year};
 pub use decide::{Context, Decision, World, decide};
 pub use event::{Event, Recorded};
 pub use ids::{JurisdictionId, OrgName, ProjectId, Text};
-pub use money::Money;
+pub use money::{Investment, Money};
 pub use notice::{Article, Forbidden, Notice, Refusal, Rejection};
 pub use personal::{IdNumber, Phone};
 pub use policy::PolicySet;
-pub use standing::OwnerStanding;
+pub use standing::{OwnerStanding, PlanStanding};
 pub use state::{Plan, Project};

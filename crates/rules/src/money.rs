@@ -116,6 +116,48 @@ impl<'de> Deserialize<'de> for Money {
     }
 }
 
+/// The investment a project is registered or submitted with: an amount above zero. A project of no money
+/// has no route under [8] and nothing to approve, so a zero is invalid input, not a decision.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(try_from = "Money", into = "Money")]
+pub struct Investment(Money);
+
+impl Investment {
+    pub fn new(amount: Money) -> Result<Investment, InvestmentError> {
+        if amount == Money::ZERO { Err(InvestmentError::Zero) } else { Ok(Investment(amount)) }
+    }
+
+    pub const fn money(self) -> Money {
+        self.0
+    }
+}
+
+/// Why an amount is not an investment.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum InvestmentError {
+    #[error("投资额须大于0")]
+    Zero,
+}
+
+impl TryFrom<Money> for Investment {
+    type Error = InvestmentError;
+    fn try_from(amount: Money) -> Result<Investment, InvestmentError> {
+        Investment::new(amount)
+    }
+}
+
+impl From<Investment> for Money {
+    fn from(i: Investment) -> Money {
+        i.0
+    }
+}
+
+impl fmt::Display for Investment {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
 /// A share in basis points (1/10,000): `0.15` is 1500. Kept in integers so that "不超过15%" is exact.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(transparent)]
@@ -185,6 +227,15 @@ mod tests {
         assert_eq!(BasisPoints::parse("15%"), Some(BasisPoints(1500)));
         assert_eq!(BasisPoints::parse("12.5%"), Some(BasisPoints(1250)));
         assert_eq!(BasisPoints::parse("1.5"), None);
+    }
+
+    #[test]
+    fn an_investment_of_nothing_is_not_an_investment() {
+        assert_eq!(Investment::new(Money::ZERO), Err(InvestmentError::Zero));
+        let read: Result<Investment, _> = serde_json::from_str("0");
+        assert!(read.unwrap_err().to_string().contains("投资额须大于0"));
+        let one: Investment = serde_json::from_str("\"1万\"").unwrap();
+        assert_eq!(one.money(), Money::from_yuan(10_000).unwrap());
     }
 
     #[test]

@@ -1,10 +1,11 @@
 //! How an owner organisation stands across all its projects: what [23] shows when its next proposals are
-//! reviewed, and what [25]'s deferral of the annual plan withholds from it.
+//! reviewed, and what [25]'s deferral of the annual plan withholds from it. And how a project stands in the
+//! annual plan of its year [7]: one answer for the plan page, the plan sheet and any other view.
 
 use crate::date::Date;
 use crate::ids::ProjectId;
-use crate::state::{Project, RectificationState};
-use crate::vocab::Measure;
+use crate::state::{Plan, Project, RectificationState};
+use crate::vocab::{Measure, PlanStatus, Status, SupplementaryReason};
 use chrono::Datelike;
 
 /// The facts of one owner organisation that decide its proposals: deferrals imposed on any of its projects,
@@ -40,6 +41,56 @@ impl OwnerStanding {
     /// Returns the deferral that withholds `year`, if any.
     pub fn deferral_for(&self, year: i32) -> Option<&(ProjectId, Date)> {
         self.deferrals.iter().find(|(_, on)| (on.year()..=on.year().saturating_add(1)).contains(&year))
+    }
+}
+
+/// How a project stands in one annual plan [7]: proposed and awaiting the review, kept by the review and
+/// awaiting the approval, included, asked or approved for supplementary inclusion, or excluded at review.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PlanStanding {
+    AwaitingReview,
+    ReviewedIn,
+    Included,
+    SupplementaryRequested(SupplementaryReason),
+    SupplementaryIncluded(SupplementaryReason),
+    Excluded,
+}
+
+impl PlanStanding {
+    /// How `project` stands in `plan`, if it is in it at all. A proposal that is no longer `proposed` (the
+    /// project was terminated meanwhile) is not in the plan: the plan's approval would not take it [7].
+    pub fn of(project: &Project, plan: &Plan) -> Option<PlanStanding> {
+        let entry = project.plan.as_ref().filter(|e| e.year == plan.year && project.jurisdiction == plan.jurisdiction);
+        let Some(entry) = entry else {
+            return plan.excluded.contains(&project.id).then_some(PlanStanding::Excluded);
+        };
+        Some(match (entry.approved, entry.supplementary) {
+            (true, None) => PlanStanding::Included,
+            (true, Some(reason)) => PlanStanding::SupplementaryIncluded(reason),
+            (false, Some(reason)) => PlanStanding::SupplementaryRequested(reason),
+            (false, None) if project.status != Status::Proposed => return None,
+            (false, None) if plan.status == PlanStatus::Reviewed && plan.included.contains(&project.id) => {
+                PlanStanding::ReviewedIn
+            }
+            (false, None) => PlanStanding::AwaitingReview,
+        })
+    }
+
+    /// Every project of `projects` that stands in `plan`, with its standing, in the order given.
+    pub fn in_plan<'a>(projects: &'a [Project], plan: &Plan) -> Vec<(&'a Project, PlanStanding)> {
+        projects.iter().filter_map(|p| PlanStanding::of(p, plan).map(|s| (p, s))).collect()
+    }
+
+    /// The 列入情况 a person reads.
+    pub fn label(self) -> String {
+        match self {
+            PlanStanding::AwaitingReview => "已申报(待论证)".to_owned(),
+            PlanStanding::ReviewedIn => "已论证列入(待批准)".to_owned(),
+            PlanStanding::Included => "已列入年度实施计划".to_owned(),
+            PlanStanding::SupplementaryRequested(r) => format!("申请补充列入(待批准,{})", r.label()),
+            PlanStanding::SupplementaryIncluded(r) => format!("补充列入(已批准,{})", r.label()),
+            PlanStanding::Excluded => "论证时调减".to_owned(),
+        }
     }
 }
 

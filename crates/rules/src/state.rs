@@ -378,7 +378,7 @@ impl Project {
             Event::StageSubmitted(s) => {
                 self.current = Some(Submission {
                     stage: s.stage,
-                    investment: s.investment,
+                    investment: s.investment.money(),
                     submitted_on: on,
                     prepared_by: s.prepared_by.clone(),
                     consultant: None,

@@ -180,11 +180,35 @@ fn a_project_cut_from_the_plan_at_review_returns_to_registered() {
     sim.registered("Q", 1_000_000, "2022-01-05");
     ok(sim.act("2022-01-06", &owner(), propose("P", 2022)));
     ok(sim.act("2022-01-06", &owner(), propose("Q", 2022)));
-    let review = govit_rules::Command::ReviewPlan { year: 2022, jurisdiction: None, exclude: vec![pid("Q")] };
+    let review =
+        govit_rules::Command::ReviewPlan { year: plan_year(2022), jurisdiction: None, exclude: vec![pid("Q")] };
     ok(sim.act("2022-01-07", &bureau(), review));
     ok(sim.act("2022-01-08", &government(), approve_plan(2022, &wuhan())));
     assert_eq!(sim.project("P").status, Status::Planned);
     assert_eq!(sim.project("Q").status, Status::Registered);
+}
+
+#[test]
+fn a_plan_shows_each_project_as_awaiting_review_kept_by_the_review_included_or_cut() {
+    use govit_rules::{Plan, PlanStanding, Project};
+    let mut sim = Sim::new();
+    sim.registered("P", 1_000_000, "2022-01-05");
+    sim.registered("Q", 1_000_000, "2022-01-05");
+    ok(sim.act("2022-01-06", &owner(), propose("P", 2022)));
+    ok(sim.act("2022-01-06", &owner(), propose("Q", 2022)));
+    let plan = |sim: &Sim| sim.plans.get(&(wuhan(), 2022)).cloned().unwrap_or_else(|| Plan::new(wuhan(), 2022));
+    let standing = |sim: &Sim, id: &str| PlanStanding::of(sim.project(id), &plan(sim));
+    assert_eq!(standing(&sim, "P"), Some(PlanStanding::AwaitingReview));
+    let review =
+        govit_rules::Command::ReviewPlan { year: plan_year(2022), jurisdiction: None, exclude: vec![pid("Q")] };
+    ok(sim.act("2022-01-07", &bureau(), review));
+    assert_eq!(standing(&sim, "P"), Some(PlanStanding::ReviewedIn));
+    assert_eq!(standing(&sim, "Q"), Some(PlanStanding::Excluded));
+    ok(sim.act("2022-01-08", &government(), approve_plan(2022, &wuhan())));
+    assert_eq!(standing(&sim, "P"), Some(PlanStanding::Included));
+    assert_eq!(PlanStanding::Included.label(), "已列入年度实施计划");
+    let projects: Vec<Project> = ["P", "Q"].iter().map(|id| sim.project(id).clone()).collect();
+    assert_eq!(PlanStanding::in_plan(&projects, &plan(&sim)).len(), 2);
 }
 
 #[test]
@@ -193,7 +217,7 @@ fn a_supplementary_inclusion_for_any_other_reason_is_refused() {
     sim.registered("P", 1_000_000, "2022-01-05");
     let request = govit_rules::Command::RequestSupplementaryInclusion {
         project: pid("P"),
-        year: 2022,
+        year: plan_year(2022),
         reason: SupplementaryReason::Other,
     };
     assert_refused(sim.act("2022-03-01", &owner(), request), 7);
@@ -204,10 +228,11 @@ fn an_urgent_or_required_supplementary_inclusion_approved_by_the_government_puts
     for reason in [SupplementaryReason::Urgent, SupplementaryReason::LeadershipRequirement] {
         let mut sim = Sim::new();
         sim.registered("P", 1_000_000, "2022-01-05");
-        let request = govit_rules::Command::RequestSupplementaryInclusion { project: pid("P"), year: 2022, reason };
+        let request =
+            govit_rules::Command::RequestSupplementaryInclusion { project: pid("P"), year: plan_year(2022), reason };
         ok(sim.act("2022-03-01", &owner(), request));
         assert_eq!(sim.project("P").status, Status::Proposed);
-        let approve = govit_rules::Command::ApproveSupplementaryInclusion { project: pid("P"), year: 2022 };
+        let approve = govit_rules::Command::ApproveSupplementaryInclusion { project: pid("P"), year: plan_year(2022) };
         ok(sim.act("2022-03-05", &government(), approve));
         assert_eq!(sim.project("P").status, Status::Planned);
         ok(sim.act("2022-03-06", &owner(), submit_stage("P", Stage::Proposal, 1_000_000)));

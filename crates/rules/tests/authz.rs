@@ -11,7 +11,11 @@ use govit_rules::{Actor, Command, Role};
 fn owner_commands() -> Vec<Command> {
     vec![
         propose("P", 2022),
-        Command::RequestSupplementaryInclusion { project: pid("P"), year: 2022, reason: SupplementaryReason::Urgent },
+        Command::RequestSupplementaryInclusion {
+            project: pid("P"),
+            year: plan_year(2022),
+            reason: SupplementaryReason::Urgent,
+        },
         file_record("P"),
         submit_stage("P", Stage::ImplementationPlan, 1_000_000),
         appoint_team("P"),
@@ -34,7 +38,7 @@ fn owner_commands() -> Vec<Command> {
 fn all_project_commands() -> Vec<Command> {
     let mut all = owner_commands();
     all.extend([
-        Command::ApproveSupplementaryInclusion { project: pid("P"), year: 2022 },
+        Command::ApproveSupplementaryInclusion { project: pid("P"), year: plan_year(2022) },
         commission_review("P"),
         submit_evaluation("P", 1_000_000),
         approve_stage("P", 1_000_000),
@@ -304,11 +308,11 @@ fn only_the_government_approves_a_large_project_or_a_supplementary_inclusion() {
     sim.registered("Q", 1_000_000, "2022-01-05");
     let request = Command::RequestSupplementaryInclusion {
         project: pid("Q"),
-        year: 2022,
+        year: plan_year(2022),
         reason: SupplementaryReason::LeadershipRequirement,
     };
     ok(sim.act("2022-03-01", &owner(), request));
-    let approve = Command::ApproveSupplementaryInclusion { project: pid("Q"), year: 2022 };
+    let approve = Command::ApproveSupplementaryInclusion { project: pid("Q"), year: plan_year(2022) };
     assert_forbidden(sim.act("2022-03-02", &bureau(), approve.clone()));
     ok(sim.act("2022-03-02", &government(), approve));
 }
@@ -489,5 +493,18 @@ fn everyone_but_owners_consultants_and_the_administrator_oversees_projects() {
         Role::SecrecyBureau,
     ] {
         assert!(oversees(role), "{role:?}");
+    }
+}
+
+#[test]
+fn only_the_administrator_sets_up_organisations_and_accounts_and_no_one_else_does() {
+    use govit_rules::authz::{Administration, administer};
+    for what in [Administration::ManageOrganizations, Administration::ManageAccounts, Administration::ResetSecondFactor]
+    {
+        assert!(administer(&admin(), what).is_ok());
+        for who in [owner(), bureau(), government(), consultant(), district_authority("jiangan")] {
+            let refused = administer(&who, what).unwrap_err();
+            assert!(refused.message.starts_with("仅系统管理员可以"), "{}", refused.message);
+        }
     }
 }

@@ -419,19 +419,19 @@ impl Game {
         match action {
             // A registration aimed at an existing project: the rules must refuse it as a mismatch.
             Action::RegisterProject => Command::RegisterProject(Box::new(registration(s.amount))),
-            Action::ProposeForPlan => Command::ProposeForPlan { project, year },
+            Action::ProposeForPlan => Command::ProposeForPlan { project, year: yr(year) },
             Action::ReviewPlan => Command::ReviewPlan {
-                year,
+                year: yr(year),
                 jurisdiction: Some(p.jurisdiction.clone()),
                 exclude: if s.k.is_multiple_of(4) { vec![project] } else { Vec::new() },
             },
-            Action::ApprovePlan => Command::ApprovePlan { year, jurisdiction: Some(p.jurisdiction.clone()) },
+            Action::ApprovePlan => Command::ApprovePlan { year: yr(year), jurisdiction: Some(p.jurisdiction.clone()) },
             Action::RequestSupplementaryInclusion => {
                 let reasons = SupplementaryReason::ALL;
                 let reason = if s.good { reasons[n % 2] } else { reasons[n % reasons.len()] };
-                Command::RequestSupplementaryInclusion { project, year, reason }
+                Command::RequestSupplementaryInclusion { project, year: yr(year), reason }
             }
-            Action::ApproveSupplementaryInclusion => Command::ApproveSupplementaryInclusion { project, year },
+            Action::ApproveSupplementaryInclusion => Command::ApproveSupplementaryInclusion { project, year: yr(year) },
             Action::FileRecord => Command::FileRecord { project, builds },
             Action::SubmitStage => {
                 let stage = match next_stages(p).first() {
@@ -441,7 +441,7 @@ impl Game {
                 Command::SubmitStage(Box::new(SubmitStage {
                     project,
                     stage,
-                    investment: if s.good { p.investment } else { amount },
+                    investment: invest(if s.good { p.investment } else { amount }),
                     documents: if s.good || s.m.is_multiple_of(2) {
                         Document::ALL.iter().copied().collect()
                     } else {
@@ -513,7 +513,7 @@ impl Game {
             }
             Action::SubmitAnnualReport => Command::SubmitAnnualReport {
                 project,
-                year: chrono::Datelike::year(&self.on) - i32::from(s.m % 2 == 1),
+                year: yr(chrono::Datelike::year(&self.on) - i32::from(s.m % 2 == 1)),
                 opinions_from: if s.good { ReportOpinion::ALL.iter().copied().collect() } else { BTreeSet::new() },
             },
             Action::CompleteConstruction => Command::CompleteConstruction { project },
@@ -654,9 +654,10 @@ impl Game {
         let p = &self.project;
         match command {
             Command::ReviewPlan { year, .. } | Command::ApprovePlan { year, .. } => {
-                let plan = self.plans.get(year).cloned().unwrap_or_else(|| Plan::new(p.jurisdiction.clone(), *year));
+                let year = year.get();
+                let plan = self.plans.get(&year).cloned().unwrap_or_else(|| Plan::new(p.jurisdiction.clone(), year));
                 let proposed = p.status == Status::Proposed
-                    && p.plan.as_ref().is_some_and(|e| e.year == *year && e.supplementary.is_none());
+                    && p.plan.as_ref().is_some_and(|e| e.year == year && e.supplementary.is_none());
                 let proposals = if proposed { vec![p.id.clone()] } else { Vec::new() };
                 decide(&ctx, World::Plan { plan: &plan, proposals: &proposals }, command)
             }
@@ -664,7 +665,7 @@ impl Game {
                 let year = match command {
                     Command::ProposeForPlan { year, .. }
                     | Command::RequestSupplementaryInclusion { year, .. }
-                    | Command::ApproveSupplementaryInclusion { year, .. } => Some(*year),
+                    | Command::ApproveSupplementaryInclusion { year, .. } => Some(year.get()),
                     _ => None,
                 };
                 let plan = year.and_then(|y| self.plans.get(&y));
@@ -756,6 +757,15 @@ fn rejection_text(r: &govit_rules::Rejection) -> String {
             reasons.join("; ")
         }
     }
+}
+
+fn yr(year: i32) -> govit_rules::Year {
+    govit_rules::Year::new(year).expect("the game's years are in bounds")
+}
+
+/// A zero amount, drawn to test the refusals of other actions, is no investment: the least one stands in.
+fn invest(amount: Money) -> govit_rules::Investment {
+    govit_rules::Investment::new(amount.max(Money::from_yuan(1).expect("one yuan"))).expect("above zero")
 }
 
 fn cases() -> u32 {

@@ -14,6 +14,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use govit_app::{AppError, CommandRequest, Executed, ProjectView};
+use govit_rules::Year;
 use govit_rules::command::Action;
 use govit_rules::draft::{self, DraftError};
 use govit_rules::{Date, JurisdictionId, ProjectId, Rejection};
@@ -458,12 +459,8 @@ async fn plan(
     Path((jurisdiction, year)): Path<(String, String)>,
 ) -> Result<Json<Value>, ApiError> {
     let jurisdiction = JurisdictionId::parse(jurisdiction).map_err(|e| ApiError::invalid("jurisdiction", e))?;
-    let year: i32 = year
-        .parse()
-        .ok()
-        .filter(|y| (2000..=2100).contains(y))
-        .ok_or_else(|| ApiError::invalid("year", "年度须为2000到2100之间的整数"))?;
-    let (plan, proposals) = state.app.visible_plan(&user.session.actor, &jurisdiction, year).await?;
+    let year = Year::parse(&year).map_err(|e| ApiError::invalid("year", e.to_string()))?;
+    let (plan, proposals) = state.app.visible_plan(&user.session.actor, &jurisdiction, year.get()).await?;
     Ok(Json(json!({ "plan": plan, "proposals": proposals })))
 }
 

@@ -1,6 +1,7 @@
 //! One form per action of FORMAT.md, described as data: the page renders it, the same description parses
 //! the submission into the command's JSON, and serde's path names the field that is wrong.
 
+use govit_rules::Year;
 use govit_rules::command::Action;
 use govit_rules::vocab::*;
 use serde_json::{Map, Value};
@@ -204,10 +205,10 @@ pub fn to_with(action: Action, form: &Submitted) -> Result<Map<String, Value>, F
                 }
                 None => None,
                 Some(text) => match field.kind {
-                    Kind::Year => match text.parse::<i32>() {
-                        Ok(y) if (2000..=2100).contains(&y) => Some(Value::from(y)),
-                        _ => {
-                            errors.insert(field.name.to_owned(), "年度须为四位数字,如 2026".to_owned());
+                    Kind::Year => match Year::parse(text) {
+                        Ok(y) => Some(Value::from(y.get())),
+                        Err(e) => {
+                            errors.insert(field.name.to_owned(), format!("{e},如 2026"));
                             None
                         }
                     },

@@ -13,14 +13,17 @@ async fn an_account_that_must_change_its_password_reaches_nothing_else_until_it_
     let server = common::spawn().await;
     server
         .app
-        .create_user(NewUserInput {
-            username: "newcomer".to_owned(),
-            display_name: "新用户".to_owned(),
-            organization: "市民政局".to_owned(),
-            roles: vec![Role::Owner],
-            password: common::PASSWORD.to_owned(),
-            must_change_password: true,
-        })
+        .create_user(
+            &admin_actor(),
+            NewUserInput {
+                username: "newcomer".to_owned(),
+                display_name: "新用户".to_owned(),
+                organization: "市民政局".to_owned(),
+                roles: vec![Role::Owner],
+                password: common::PASSWORD.to_owned(),
+                must_change_password: true,
+            },
+        )
         .await
         .unwrap();
     let (c, csrf) = common::login(&server, "newcomer").await;
@@ -142,4 +145,13 @@ async fn hsts_is_sent_only_when_the_operator_says_the_site_is_served_over_tls() 
     let tls = common::spawn_with(govit_web::WebOptions { hsts: true, ..Default::default() }).await;
     let r = common::client().get(format!("{}/login", tls.base)).send().await.unwrap();
     assert_eq!(r.headers()["strict-transport-security"], "max-age=31536000; includeSubDomains");
+}
+
+/// The administrator who sets up the test's organisations and accounts.
+fn admin_actor() -> govit_rules::Actor {
+    govit_rules::Actor {
+        role: govit_rules::Role::Admin,
+        organization: govit_rules::OrgName::parse("系统管理").unwrap(),
+        jurisdiction: govit_rules::JurisdictionId::wuhan(),
+    }
 }

@@ -10,7 +10,7 @@ use crate::listing::ProjectQuery;
 use crate::{App, AppError};
 use govit_rules::state::PlanEntry;
 use govit_rules::vocab::PlanStatus;
-use govit_rules::{Actor, Date, JurisdictionId, Money, Plan, Project, ProjectId};
+use govit_rules::{Actor, Date, JurisdictionId, Money, Plan, PlanStanding, Project, ProjectId};
 use rust_xlsxwriter::{Color, DocProperties, Format, FormatAlign, FormatBorder, Workbook, Worksheet};
 use std::collections::HashMap;
 
@@ -83,19 +83,6 @@ impl Line {
     }
 }
 
-/// How a project stands in the plan of its year [7], as the plan sheet's 列入情况 says it.
-fn plan_inclusion(entry: &PlanEntry, plan: &Plan, id: &ProjectId) -> String {
-    match (entry.approved, entry.supplementary) {
-        (true, None) => "已列入年度实施计划".to_owned(),
-        (true, Some(reason)) => format!("补充列入(已批准,{})", reason.label()),
-        (false, Some(reason)) => format!("申请补充列入(待批准,{})", reason.label()),
-        (false, None) if plan.status == PlanStatus::Reviewed && plan.included.contains(id) => {
-            "已论证列入(待批准)".to_owned()
-        }
-        (false, None) => "已申报(待论证)".to_owned(),
-    }
-}
-
 /// How a project stands in whichever plan it is in, for a project list.
 fn list_inclusion(entry: Option<&PlanEntry>) -> String {
     match entry {
@@ -136,16 +123,13 @@ pub async fn plan_workbook(
 ) -> Result<Vec<u8>, AppError> {
     let title = plan_title(app, jurisdiction, year)?;
     let plan = app.store().plan(jurisdiction, year).await?.unwrap_or_else(|| Plan::new(jurisdiction.clone(), year));
-    let mut projects: Vec<Project> = app
-        .visible_projects(actor)
-        .await?
-        .into_iter()
-        .filter(|p| &p.jurisdiction == jurisdiction && p.plan.as_ref().is_some_and(|e| e.year == year))
-        .collect();
+    let mut projects = app.visible_projects(actor).await?;
     projects.sort_by(|a, b| a.id.cmp(&b.id));
-    let lines = projects
-        .iter()
-        .filter_map(|p| p.plan.as_ref().map(|e| Line::of(p, plan_inclusion(e, &plan, &p.id), None)))
+    // The sheet is the plan: what the review took out is not in it.
+    let lines = PlanStanding::in_plan(&projects, &plan)
+        .into_iter()
+        .filter(|(_, standing)| *standing != PlanStanding::Excluded)
+        .map(|(p, standing)| Line::of(p, standing.label(), None))
         .collect();
     let status = match (plan.status, plan.approved_on, plan.reviewed_on) {
         (PlanStatus::Approved, Some(on), _) => format!("已批准({on})"),

@@ -27,8 +27,8 @@ use govit_rules::command::{Owner, RegisterProject};
 use govit_rules::money::MoneyError;
 use govit_rules::vocab::{Category, Construction, Funding, OwnerKind};
 use govit_rules::{
-    Action, Actor, Command, Context, Date, Event, JurisdictionId, Money, Notice, OrgName, OwnerStanding, Project,
-    ProjectId, Rejection, Role, Text, World, decide,
+    Action, Actor, Command, Context, Date, Event, Investment, JurisdictionId, Money, Notice, OrgName, OwnerStanding,
+    Project, ProjectId, Rejection, Role, Text, World, Year, decide,
 };
 use serde::Serialize;
 use sm3::{Digest, Sm3};
@@ -83,7 +83,7 @@ pub struct ImportedRow {
 /// What an import did: every row, in sheet order, with its project number.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ImportReport {
-    pub year: i32,
+    pub year: Year,
     pub owner: String,
     pub jurisdiction: JurisdictionId,
     pub rows: Vec<ImportedRow>,
@@ -145,7 +145,7 @@ struct Proposal {
     category: Category,
     construction: Construction,
     funding: Funding,
-    investment: Money,
+    investment: Investment,
     bundled: bool,
     self_built: bool,
     industry_authority: Option<OrgName>,
@@ -162,7 +162,7 @@ struct OwnerOrg {
 pub async fn import_proposals(
     app: &App,
     actor: &Actor,
-    year: i32,
+    year: Year,
     bytes: &[u8],
     today: Date,
 ) -> Result<ImportReport, ImportError> {
@@ -174,7 +174,7 @@ pub async fn import_proposals(
 pub async fn import_proposals_with_progress(
     app: &App,
     actor: &Actor,
-    year: i32,
+    year: Year,
     bytes: &[u8],
     today: Date,
     mut progress: impl FnMut(usize, usize),
@@ -357,7 +357,7 @@ fn titled_year(text: &str) -> Option<i32> {
     (digits.len() == 4).then(|| digits.parse().ok()).flatten()
 }
 
-fn read_sheet(bytes: &[u8], year: i32) -> Result<Vec<Proposal>, ImportError> {
+fn read_sheet(bytes: &[u8], year: Year) -> Result<Vec<Proposal>, ImportError> {
     let mut workbook = open(bytes)?;
     let table = find_table(&mut workbook)?;
     let (first_row, _) = table.range.start().unwrap_or((0, 0));
@@ -365,7 +365,7 @@ fn read_sheet(bytes: &[u8], year: i32) -> Result<Vec<Proposal>, ImportError> {
     for row in table.range.rows().take(table.header) {
         for cell in row {
             if let Some(named) = cell_text(Some(cell)).ok().as_deref().and_then(titled_year)
-                && named != year
+                && named != year.get()
             {
                 return Err(ImportError::Layout {
                     reason: format!("申报表标题为{named}年度,与所选的{year}年度不符")
@@ -481,7 +481,7 @@ fn parse_name(text: &str) -> Result<Text, String> {
     if text.is_empty() {
         return Err("必填,不能为空".to_owned());
     }
-    Text::parse(text).map_err(|e| e.replace("文字内容", "项目名称"))
+    Text::parse(text).map_err(|e| e.named("项目名称").to_string())
 }
 
 /// A member of a closed list by its Chinese label or its English code.
@@ -505,15 +505,14 @@ fn closed<T: Copy>(
 }
 
 /// Integer yuan (`1200000`, `1,200,000元`) or 万 (`120万`, `120万元`, up to four decimals), more than zero.
-fn parse_amount(text: &str) -> Result<Money, String> {
+fn parse_amount(text: &str) -> Result<Investment, String> {
     if text.is_empty() {
         return Err("必填,不能为空".to_owned());
     }
     let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
     let compact = compact.strip_suffix("万元").map_or(compact.clone(), |n| format!("{n}万"));
     match Money::parse(&compact) {
-        Ok(m) if m == Money::ZERO => Err("投资额须大于0".to_owned()),
-        Ok(m) => Ok(m),
+        Ok(m) => Investment::new(m).map_err(|e| e.to_string()),
         Err(MoneyError::Negative) => Err(format!("“{text}”为负数,投资额不能为负数")),
         Err(MoneyError::TooLarge) => Err(format!("“{text}”金额过大")),
         Err(MoneyError::Malformed) => {
@@ -535,7 +534,7 @@ fn parse_industry(text: &str) -> Result<Option<OrgName>, String> {
     if text.is_empty() {
         return Ok(None);
     }
-    OrgName::parse(text).map(Some).map_err(|e| e.replace("单位名称", "行业主管部门"))
+    OrgName::parse(text).map(Some).map_err(|e| e.named("行业主管部门").to_string())
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -559,7 +558,7 @@ fn register_command(p: &Proposal, org: &OwnerOrg) -> Command {
 
 /// The request id of a row: the same organisation, year and content give the same id, so a row is never
 /// registered twice by uploading it again.
-fn request_key(org: &OwnerOrg, year: i32, p: &Proposal) -> String {
+fn request_key(org: &OwnerOrg, year: Year, p: &Proposal) -> String {
     let fields = [
         "govit-proposal-import-v1".to_owned(),
         org.owner.name.to_string(),
@@ -569,7 +568,7 @@ fn request_key(org: &OwnerOrg, year: i32, p: &Proposal) -> String {
         p.category.code().to_owned(),
         p.construction.code().to_owned(),
         p.funding.code().to_owned(),
-        p.investment.yuan().to_string(),
+        p.investment.money().yuan().to_string(),
         p.bundled.to_string(),
         p.self_built.to_string(),
         p.industry_authority.as_ref().map(ToString::to_string).unwrap_or_default(),
@@ -599,14 +598,14 @@ async fn dry_run(
     app: &App,
     actor: &Actor,
     org: &OwnerOrg,
-    year: i32,
+    year: Year,
     proposals: &[Proposal],
     today: Date,
 ) -> Result<Vec<(Proposal, String)>, ImportError> {
     let ctx = Context { on: today, actor, policies: app.policies() };
     let placeholder = ProjectId::parse(format!("{}-{}-import-dry-run", org.jurisdiction, today.year()))
         .map_err(|e| AppError::invalid("project", e))?;
-    let plan = app.store().plan(&org.jurisdiction, year).await.map_err(AppError::from)?;
+    let plan = app.store().plan(&org.jurisdiction, year.get()).await.map_err(AppError::from)?;
     let owned = app.store().project_states(Some(org.owner.name.as_str())).await.map_err(AppError::from)?;
     let standing = OwnerStanding::of(&owned, today);
     let mut rejections = Vec::new();
@@ -674,7 +673,7 @@ async fn write_row(
     app: &App,
     actor: &Actor,
     org: &OwnerOrg,
-    year: i32,
+    year: Year,
     p: &Proposal,
     key: &str,
     today: Date,
@@ -711,7 +710,7 @@ async fn write_row(
         row: p.row,
         name: p.name.to_string(),
         project: id,
-        investment: p.investment,
+        investment: p.investment.money(),
         route_label: project.route.label(),
         approver: super::approver(&project),
         status_label: project.status.label(),
@@ -726,10 +725,22 @@ mod tests {
 
     #[test]
     fn amounts_are_yuan_or_wan() {
-        assert_eq!(parse_amount("1200000"), Money::from_yuan(1_200_000).map_err(|e| e.to_string()));
-        assert_eq!(parse_amount("120万"), Money::from_yuan(1_200_000).map_err(|e| e.to_string()));
-        assert_eq!(parse_amount("120 万元"), Money::from_yuan(1_200_000).map_err(|e| e.to_string()));
-        assert_eq!(parse_amount("1,200,000元"), Money::from_yuan(1_200_000).map_err(|e| e.to_string()));
+        assert_eq!(
+            parse_amount("1200000").map(Investment::money),
+            Money::from_yuan(1_200_000).map_err(|e| e.to_string())
+        );
+        assert_eq!(
+            parse_amount("120万").map(Investment::money),
+            Money::from_yuan(1_200_000).map_err(|e| e.to_string())
+        );
+        assert_eq!(
+            parse_amount("120 万元").map(Investment::money),
+            Money::from_yuan(1_200_000).map_err(|e| e.to_string())
+        );
+        assert_eq!(
+            parse_amount("1,200,000元").map(Investment::money),
+            Money::from_yuan(1_200_000).map_err(|e| e.to_string())
+        );
         assert!(parse_amount("-5").is_err_and(|e| e.contains("负数")));
         assert!(parse_amount("12.5").is_err_and(|e| e.contains("不是有效金额")));
         assert!(parse_amount("0").is_err_and(|e| e.contains("大于0")));

@@ -95,7 +95,7 @@ pub(super) fn decide(ctx: &Context<'_>, policy: &Resolved, p: &Project, command:
             Ok(Outcome::event(Event::SurplusReturned { project: id, amount: *amount }))
         }
         Command::SubmitAnnualReport { year, opinions_from, .. } => {
-            let status = annual_report_status(p, *year, ctx.on, ctx.policies);
+            let status = annual_report_status(p, year.get(), ctx.on, ctx.policies);
             let missing: Vec<&str> =
                 ReportOpinion::ALL.iter().filter(|o| !opinions_from.contains(o)).map(|o| o.label()).collect();
             Checks::new()
@@ -104,7 +104,7 @@ pub(super) fn decide(ctx: &Context<'_>, policy: &Resolved, p: &Project, command:
                 .finish()?;
             Ok(Outcome::event(Event::AnnualReportSubmitted {
                 project: id,
-                year: *year,
+                year: year.get(),
                 opinions_from: opinions_from.clone(),
             }))
         }

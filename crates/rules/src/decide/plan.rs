@@ -29,14 +29,14 @@ pub(super) fn decide_project(
         Command::ProposeForPlan { project, year } => {
             let plan_approved = plan.is_some_and(|pl| pl.status == PlanStatus::Approved);
             Checks::new()
-                .require(deferral(owner, *year).is_none(), &[25], || deferral_message(p, owner, *year))
+                .require(deferral(owner, year.get()).is_none(), &[25], || deferral_message(p, owner, year.get()))
                 .require(p.status == Status::Registered, &[7], || {
                     format!("项目当前状态为“{}”,不能再申报年度计划", p.status.label())
                 })
-                .require(year_in_range(ctx, *year), &[6, 7], || format!("{year}年度不在可申报的年度范围内"))
+                .require(year_in_range(ctx, year.get()), &[6, 7], || format!("{year}年度不在可申报的年度范围内"))
                 .require(!plan_approved, &[7], || format!("{year}年度实施计划已经批准,只能申请补充列入"))
                 .finish()?;
-            Ok(Outcome::event(Event::ProposedForPlan { project: project.clone(), year: *year })
+            Ok(Outcome::event(Event::ProposedForPlan { project: project.clone(), year: year.get() })
                 .warn(rectification_record(p, owner)))
         }
         Command::RequestSupplementaryInclusion { project, year, reason } => {
@@ -44,25 +44,25 @@ pub(super) fn decide_project(
                 .require(*reason != SupplementaryReason::Other, &[7], || {
                     "补充列入年度实施计划仅限市委、市人民政府有明确要求或者确属情况紧急的项目".to_owned()
                 })
-                .require(deferral(owner, *year).is_none(), &[25], || deferral_message(p, owner, *year))
+                .require(deferral(owner, year.get()).is_none(), &[25], || deferral_message(p, owner, year.get()))
                 .require(p.status == Status::Registered, &[7], || {
                     format!("项目当前状态为“{}”,无需补充列入", p.status.label())
                 })
-                .require(year_in_range(ctx, *year), &[6, 7], || format!("{year}年度不在可申报的年度范围内"))
+                .require(year_in_range(ctx, year.get()), &[6, 7], || format!("{year}年度不在可申报的年度范围内"))
                 .finish()?;
             Ok(Outcome::event(Event::SupplementaryInclusionRequested {
                 project: project.clone(),
-                year: *year,
+                year: year.get(),
                 reason: *reason,
             }))
         }
         Command::ApproveSupplementaryInclusion { project, year } => {
             let pending = p.status == Status::Proposed
-                && p.plan.as_ref().is_some_and(|e| e.year == *year && e.supplementary.is_some() && !e.approved);
+                && p.plan.as_ref().is_some_and(|e| e.year == year.get() && e.supplementary.is_some() && !e.approved);
             if !pending {
                 return refuse(&[7], format!("该项目没有待批准的{year}年度补充列入申请"));
             }
-            Ok(Outcome::event(Event::SupplementaryInclusionApproved { project: project.clone(), year: *year }))
+            Ok(Outcome::event(Event::SupplementaryInclusionApproved { project: project.clone(), year: year.get() }))
         }
         _ => Err(super::mismatch_refusal()),
     }

@@ -31,10 +31,12 @@ pub(super) fn decide(ctx: &Context<'_>, policy: &Resolved, id: &ProjectId, comma
         .finish()?;
     let jurisdiction = default_jurisdiction(r.jurisdiction.as_ref(), ctx.actor).clone();
     let mut registered = ProjectRegistered::from_command(id.clone(), r, jurisdiction);
-    let (route, approver) = route(&policy.parameters, r.investment, r.bundled_with_fixed_asset, r.self_built_self_used);
+    let (route, approver) =
+        route(&policy.parameters, r.investment.money(), r.bundled_with_fixed_asset, r.self_built_self_used);
     registered.route = route;
     registered.approver = approver;
-    registered.government_approval_required = government_approval_required(&policy.parameters, route, r.investment);
+    registered.government_approval_required =
+        government_approval_required(&policy.parameters, route, r.investment.money());
     Ok(Outcome::event(Event::ProjectRegistered(Box::new(registered))))
 }
 

@@ -6,6 +6,7 @@
 
 use govit_rules::command::{Owner, RegisterProject, RequestAdjustment, SubmitStage};
 use govit_rules::derive::{self, DeadlineName};
+use govit_rules::money::Investment;
 use govit_rules::notice::Article;
 use govit_rules::policy::{self, Overrides, PolicySet, Version};
 use govit_rules::vocab::*;
@@ -141,7 +142,7 @@ pub fn registration(investment: i64) -> RegisterProject {
         category: Category::BusinessApplication,
         construction: Construction::New,
         funding: Funding::GovernmentInvestment,
-        investment: yuan(investment),
+        investment: Investment::new(yuan(investment.max(1))).unwrap(),
         classified: false,
         bundled_with_fixed_asset: false,
         self_built_self_used: false,
@@ -155,7 +156,7 @@ pub fn submission(project: &str, stage: Stage, investment: i64) -> SubmitStage {
     SubmitStage {
         project: pid(project),
         stage,
-        investment: yuan(investment),
+        investment: Investment::new(yuan(investment)).unwrap(),
         documents: Document::ALL.iter().copied().collect(),
         preparer: Preparer::ConsultingCredit,
         prepared_by: None,
@@ -173,15 +174,15 @@ pub fn submit_stage(project: &str, stage: Stage, investment: i64) -> Command {
 }
 
 pub fn propose(project: &str, year: i32) -> Command {
-    Command::ProposeForPlan { project: pid(project), year }
+    Command::ProposeForPlan { project: pid(project), year: plan_year(year) }
 }
 
 pub fn review_plan(year: i32, jurisdiction: &JurisdictionId) -> Command {
-    Command::ReviewPlan { year, jurisdiction: Some(jurisdiction.clone()), exclude: Vec::new() }
+    Command::ReviewPlan { year: plan_year(year), jurisdiction: Some(jurisdiction.clone()), exclude: Vec::new() }
 }
 
 pub fn approve_plan(year: i32, jurisdiction: &JurisdictionId) -> Command {
-    Command::ApprovePlan { year, jurisdiction: Some(jurisdiction.clone()) }
+    Command::ApprovePlan { year: plan_year(year), jurisdiction: Some(jurisdiction.clone()) }
 }
 
 pub fn file_record(project: &str) -> Command {
@@ -265,7 +266,7 @@ pub fn adjust(project: &str, amount: i64) -> Command {
 pub fn annual_report(project: &str, year: i32) -> Command {
     Command::SubmitAnnualReport {
         project: pid(project),
-        year,
+        year: plan_year(year),
         opinions_from: ReportOpinion::ALL.iter().copied().collect(),
     }
 }
@@ -429,7 +430,7 @@ impl Sim {
                 let plan_year = match &command {
                     Command::ProposeForPlan { year, .. }
                     | Command::RequestSupplementaryInclusion { year, .. }
-                    | Command::ApproveSupplementaryInclusion { year, .. } => Some(*year),
+                    | Command::ApproveSupplementaryInclusion { year, .. } => Some(year.get()),
                     _ => None,
                 };
                 let plan = plan_year.and_then(|y| self.plans.get(&(project.jurisdiction.clone(), y)).cloned());
@@ -646,4 +647,9 @@ impl Sim {
         ok(self.act(start, &owner(), start_operation(id)));
         assert_eq!(self.project(id).status, Status::Operating);
     }
+}
+
+/// A year the tests name, which is always in bounds.
+pub fn plan_year(year: i32) -> govit_rules::Year {
+    govit_rules::Year::new(year).unwrap()
 }

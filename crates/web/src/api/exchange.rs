@@ -9,9 +9,9 @@ use axum::body::Bytes;
 use axum::extract::{Path, Query, RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use chrono::Datelike;
 use govit_app::exchange::{self, ImportError, ImportReport};
 use govit_rules::Rejection;
+use govit_rules::Year;
 use serde::Deserialize;
 use serde_json::json;
 
@@ -67,7 +67,7 @@ pub(super) async fn paper(
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(super) struct ImportQuery {
-    year: Option<i32>,
+    year: Option<Year>,
 }
 
 /// `POST /api/v1/imports/proposals?year=`: the body is the filled-in template (`.xlsx`).
@@ -79,7 +79,7 @@ pub(super) async fn import(
 ) -> Result<Json<ImportReport>, ApiError> {
     let Query(q) = query.map_err(|e| ApiError::invalid("year", e.body_text()))?;
     let today = state.app.clock().today();
-    let year = q.year.unwrap_or(today.year() + 1);
+    let year = q.year.unwrap_or_else(|| Year::of(today).next());
     exchange::import_proposals(&state.app, &user.session.actor, year, &body, today)
         .await
         .map(Json)

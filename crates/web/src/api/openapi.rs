@@ -5,6 +5,7 @@ use crate::forms::{Kind, fields};
 use axum::Json;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
+use govit_rules::Year;
 use govit_rules::command::Action;
 use serde_json::{Map, Value, json};
 
@@ -16,7 +17,7 @@ fn kind_schema(kind: Kind) -> Value {
             { "type": "string", "pattern": "^[0-9][0-9,]*(\\.[0-9]{1,4})?万$|^[0-9][0-9,]*元?$", "description": "如 \"120万\"" }
         ] }),
         Kind::Date => json!({ "type": "string", "format": "date" }),
-        Kind::Year => json!({ "type": "integer", "minimum": 2000, "maximum": 2100 }),
+        Kind::Year => json!({ "type": "integer", "minimum": Year::MIN, "maximum": Year::MAX }),
         Kind::Bool(default) => json!({ "type": "boolean", "default": default }),
         Kind::Choice(options) => choice(options()),
         Kind::Multi(options) => json!({ "type": "array", "uniqueItems": true, "items": choice(options()) }),
@@ -344,7 +345,8 @@ fn policies_op() -> Value {
 /// The paths kept out of [`core_spec`]: the own password, workbooks, 公文, the proposal import and policies.
 fn more_paths() -> Vec<(&'static str, Value)> {
     let xlsx = govit_app::exchange::XLSX_MEDIA_TYPE;
-    let year = || query_param("year", json!({ "type": "integer", "minimum": 2000, "maximum": 2100 }), "计划年度");
+    let year =
+        || query_param("year", json!({ "type": "integer", "minimum": Year::MIN, "maximum": Year::MAX }), "计划年度");
     vec![
         ("/api/v1/policies", policies_op()),
         (

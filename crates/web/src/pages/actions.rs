@@ -98,7 +98,7 @@ pub(super) async fn form(
     Path((id, code)): Path<(String, String)>,
 ) -> Result<Response, WebError> {
     let action = parse_action(&code)?;
-    let id = ProjectId::parse(id).map_err(WebError::NotFound)?;
+    let id = ProjectId::parse(id).map_err(|e| WebError::NotFound(e.into()))?;
     let project = state.app.visible_project(&user.session.actor, &id).await?;
     page(&state, &user, action, &project, None, FieldErrors::new(), None, StatusCode::OK).await
 }
@@ -147,7 +147,7 @@ pub(super) async fn submit(
     Posted { user, form }: Posted,
 ) -> Result<Response, WebError> {
     let action = parse_action(&code)?;
-    let id = ProjectId::parse(id).map_err(WebError::NotFound)?;
+    let id = ProjectId::parse(id).map_err(|e| WebError::NotFound(e.into()))?;
     let project = state.app.visible_project(&user.session.actor, &id).await?;
     let command = to_with(action, &form).and_then(|mut with| {
         with.insert("project".to_owned(), Value::String(id.to_string()));

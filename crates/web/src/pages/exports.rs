@@ -8,9 +8,9 @@ use crate::error::WebError;
 use crate::session::CurrentUser;
 use axum::extract::{RawQuery, State};
 use axum::response::Response;
-use chrono::Datelike;
 use govit_app::exchange;
 use govit_app::listing::ProjectQuery;
+use govit_rules::Year;
 use serde::Deserialize;
 
 fn xlsx(filename: &str, bytes: Vec<u8>) -> Response {
@@ -20,7 +20,7 @@ fn xlsx(filename: &str, bytes: Vec<u8>) -> Response {
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
 struct YearQuery {
-    year: Option<i32>,
+    year: Option<Year>,
 }
 
 pub(crate) async fn plan(
@@ -52,6 +52,6 @@ pub(crate) async fn template(
     RawQuery(raw): RawQuery,
 ) -> Result<Response, WebError> {
     let q: YearQuery = parse_query(raw.as_deref())?;
-    let year = q.year.unwrap_or(state.app.clock().today().year() + 1);
+    let year = q.year.unwrap_or_else(|| Year::of(state.app.clock().today()).next()).get();
     Ok(xlsx(&exchange::template_file_name(year), exchange::proposal_template(year)?))
 }

@@ -12,9 +12,9 @@ use axum::extract::multipart::{Multipart, MultipartRejection};
 use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use chrono::Datelike;
 use govit_app::exchange::{self, ImportError, ImportReport};
 use govit_rules::Role;
+use govit_rules::Year;
 use serde::Deserialize;
 
 struct RowView {
@@ -54,7 +54,7 @@ impl ReportView {
                 },
             })
             .collect();
-        ReportView { year: r.year, owner: r.owner, rows }
+        ReportView { year: r.year.get(), owner: r.owner, rows }
     }
 }
 
@@ -71,7 +71,7 @@ struct ImportPage {
 fn page(
     user: &CurrentUser,
     state: &AppState,
-    year: i32,
+    year: Year,
     errors: Vec<String>,
     report: Option<ImportReport>,
 ) -> Response {
@@ -79,7 +79,7 @@ fn page(
     let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
     let mut response = render(&ImportPage {
         layout: Layout::new(user, "导入年度计划申报表", "/plans", today),
-        year,
+        year: year.get(),
         may_import: user.session.actor.role == Role::Owner,
         errors,
         report: report.map(ReportView::of),
@@ -91,7 +91,7 @@ fn page(
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
 struct YearQuery {
-    year: Option<i32>,
+    year: Option<Year>,
 }
 
 /// `GET /plans/import?year=`: the upload form (next year's plan unless named).
@@ -101,7 +101,7 @@ pub(super) async fn form(
     RawQuery(raw): RawQuery,
 ) -> Result<Response, WebError> {
     let q: YearQuery = parse_query(raw.as_deref())?;
-    let year = q.year.unwrap_or(state.app.clock().today().year() + 1);
+    let year = q.year.unwrap_or_else(|| Year::of(state.app.clock().today()).next());
     Ok(page(&user, &state, year, Vec::new(), None))
 }
 
@@ -111,7 +111,7 @@ pub(super) async fn submit(
     user: CurrentUser,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Result<Response, WebError> {
-    let default_year = state.app.clock().today().year() + 1;
+    let default_year = Year::of(state.app.clock().today()).next();
     let multipart = multipart.map_err(|e| WebError::Invalid {
         field: "申报表".to_owned(),
         reason: format!("上传须为 multipart/form-data:{}", e.body_text()),
@@ -127,10 +127,10 @@ pub(super) async fn submit(
     user.check_csrf(form.text("_csrf"))?;
     let year = match form.text("year").map(str::trim) {
         None | Some("") => default_year,
-        Some(text) => match text.parse::<i32>() {
-            Ok(y) if (2000..=2100).contains(&y) => y,
-            _ => {
-                let errors = vec![format!("计划年度:“{text}”不是有效的年份")];
+        Some(text) => match Year::parse(text) {
+            Ok(y) => y,
+            Err(e) => {
+                let errors = vec![format!("计划年度:“{text}”不是有效的年份,{e}")];
                 return Ok(page(&user, &state, default_year, errors, None));
             }
         },

@@ -14,7 +14,7 @@ pub(crate) async fn download(
     user: CurrentUser,
     Path((id, seq)): Path<(String, i64)>,
 ) -> Result<Response, WebError> {
-    let id = ProjectId::parse(id).map_err(WebError::NotFound)?;
+    let id = ProjectId::parse(id).map_err(|e| WebError::NotFound(e.into()))?;
     let paper = paper::print(&state.app, &user.session.actor, &id, seq).await.map_err(|e| match e {
         PaperError::App(e) => WebError::from(e),
         PaperError::NoPaper { .. } => WebError::NotFound(format!("第{seq}号记录对应的公文")),

@@ -9,19 +9,19 @@ use askama::Template;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use chrono::Datelike;
 use govit_app::{CommandRequest, Executed};
+use govit_rules::Year;
 use govit_rules::authz::{self, Subject};
 use govit_rules::command::Action;
-use govit_rules::vocab::Status;
-use govit_rules::{Command, JurisdictionId, ProjectId};
+use govit_rules::draft;
+use govit_rules::{JurisdictionId, PlanStanding};
 use serde::Deserialize;
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
 struct PlanQuery {
     jurisdiction: Option<String>,
-    year: Option<i32>,
+    year: Option<Year>,
     done: Option<String>,
 }
 
@@ -107,7 +107,7 @@ pub(super) fn plan_target(
     let q: PlanQuery = parse_query(raw)?;
     let jurisdiction = JurisdictionId::parse(q.jurisdiction.unwrap_or_else(|| actor.jurisdiction.to_string()))
         .map_err(|e| WebError::Invalid { field: "jurisdiction".to_owned(), reason: e })?;
-    Ok((jurisdiction, q.year.unwrap_or(today.year())))
+    Ok((jurisdiction, q.year.unwrap_or_else(|| Year::of(today)).get()))
 }
 
 pub(super) async fn page(
@@ -122,29 +122,23 @@ pub(super) async fn page(
     let app = &state.app;
     let (plan, _) = app.visible_plan(actor, &jurisdiction, year).await?;
     let visible = app.visible_projects(actor).await?;
-    let in_year =
-        |p: &&govit_rules::Project| p.jurisdiction == jurisdiction && p.plan.as_ref().is_some_and(|e| e.year == year);
     let mut proposals = Vec::new();
     let mut included = Vec::new();
     let mut supplementary = Vec::new();
-    for p in visible.iter().filter(in_year) {
-        let entry = p.plan.as_ref();
-        let supp = entry.and_then(|e| e.supplementary);
-        match (supp, entry.is_some_and(|e| e.approved), p.status) {
-            (Some(reason), false, _) => supplementary.push(item(p, reason.label().to_owned())),
-            (_, true, _) => included.push(item(p, supp.map(|r| format!("补充列入:{}", r.label())).unwrap_or_default())),
-            (None, false, Status::Proposed) => {
-                let note =
-                    if plan.included.contains(&p.id) { "已论证列入".to_owned() } else { "待论证".to_owned() };
-                let mut it = item(p, note);
+    let mut excluded = Vec::new();
+    for (p, standing) in PlanStanding::in_plan(&visible, &plan) {
+        match standing {
+            PlanStanding::AwaitingReview | PlanStanding::ReviewedIn => {
+                let mut it = item(p, standing.label());
                 it.record = owner_record(p.owner.name.as_str(), &visible, today);
                 proposals.push(it);
             }
-            _ => {}
+            PlanStanding::Included | PlanStanding::SupplementaryIncluded(_) => included
+                .push(item(p, if standing == PlanStanding::Included { String::new() } else { standing.label() })),
+            PlanStanding::SupplementaryRequested(_) => supplementary.push(item(p, standing.label())),
+            PlanStanding::Excluded => excluded.push(item(p, standing.label())),
         }
     }
-    let excluded =
-        visible.iter().filter(|p| plan.excluded.contains(&p.id)).map(|p| item(p, "论证时调减".to_owned())).collect();
     let subject = Subject::Plan { jurisdiction: &jurisdiction };
     let may = |a| authz::authorize(actor, a, subject, None, app.policies(), today).is_ok();
     let outcome = q.done.map(|message| OutcomeView { kind: "ok", title: message, reasons: Vec::new() });
@@ -177,23 +171,26 @@ pub(super) async fn act(
     Posted { user, form }: Posted,
 ) -> Result<Response, WebError> {
     let bad = |field: &str, reason: String| WebError::Invalid { field: field.to_owned(), reason };
+    let action = Action::from_code(&code)
+        .filter(|a| matches!(a, Action::ReviewPlan | Action::ApprovePlan))
+        .ok_or_else(|| WebError::NotFound(format!("事项“{code}”")))?;
     let jurisdiction =
         JurisdictionId::parse(form.one("jurisdiction").unwrap_or_default()).map_err(|e| bad("jurisdiction", e))?;
-    let year: i32 = form.one("year").and_then(|y| y.parse().ok()).ok_or_else(|| bad("year", "年度无效".to_owned()))?;
-    let command = match code.as_str() {
-        "review_plan" => {
-            let proposed = form.all("proposed");
-            let kept = form.all("include");
-            let exclude = proposed
-                .into_iter()
-                .filter(|p| !kept.contains(p))
-                .map(|p| ProjectId::parse(p).map_err(|e| bad("proposed", e)))
-                .collect::<Result<Vec<_>, _>>()?;
-            Command::ReviewPlan { year, jurisdiction: Some(jurisdiction.clone()), exclude }
-        }
-        "approve_plan" => Command::ApprovePlan { year, jurisdiction: Some(jurisdiction.clone()) },
-        other => return Err(WebError::NotFound(format!("事项“{other}”"))),
-    };
+    let year = Year::parse(form.one("year").unwrap_or_default()).map_err(|e| bad("year", e.to_string()))?;
+    let mut with = serde_json::Map::new();
+    with.insert("year".to_owned(), year.get().into());
+    with.insert("jurisdiction".to_owned(), jurisdiction.to_string().into());
+    if action == Action::ReviewPlan {
+        // The review excludes what was proposed and left unticked.
+        let kept = form.all("include");
+        let exclude: Vec<&str> = form.all("proposed").into_iter().filter(|p| !kept.contains(p)).collect();
+        with.insert("exclude".to_owned(), exclude.into());
+    }
+    let command =
+        draft::build(action, with, user.session.actor.role, Some(&user.session.org_record())).map_err(|e| {
+            let (field, reason) = e.into_fields().into_iter().next().unwrap_or_default();
+            bad(&field, reason)
+        })?;
     let action = command.action();
     let today = state.app.clock().today();
     let executed = state

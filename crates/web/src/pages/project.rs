@@ -293,7 +293,7 @@ pub(super) async fn detail(
     RawQuery(raw): RawQuery,
 ) -> Result<Response, WebError> {
     let query: DetailQuery = parse_query(raw.as_deref())?;
-    let id = ProjectId::parse(id).map_err(WebError::NotFound)?;
+    let id = ProjectId::parse(id).map_err(|e| WebError::NotFound(e.into()))?;
     let actor = &user.session.actor;
     let app = &state.app;
     let today = app.clock().today();

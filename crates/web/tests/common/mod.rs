@@ -41,11 +41,10 @@ pub async fn spawn_app_on(listener: tokio::net::TcpListener, adjust: impl FnOnce
         ("武汉某工程咨询公司", "wuhan", None),
     ];
     for (name, j, kind) in orgs {
-        app.create_organization(NewOrganization {
-            name: (*name).to_owned(),
-            jurisdiction: (*j).to_owned(),
-            owner_kind: *kind,
-        })
+        app.create_organization(
+            &admin_actor(),
+            NewOrganization { name: (*name).to_owned(), jurisdiction: (*j).to_owned(), owner_kind: *kind },
+        )
         .await
         .unwrap();
     }
@@ -59,14 +58,17 @@ pub async fn spawn_app_on(listener: tokio::net::TcpListener, adjust: impl FnOnce
         ("consultant", "武汉某工程咨询公司", &[Role::Consultant]),
     ];
     for (username, org, roles) in users {
-        app.create_user(NewUserInput {
-            username: (*username).to_owned(),
-            display_name: format!("{username}用户"),
-            organization: (*org).to_owned(),
-            roles: roles.to_vec(),
-            password: PASSWORD.to_owned(),
-            must_change_password: false,
-        })
+        app.create_user(
+            &admin_actor(),
+            NewUserInput {
+                username: (*username).to_owned(),
+                display_name: format!("{username}用户"),
+                organization: (*org).to_owned(),
+                roles: roles.to_vec(),
+                password: PASSWORD.to_owned(),
+                must_change_password: false,
+            },
+        )
         .await
         .unwrap();
     }
@@ -77,23 +79,25 @@ pub async fn spawn_app_on(listener: tokio::net::TcpListener, adjust: impl FnOnce
 pub async fn add_department(server: &Server, organization: &str, username: &str, role: Role) {
     server
         .app
-        .create_organization(NewOrganization {
-            name: organization.to_owned(),
-            jurisdiction: "wuhan".to_owned(),
-            owner_kind: None,
-        })
+        .create_organization(
+            &admin_actor(),
+            NewOrganization { name: organization.to_owned(), jurisdiction: "wuhan".to_owned(), owner_kind: None },
+        )
         .await
         .unwrap();
     server
         .app
-        .create_user(NewUserInput {
-            username: username.to_owned(),
-            display_name: format!("{username}用户"),
-            organization: organization.to_owned(),
-            roles: vec![role],
-            password: PASSWORD.to_owned(),
-            must_change_password: false,
-        })
+        .create_user(
+            &admin_actor(),
+            NewUserInput {
+                username: username.to_owned(),
+                display_name: format!("{username}用户"),
+                organization: organization.to_owned(),
+                roles: vec![role],
+                password: PASSWORD.to_owned(),
+                must_change_password: false,
+            },
+        )
         .await
         .unwrap();
 }
@@ -167,4 +171,13 @@ pub async fn command(server: &Server, c: &reqwest::Client, body: serde_json::Val
     let r = c.post(format!("{}/api/v1/commands", server.base)).json(&body).send().await.unwrap();
     let status = r.status().as_u16();
     (status, r.json().await.unwrap_or(serde_json::Value::Null))
+}
+
+/// The administrator who sets up the test's organisations and accounts.
+fn admin_actor() -> govit_rules::Actor {
+    govit_rules::Actor {
+        role: govit_rules::Role::Admin,
+        organization: govit_rules::OrgName::parse("系统管理").unwrap(),
+        jurisdiction: govit_rules::JurisdictionId::wuhan(),
+    }
 }
