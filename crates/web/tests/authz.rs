@@ -978,7 +978,7 @@ async fn the_plan_api_shows_no_account_a_project_outside_its_remit() {
 // ---------------------------------------------------------------------------------------------------------
 // Without a session
 
-/// The routes of the API router (crates/web/src/api.rs), so that one the OpenAPI document forgets is noticed.
+/// The routes of the API router (crates/web/src/api/mod.rs), so that one the OpenAPI document forgets is noticed.
 const API_ROUTES: &[&str] = &[
     "/api/v1/session",
     "/api/v1/me",
