@@ -3,7 +3,8 @@
 use govit_rules::Event;
 use govit_rules::money::Money;
 
-fn wan(m: &Money) -> String {
+/// An amount as government documents write it: 万元 with two decimals, rounded half up.
+pub(crate) fn wan(m: &Money) -> String {
     let hundreds = (m.yuan() + 50) / 100;
     format!("{}.{:02}万元", hundreds / 100, hundreds % 100)
 }

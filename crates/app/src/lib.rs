@@ -18,6 +18,7 @@ mod http;
 pub mod index;
 pub mod keys;
 pub mod listing;
+pub mod paper;
 pub mod personal;
 mod query;
 pub mod remind;

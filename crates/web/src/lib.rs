@@ -11,7 +11,6 @@ mod error;
 mod forms;
 mod limits;
 mod pages;
-pub mod paper;
 mod session;
 mod view;
 
