@@ -13,7 +13,7 @@ use libfuzzer_sys::fuzz_target;
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
-/// A copy of `CommandBody` in crates/web/src/api.rs (private there; govit-web is too heavy to fuzz against).
+/// A copy of `CommandBody` in crates/web/src/api/commands.rs (private there; govit-web is too heavy to fuzz against).
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 #[allow(dead_code)]

@@ -3,7 +3,8 @@
 use govit_rules::Event;
 use govit_rules::money::Money;
 
-fn wan(m: &Money) -> String {
+/// An amount as government documents write it: 万元 with two decimals, rounded half up.
+pub fn wan(m: Money) -> String {
     let hundreds = (m.yuan() + 50) / 100;
     format!("{}.{:02}万元", hundreds / 100, hundreds % 100)
 }
@@ -20,7 +21,7 @@ pub fn describe(event: &Event) -> String {
         ProjectRegistered(r) => format!(
             "登记项目“{}”,投资{},{};管理路径:{},审批部门:{}{}",
             r.name,
-            wan(&r.investment),
+            wan(r.investment),
             r.category.label(),
             r.route.label(),
             r.approver.label(),
@@ -35,15 +36,15 @@ pub fn describe(event: &Event) -> String {
             format!("申请补充列入{year}年度计划(理由:{})", reason.label())
         }
         SupplementaryInclusionApproved { year, .. } => format!("批准补充列入{year}年度计划"),
-        RecordFiled { investment, builds, .. } if builds.is_empty() => format!("备案,投资{}", wan(investment)),
+        RecordFiled { investment, builds, .. } if builds.is_empty() => format!("备案,投资{}", wan(*investment)),
         RecordFiled { investment, builds, .. } => {
-            format!("备案,投资{};涉及{}", wan(investment), list(builds.iter().copied(), |b| b.label()))
+            format!("备案,投资{};涉及{}", wan(*investment), list(builds.iter().copied(), |b| b.label()))
         }
         FiledWithBureau { .. } => "行业主管部门批复后,向市政务服务和大数据管理局备案".to_owned(),
         StageSubmitted(s) => format!(
             "报送{},申报投资{};材料:{};编制单位:{}{}",
             s.stage.label(),
-            wan(&s.investment.money()),
+            wan(s.investment.money()),
             list(s.documents.iter().copied(), |d| d.label()),
             s.prepared_by.as_ref().map_or(String::new(), |b| format!("{b},")),
             s.preparer.label()
@@ -51,13 +52,13 @@ pub fn describe(event: &Event) -> String {
         ReviewCommissioned { consultant, .. } => format!("委托{consultant}进行第三方评估"),
         EvaluationSubmitted { consultant, opinions, recommended_investment, .. } => format!(
             "{consultant}提交评估报告,建议投资{},含{}评估意见",
-            wan(recommended_investment),
+            wan(*recommended_investment),
             list(opinions.iter().copied(), |o| o.label())
         ),
         StageApproved { stage, approved_investment, final_stage, government_approval_required, .. } => format!(
             "批复{},核定投资{}{}",
             stage.label(),
-            wan(approved_investment),
+            wan(*approved_investment),
             match (final_stage, government_approval_required) {
                 (true, true) => ";须报市人民政府批准",
                 (true, false) => ";审批完成",
@@ -67,28 +68,28 @@ pub fn describe(event: &Event) -> String {
         StageReturned { stage, reason, .. } => format!("退回{}:{reason}", stage.label()),
         GovernmentApproved { adjustment: None, .. } => "市人民政府批准".to_owned(),
         GovernmentApproved { adjustment: Some(amount), .. } => {
-            format!("市人民政府批准调整,核定投资调整为{}", wan(amount))
+            format!("市人民政府批准调整,核定投资调整为{}", wan(*amount))
         }
         TechnicalOpinionIssued { .. } => "出具技术审查意见".to_owned(),
-        FundsReleased { purpose, amount, .. } => format!("下达{}{}", purpose.label(), wan(amount)),
+        FundsReleased { purpose, amount, .. } => format!("下达{}{}", purpose.label(), wan(*amount)),
         TeamAppointed { agency, leader, contact, .. } => format!(
             "确定实施机构{agency},项目责任人{leader}{}",
             if contact.is_some() { "(联系方式已加密登记)" } else { "" }
         ),
         ConstructionStarted { .. } => "开工建设".to_owned(),
         ContractSigned { contract, amount, procurement, .. } => {
-            format!("签订合同{contract},金额{}({})", wan(amount), procurement.label())
+            format!("签订合同{contract},金额{}({})", wan(*amount), procurement.label())
         }
         AdjustmentRequested { request, outcome, limit } => format!(
             "申请调整建设内容{}({}):{}(自行调整上限{})",
-            wan(&request.amount),
+            wan(request.amount),
             request.reason.label(),
             outcome.label(),
-            wan(limit)
+            wan(*limit)
         ),
         AdjustmentApproved { approved_investment, government_approval_required, .. } => format!(
             "批准调整建设内容,核定投资调整为{}{}",
-            wan(approved_investment),
+            wan(*approved_investment),
             if *government_approval_required {
                 ";达到市人民政府批准限额,须报市人民政府批准"
             } else {
@@ -96,7 +97,7 @@ pub fn describe(event: &Event) -> String {
             }
         ),
         AdjustmentRejected { reason, .. } => format!("不予批准调整建设内容:{reason}"),
-        SurplusReturned { amount, .. } => format!("退回结余资金{}", wan(amount)),
+        SurplusReturned { amount, .. } => format!("退回结余资金{}", wan(*amount)),
         AnnualReportSubmitted { year, .. } => format!("提交{year}年度项目绩效评价报告"),
         ConstructionCompleted { .. } => "完成建设任务".to_owned(),
         AssessmentRecorded { kind, .. } => format!("完成{}", kind.label()),

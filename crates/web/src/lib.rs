@@ -11,7 +11,6 @@ mod error;
 mod forms;
 mod limits;
 mod pages;
-pub mod paper;
 pub mod screens;
 mod session;
 mod view;

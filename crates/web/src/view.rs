@@ -88,11 +88,7 @@ fn is_active(href: &str, path: &str) -> bool {
         || (href != "/" && path.starts_with(&format!("{href}/")) && !(href == "/projects" && path == "/projects/new"))
 }
 
-/// An amount as government documents write it: 万元 with two decimals, rounded half up.
-pub fn wan(m: Money) -> String {
-    let hundreds = (m.yuan() + 50) / 100;
-    format!("{}.{:02}万元", hundreds / 100, hundreds % 100)
-}
+pub use govit_app::describe::wan;
 
 /// An optional amount, or a dash.
 pub fn wan_or_dash(m: Option<Money>) -> String {

@@ -2,7 +2,6 @@
 
 use super::{ApiError, ApiUser};
 use crate::AppState;
-use crate::error::WebError;
 use crate::pages::exports;
 use axum::Json;
 use axum::body::Bytes;
@@ -14,24 +13,6 @@ use govit_rules::Rejection;
 use govit_rules::Year;
 use serde::Deserialize;
 use serde_json::json;
-
-impl From<WebError> for ApiError {
-    fn from(e: WebError) -> ApiError {
-        let code = match &e {
-            WebError::Unauthenticated => "unauthenticated",
-            WebError::PasswordChangeRequired => "password_change_required",
-            WebError::SecondFactorRequired => "second_factor_required",
-            WebError::Forbidden(_) => "forbidden",
-            WebError::NotFound(_) => "not_found",
-            WebError::Invalid { field, reason } => return ApiError::invalid(field, reason.clone()),
-            WebError::Tampered(_) => "tampered",
-            WebError::Internal(_) => return ApiError::fault(e, "internal"),
-            WebError::Unavailable { .. } => return ApiError::fault(e, "unavailable"),
-        };
-        ApiError::new(e.status(), code, e.to_string())
-    }
-}
-
 /// `GET /api/v1/exports/plan.xlsx?jurisdiction=&year=`
 pub(super) async fn plan(state: State<AppState>, ApiUser(user): ApiUser, raw: RawQuery) -> Result<Response, ApiError> {
     Ok(exports::plan(state, user, raw).await?)

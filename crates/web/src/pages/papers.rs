@@ -3,10 +3,10 @@
 use crate::AppState;
 use crate::download::attachment;
 use crate::error::WebError;
-use crate::paper::{self, PaperError};
 use crate::session::CurrentUser;
 use axum::extract::{Path, State};
 use axum::response::Response;
+use govit_papers::{self as paper, PaperError};
 use govit_rules::ProjectId;
 
 pub(crate) async fn download(

@@ -6,6 +6,7 @@
 //! authority, the year and the event's sequence number in the log, which is unique and never reused.
 
 use chrono::Datelike;
+use govit_app::describe::wan;
 use govit_app::{App, AppError};
 use govit_pdf::{ApprovalReply, FilingReceipt, PdfError};
 use govit_rules::command::Action;
@@ -142,7 +143,7 @@ fn approval(app: &App, p: &Project, events: &[StoredEvent], e: &StoredEvent) -> 
     let submitted = before().find(|x| matches!(x.record.event, Event::StageSubmitted(_)));
     let evaluation = before().find_map(|x| match &x.record.event {
         Event::EvaluationSubmitted { consultant, recommended_investment, .. } => {
-            Some((consultant.to_string(), crate::view::wan(*recommended_investment)))
+            Some((consultant.to_string(), wan(*recommended_investment)))
         }
         _ => None,
     });
@@ -163,7 +164,7 @@ fn approval(app: &App, p: &Project, events: &[StoredEvent], e: &StoredEvent) -> 
         submitted_on: submitted.map(|x| chinese_date(x.record.on)).unwrap_or_default(),
         evaluated_by,
         recommended_investment_wan,
-        approved_investment_wan: crate::view::wan(*approved_investment),
+        approved_investment_wan: wan(*approved_investment),
         approved_investment_yuan: approved_investment.yuan(),
         opinions: opinions.iter().map(|o| opinion_text(*o).to_owned()).collect(),
         government_approval_note: government.then(|| {
@@ -182,7 +183,7 @@ fn approval(app: &App, p: &Project, events: &[StoredEvent], e: &StoredEvent) -> 
 
 /// A threshold as the regulation writes it: whole 万元 without decimals ("50万元").
 fn amount(m: govit_rules::Money) -> String {
-    if m.yuan() % 10_000 == 0 { format!("{}万元", m.yuan() / 10_000) } else { crate::view::wan(m) }
+    if m.yuan() % 10_000 == 0 { format!("{}万元", m.yuan() / 10_000) } else { wan(m) }
 }
 
 /// The parameters of the policy in force for the project on the day of the event: a district with another
@@ -201,7 +202,7 @@ fn receipt(app: &App, p: &Project, e: &StoredEvent) -> Option<FilingReceipt> {
         project_id: p.id.to_string(),
         subject: String::new(),
         filed_on: chinese_date(e.record.on),
-        investment_wan: crate::view::wan(*investment),
+        investment_wan: wan(*investment),
         investment_yuan: investment.yuan(),
         route_note: format!(
             "投资{}以下，由项目建设单位自行组织实施，并向项目审批部门备案",

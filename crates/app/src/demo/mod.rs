@@ -1,0 +1,160 @@
+//! A demo city to try govit with: Wuhan's departments, institutions, schools and hospitals, two districts, a
+//! user for every role, and about 150 projects at every point of the regulation's lifecycle, 2022 to today.
+//!
+//! Everything goes through the application layer — organisations and users through the account functions,
+//! projects through [`App::execute`] — so the demo log is one the rules accepted step by step, and it verifies
+//! like any other. A rejected step is a bug in this module, reported with the step it failed on.
+//!
+//! Each project is a *story*: one row of [`STORIES`] (owner, name, amount, plan year, approval path, how far it
+//! has come and what happened on the way). [`Script`] turns the rows into dated commands; all of them are then
+//! played in date order, so the log reads as the city lived it. Nothing is random: the same `today` writes the
+//! same log.
+
+mod playback;
+mod script;
+mod stories;
+mod tables;
+
+use crate::accounts::{NewOrganization, NewUserInput};
+use crate::{App, AppError};
+use chrono::{Days, Months, NaiveDate};
+use govit_rules::{Date, Role};
+use playback::play;
+use script::Script;
+use serde::Serialize;
+use stories::STORIES;
+use tables::{ORGANIZATIONS, USERS};
+
+/// The one password of every demo user (meets [`crate::accounts::check_password`]). For demos only.
+pub const DEMO_PASSWORD: &str = "Wuhan@2021demo";
+
+/// What [`seed`] wrote.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct DemoReport {
+    pub organizations: usize,
+    pub users: usize,
+    pub projects: usize,
+    pub events: i64,
+}
+
+/// A demo account: log in with its `username` and [`DEMO_PASSWORD`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DemoUser {
+    pub username: &'static str,
+    pub display_name: &'static str,
+    pub organization: &'static str,
+    pub roles: &'static [Role],
+}
+
+/// The demo accounts' mail domain (reserved for examples, RFC 2606: nothing is ever delivered there).
+pub const DEMO_MAIL_DOMAIN: &str = "demo.example.org";
+
+/// Every demo account, for the docs, the login page and tests.
+pub fn demo_users() -> &'static [DemoUser] {
+    USERS
+}
+
+/// Seeds the demo city on an empty store, with stories running from January 2022 up to `today`.
+///
+/// The stories are written for a `today` no earlier than 2026-11-29; a later one keeps the history and moves
+/// the recent events (deadlines due soon, overdue rectifications) along with it.
+pub async fn seed(app: &App, today: Date) -> Result<DemoReport, AppError> {
+    seed_city(app, today, STORIES.len(), |_, _| ()).await
+}
+
+/// The number of projects [`seed`] writes: one per story.
+pub fn story_count() -> usize {
+    STORIES.len()
+}
+
+/// Seeds a city of `projects` projects on an empty store: the stories of [`seed`], each told again in further
+/// batches (“养老服务信息系统升级(第2批)”) by the same owners on the same calendar, until there are
+/// `projects`. A larger city is the same city grown, so every step is still one the rules accept; the plans of
+/// each year hold every batch. `progress` hears (steps done, steps in all) as the steps are played.
+pub async fn seed_city(
+    app: &App,
+    today: Date,
+    projects: usize,
+    mut progress: impl FnMut(usize, usize),
+) -> Result<DemoReport, AppError> {
+    if !app.store().organizations().await?.is_empty() || app.store().event_count().await? > 0 {
+        return Err(AppError::invalid("demo", "系统中已有数据,演示数据只能写入空系统"));
+    }
+    if today < ymd(2026, 11, 29) {
+        return Err(AppError::invalid("demo", format!("演示数据写到2026-11-29,今天({today})不能早于该日")));
+    }
+    // The whole script first: a story that does not fit the calendar leaves the store untouched.
+    if projects == 0 {
+        return Err(AppError::invalid("projects", "项目数至少为1"));
+    }
+    let mut script = Script::new(app, today)?;
+    for n in 0..projects {
+        script.story(n)?;
+    }
+    let steps = script.finish()?;
+    let installer = app.installer()?;
+    for (name, jurisdiction, owner_kind) in ORGANIZATIONS {
+        let org = NewOrganization {
+            name: (*name).to_owned(),
+            jurisdiction: (*jurisdiction).to_owned(),
+            owner_kind: *owner_kind,
+        };
+        app.create_organization(&installer, org).await?;
+    }
+    for u in USERS {
+        let id = app
+            .create_user(
+                &installer,
+                NewUserInput {
+                    username: u.username.to_owned(),
+                    display_name: u.display_name.to_owned(),
+                    organization: u.organization.to_owned(),
+                    roles: u.roles.to_vec(),
+                    password: DEMO_PASSWORD.to_owned(),
+                    must_change_password: false,
+                },
+            )
+            .await?;
+        // Where `govit serve --demo --smtp-url …` mails their reminders (a local sink, in a demonstration).
+        app.set_email(id, Some(&format!("{}@{DEMO_MAIL_DOMAIN}", u.username))).await?;
+    }
+    play(app, steps, &mut progress).await?;
+    Ok(DemoReport {
+        organizations: ORGANIZATIONS.len(),
+        users: USERS.len(),
+        projects: app.store().projects(&govit_store::ProjectFilter::default()).await?.len(),
+        events: app.store().decision_count().await?,
+    })
+}
+
+/// A fault in the demo's own tables or script (a step the rules refuse, an organisation missing from its
+/// table): the demo's bug, not the operator's input.
+fn bug(reason: impl Into<String>) -> AppError {
+    AppError::internal(format!("演示数据有误:{}", reason.into()))
+}
+
+/// `share` percent of `yuan`, in whole hundreds of yuan.
+fn cut(yuan: i64, share: i64) -> i64 {
+    yuan * share / 100 / 100 * 100
+}
+
+/// A fixed pseudo-random number in `0..n` for story `i` (a multiplicative hash, no randomness), so that 150
+/// projects do not all move on the same day, and every run writes the same log.
+fn spread(i: usize, salt: u64, n: u64) -> i64 {
+    let x = (i as u64 + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ salt.wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    let x = x ^ (x >> 29);
+    i64::try_from(x % n.max(1)).unwrap_or(0)
+}
+
+fn ymd(year: i32, month: u32, day: u32) -> Date {
+    NaiveDate::from_ymd_opt(year, month, day).unwrap_or(NaiveDate::MIN)
+}
+
+fn plus(date: Date, days: i64) -> Date {
+    let n = Days::new(days.unsigned_abs());
+    if days >= 0 { date.checked_add_days(n) } else { date.checked_sub_days(n) }.unwrap_or(date)
+}
+
+fn months_before(date: Date, months: u32) -> Date {
+    date.checked_sub_months(Months::new(months)).unwrap_or(date)
+}

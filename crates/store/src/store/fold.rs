@@ -1,0 +1,218 @@
+//! Folding events into the projections' rows, and writing those rows in as few statements as possible.
+
+use crate::documents::{Link, write_links};
+use crate::error::StoreError;
+use govit_rules::{Event, JurisdictionId, Plan, Project, ProjectId, Recorded};
+use sqlx::any::AnyArguments;
+use sqlx::query::Query;
+use sqlx::{Any, Transaction};
+use std::collections::HashMap;
+
+/// Folds events into projections: loads what it touches once, writes each changed row once at the end.
+#[derive(Default)]
+pub(crate) struct Fold {
+    projects: HashMap<ProjectId, (Project, i64)>,
+    plans: HashMap<(JurisdictionId, i32), Plan>,
+    links: Vec<(ProjectId, i64)>,
+    /// The documents the records used: the `document_links` projection.
+    documents: Vec<Link>,
+    /// The highest number registered per `jurisdiction-year-` prefix: the `project_numbers` projection.
+    numbers: HashMap<String, i64>,
+}
+
+impl Fold {
+    pub(crate) async fn apply(
+        &mut self,
+        tx: &mut Transaction<'_, Any>,
+        seq: i64,
+        record: &Recorded,
+    ) -> Result<(), StoreError> {
+        if let Event::ProjectRegistered(r) = &record.event {
+            self.projects.insert(r.project.clone(), (Project::register(r, record.on), seq));
+            let number = r.project.as_str().rsplit_once('-').and_then(|(prefix, n)| Some((prefix, n.parse().ok()?)));
+            let (prefix, n) =
+                number.ok_or_else(|| StoreError::corrupt(seq, format!("项目编号 {} 不合格式", r.project)))?;
+            let last = self.numbers.entry(format!("{prefix}-")).or_insert(0);
+            *last = (*last).max(n);
+        }
+        for id in record.event.projects() {
+            if !self.projects.contains_key(id) {
+                let row: Option<(String,)> = sqlx::query_as("SELECT state FROM projects WHERE id = $1")
+                    .bind(id.as_str())
+                    .fetch_optional(&mut **tx)
+                    .await?;
+                let Some((state,)) = row else {
+                    return Err(StoreError::corrupt(seq, format!("事件涉及的项目 {id} 不存在")));
+                };
+                let project: Project = serde_json::from_str(&state).map_err(|e| StoreError::corrupt(seq, e))?;
+                self.projects.insert(id.clone(), (project, seq));
+            }
+            if let Some((project, last)) = self.projects.get_mut(id) {
+                project.apply(record);
+                *last = seq;
+            }
+            self.links.push((id.clone(), seq));
+        }
+        if !record.attachments.is_empty() {
+            // A plan event concerns many projects: its documents belong to the plan, not to one of them.
+            let project = match record.event.plan() {
+                Some(_) => None,
+                None => record.event.projects().first().map(|p| p.as_str().to_owned()),
+            };
+            for (position, digest) in (0i64..).zip(&record.attachments) {
+                self.documents.push(Link { digest: digest.clone(), seq, project: project.clone(), position });
+            }
+        }
+        if let Some((jurisdiction, year)) = record.event.plan() {
+            let key = (jurisdiction.clone(), year);
+            if !self.plans.contains_key(&key) {
+                let row: Option<(String,)> =
+                    sqlx::query_as("SELECT state FROM plans WHERE jurisdiction = $1 AND year = $2")
+                        .bind(jurisdiction.as_str())
+                        .bind(year)
+                        .fetch_optional(&mut **tx)
+                        .await?;
+                let plan = match row {
+                    Some((state,)) => serde_json::from_str(&state).map_err(|e| StoreError::corrupt(seq, e))?,
+                    None => Plan::new(jurisdiction.clone(), year),
+                };
+                self.plans.insert(key.clone(), plan);
+            }
+            if let Some(plan) = self.plans.get_mut(&key) {
+                plan.apply(record);
+            }
+        }
+        Ok(())
+    }
+
+    /// Whether nothing has been folded since the fold was made (or written).
+    pub(crate) fn is_empty(&self) -> bool {
+        self.projects.is_empty() && self.plans.is_empty() && self.links.is_empty() && self.documents.is_empty()
+    }
+
+    /// A project or plan folded but not yet written, for reads inside a batch.
+    pub(crate) fn project(&self, id: &ProjectId) -> Option<&Project> {
+        self.projects.get(id).map(|(p, _)| p)
+    }
+
+    pub(crate) fn plan(&self, jurisdiction: &JurisdictionId, year: i32) -> Option<&Plan> {
+        self.plans.get(&(jurisdiction.clone(), year))
+    }
+
+    /// The highest number folded for a `jurisdiction-year-` prefix.
+    pub(crate) fn last_number(&self, prefix: &str) -> Option<i64> {
+        self.numbers.get(prefix).copied()
+    }
+
+    /// Writes every changed row, a few multi-row statements per table: a batch of commands costs about as
+    /// many round trips to the database as one.
+    pub(crate) async fn write(self, tx: &mut Transaction<'_, Any>) -> Result<(), StoreError> {
+        let mut projects = Vec::with_capacity(self.projects.len());
+        for (id, (p, last_seq)) in &self.projects {
+            let state = serde_json::to_string(p).map_err(|e| StoreError::corrupt(*last_seq, e))?;
+            projects.push((id, p, *last_seq, state));
+        }
+        insert_many(
+            tx,
+            "INSERT INTO projects (id, name, owner, jurisdiction, status, route, approver, category, investment, approved_investment, plan_year, supplementary, registered_on, last_seq, state) VALUES ",
+            " ON CONFLICT (id) DO UPDATE SET status = excluded.status, approver = excluded.approver,
+               approved_investment = excluded.approved_investment, plan_year = excluded.plan_year,
+               supplementary = excluded.supplementary, last_seq = excluded.last_seq, state = excluded.state",
+            15,
+            &projects,
+            |q, (id, p, last_seq, state)| {
+                let supplementary = p.plan.as_ref().is_some_and(|e| e.supplementary.is_some());
+                q.bind(id.as_str())
+                    .bind(p.name.as_str())
+                    .bind(p.owner.name.as_str())
+                    .bind(p.jurisdiction.as_str())
+                    .bind(p.status.code())
+                    .bind(p.route.code())
+                    .bind(p.approver.code())
+                    .bind(p.category.code())
+                    .bind(p.investment.yuan())
+                    .bind(p.approved_investment.map(|m| m.yuan()))
+                    .bind(p.plan.as_ref().map(|e| e.year))
+                    .bind(i64::from(supplementary))
+                    .bind(p.registered_on.to_string())
+                    .bind(*last_seq)
+                    .bind(state.clone())
+            },
+        )
+        .await?;
+        let mut plans = Vec::with_capacity(self.plans.len());
+        for ((jurisdiction, year), plan) in &self.plans {
+            let state = serde_json::to_string(plan).map_err(|e| StoreError::corrupt(0, e))?;
+            plans.push((jurisdiction, *year, plan.status.code(), state));
+        }
+        insert_many(
+            tx,
+            "INSERT INTO plans (jurisdiction, year, status, state) VALUES ",
+            " ON CONFLICT (jurisdiction, year) DO UPDATE SET status = excluded.status, state = excluded.state",
+            4,
+            &plans,
+            |q, (jurisdiction, year, status, state)| {
+                q.bind(jurisdiction.as_str()).bind(*year).bind(*status).bind(state.clone())
+            },
+        )
+        .await?;
+        insert_many(
+            tx,
+            "INSERT INTO project_events (project, seq) VALUES ",
+            " ON CONFLICT (project, seq) DO NOTHING",
+            2,
+            &self.links,
+            |q, (id, seq)| q.bind(id.as_str()).bind(*seq),
+        )
+        .await?;
+        let numbers: Vec<(&String, &i64)> = self.numbers.iter().collect();
+        insert_many(
+            tx,
+            "INSERT INTO project_numbers (prefix, last) VALUES ",
+            " ON CONFLICT (prefix) DO UPDATE SET last = CASE WHEN excluded.last > project_numbers.last
+               THEN excluded.last ELSE project_numbers.last END",
+            2,
+            &numbers,
+            |q, (prefix, last)| q.bind(prefix.as_str()).bind(**last),
+        )
+        .await?;
+        write_links(tx, &self.documents).await?;
+        Ok(())
+    }
+}
+
+/// Bound values per statement: under SQLite's limit (32,766) and PostgreSQL's (65,535).
+const MAX_VALUES: usize = 30_000;
+
+/// `INSERT … VALUES ($1, $2), ($3, $4) …`: `rows` written with as few statements as the limit on bound
+/// values allows. `head` ends with `VALUES `; `tail` is what follows the rows (an `ON CONFLICT` clause).
+pub(crate) async fn insert_many<T>(
+    tx: &mut Transaction<'_, Any>,
+    head: &str,
+    tail: &str,
+    columns: usize,
+    rows: &[T],
+    bind: impl Fn(Query<'static, Any, AnyArguments>, &T) -> Query<'static, Any, AnyArguments>,
+) -> Result<(), StoreError> {
+    for chunk in rows.chunks((MAX_VALUES / columns).max(1)) {
+        let mut sql = String::with_capacity(head.len() + tail.len() + chunk.len() * columns * 5);
+        sql.push_str(head);
+        let mut n = 0;
+        for row in 0..chunk.len() {
+            sql.push_str(if row == 0 { "(" } else { ", (" });
+            for column in 0..columns {
+                n += 1;
+                if column > 0 {
+                    sql.push_str(", ");
+                }
+                sql.push('$');
+                sql.push_str(&n.to_string());
+            }
+            sql.push(')');
+        }
+        sql.push_str(tail);
+        let query = chunk.iter().fold(sqlx::query(sqlx::AssertSqlSafe(sql)), &bind);
+        query.execute(&mut **tx).await?;
+    }
+    Ok(())
+}

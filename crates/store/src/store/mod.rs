@@ -1,0 +1,64 @@
+//! The store: the handle on the database, its single writer's lock and write transactions.
+
+mod fold;
+mod log;
+mod open;
+mod projections;
+
+pub(crate) use fold::{Fold, insert_many};
+pub use log::{Appended, SecurityRecord, StoredEvent};
+pub(crate) use log::{Body, append_security_in, decode_hash, events_between_in, find_request_in, head_in};
+pub use open::{Backend, Durability};
+pub use projections::{ProjectFilter, ProjectRow};
+pub(crate) use projections::{plan_in, project_in, project_states_in, proposals_in};
+
+use crate::error::StoreError;
+use sqlx::{Any, AnyPool, Transaction};
+use tokio::sync::{Mutex, MutexGuard};
+
+/// Proof that the caller holds the single writer's lock.
+#[derive(Debug)]
+pub struct WriteGuard<'a>(#[allow(dead_code)] MutexGuard<'a, ()>);
+
+/// The event log and its projections, on SQLite or PostgreSQL.
+#[derive(Debug)]
+pub struct Store {
+    pool: AnyPool,
+    backend: Backend,
+    writer: Mutex<()>,
+    /// The SQLite file, when the store was opened on one: the audit walk reads it directly (`verify`).
+    sqlite_file: Option<std::path::PathBuf>,
+}
+
+impl Store {
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Takes the single writer's lock: hold it from loading state to appending the decision's events.
+    pub async fn lock(&self) -> WriteGuard<'_> {
+        WriteGuard(self.writer.lock().await)
+    }
+
+    /// A transaction that writes. On SQLite it takes the write lock at once (`BEGIN IMMEDIATE`): a deferred
+    /// transaction that reads first and writes later fails with `SQLITE_BUSY_SNAPSHOT` — which no busy
+    /// timeout waits out — when another connection (a login, a session touch) wrote in between.
+    pub(crate) async fn begin_write(&self) -> Result<Transaction<'static, Any>, StoreError> {
+        Ok(match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => self.pool.begin().await?,
+        })
+    }
+
+    pub(crate) fn sqlite_file(&self) -> Option<&std::path::Path> {
+        self.sqlite_file.as_deref()
+    }
+
+    pub(crate) fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
