@@ -6,12 +6,14 @@ use super::{ImportError, ImportedRow, RowRejection, rejection_text};
 
 use crate::{App, AppError, CommandRequest, Executed};
 use chrono::Datelike;
-use govit_rules::command::{Owner, RegisterProject};
+use govit_rules::command::Owner;
+use govit_rules::draft::{self, OrgRecord};
 use govit_rules::vocab::OwnerKind;
 use govit_rules::{
     Action, Actor, Command, Context, Date, Event, JurisdictionId, OwnerStanding, Project, ProjectId, Rejection, Role,
     World, Year, decide,
 };
+use serde_json::{Value, json};
 use sm3::{Digest, Sm3};
 
 /// The organisation the proposals are for.
@@ -41,20 +43,36 @@ pub(super) async fn owner_org(app: &App, actor: &Actor) -> Result<OwnerOrg, Impo
     Ok(OwnerOrg { owner: Owner { name: actor.organization.clone(), kind }, jurisdiction })
 }
 
-fn register_command(p: &Proposal, org: &OwnerOrg) -> Command {
-    Command::RegisterProject(Box::new(RegisterProject {
-        name: p.name.clone(),
-        owner: org.owner.clone(),
-        category: p.category,
-        construction: p.construction,
-        funding: p.funding,
-        investment: p.investment,
-        classified: false,
-        bundled_with_fixed_asset: p.bundled,
-        self_built_self_used: p.self_built,
-        jurisdiction: Some(org.jurisdiction.clone()),
-        industry_authority: p.industry_authority.clone(),
-    }))
+/// A row's registration, built as every front end builds a command ([`draft::build`]): the owner and the
+/// jurisdiction are not in the sheet, and the builder takes them from the organisation's record [2][9].
+fn register_command(p: &Proposal, org: &OwnerOrg) -> Result<Command, AppError> {
+    let with = json!({
+        "name": p.name,
+        "category": p.category,
+        "construction": p.construction,
+        "funding": p.funding,
+        "investment": p.investment,
+        "bundled_with_fixed_asset": p.bundled,
+        "self_built_self_used": p.self_built,
+        "industry_authority": p.industry_authority,
+    });
+    build(Action::RegisterProject, with, org)
+}
+
+fn propose_command(project: &ProjectId, year: Year, org: &OwnerOrg) -> Result<Command, AppError> {
+    build(Action::ProposeForPlan, json!({ "project": project, "year": year }), org)
+}
+
+fn build(action: Action, with: Value, org: &OwnerOrg) -> Result<Command, AppError> {
+    let Value::Object(with) = with else {
+        return Err(AppError::internal(format!("{}的参数不是对象", action.code())));
+    };
+    let record =
+        OrgRecord { name: org.owner.name.clone(), kind: Some(org.owner.kind), jurisdiction: org.jurisdiction.clone() };
+    draft::build(action, with, Role::Owner, Some(&record)).map_err(|e| {
+        let (field, reason) = e.into_fields().into_iter().next().unwrap_or_default();
+        AppError::invalid(field, reason)
+    })
 }
 
 /// The request id of a row: the same organisation, year and content give the same id, so a row is never
@@ -120,7 +138,7 @@ pub(super) async fn dry_run(
         let project = match registered_before(app, &format!("{key}:register")).await? {
             Some(id) => app.store().project(&id).await.map_err(AppError::from)?,
             None => {
-                let command = register_command(p, org);
+                let command = register_command(p, org)?;
                 match decide(&ctx, World::NewProject(&placeholder), &command) {
                     Err(rejection) => {
                         rejections.push(rejected(p, Action::RegisterProject, rejection));
@@ -136,7 +154,7 @@ pub(super) async fn dry_run(
         let Some(project) = project else {
             return Err(AppError::internal(format!("第{}行:登记的预判没有产生项目", p.row)).into());
         };
-        let propose = Command::ProposeForPlan { project: project.id.clone(), year };
+        let propose = propose_command(&project.id, year, org)?;
         let world = World::Project { project: &project, plan: plan.as_ref(), owner: Some(&standing) };
         if let Err(rejection) = decide(&ctx, world, &propose) {
             rejections.push(rejected(p, Action::ProposeForPlan, rejection));
@@ -186,12 +204,14 @@ pub(super) async fn write_row(
         request_id: Some(format!("{key}:{suffix}")),
         attachments: Vec::new(),
     };
-    let registered = app.execute(request(register_command(p, org), "register")).await;
+    let command = register_command(p, org).map_err(|e| RowFailure::of(None, Err(e)))?;
+    let registered = app.execute(request(command, "register")).await;
     let (id, mut warnings, first_replayed) = match registered {
         Ok(Executed::Done { project: Some(id), warnings, replayed, .. }) => (id, warnings, replayed),
         other => return Err(RowFailure::of(None, other)),
     };
-    let proposed = app.execute(request(Command::ProposeForPlan { project: id.clone(), year }, "propose")).await;
+    let command = propose_command(&id, year, org).map_err(|e| RowFailure::of(Some(id.clone()), Err(e)))?;
+    let proposed = app.execute(request(command, "propose")).await;
     let replayed = match proposed {
         Ok(Executed::Done { warnings: more, replayed, .. }) => {
             warnings.extend(more);
