@@ -69,7 +69,7 @@ impl ProjectView {
     }
 }
 
-/// A project's rectification orders counted by state, as FORMAT.md's `rectifications` check reads them.
+/// A project's rectification orders counted by state, as the scenario format's `rectifications` check reads them.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct RectificationCounts {
     pub open: u32,

@@ -102,7 +102,7 @@ enum Top {
     },
     /// Throughput, latency and memory against baselines measured in the same run (docs/benchmarks.md).
     Bench(bench::BenchArgs),
-    /// Executable regulation scenarios (FORMAT.md).
+    /// Executable regulation scenarios (docs/SCENARIOS.md).
     Scenario {
         #[command(subcommand)]
         command: ScenarioCommand,

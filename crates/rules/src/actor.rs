@@ -4,7 +4,7 @@ use crate::ids::{JurisdictionId, OrgName};
 use serde::{Deserialize, Serialize};
 
 crate::vocab::vocabulary_pub!(
-    /// The roles of DESIGN.md's user table. `owner` is any 项目建设单位; whose project it is depends on the
+    /// The roles people act in, one per kind of organisation in the regulation. `owner` is any 项目建设单位; whose project it is depends on the
     /// organisation, not the role.
     Role {
         Owner = "owner" => "项目建设单位",

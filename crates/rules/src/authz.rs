@@ -64,7 +64,7 @@ pub enum Subject<'a> {
     },
 }
 
-/// Who is named in FORMAT.md's `by` column.
+/// Who is named in the scenario format's `by` column.
 enum By {
     Owner,
     Approver,

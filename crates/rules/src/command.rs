@@ -1,4 +1,4 @@
-//! The actions of FORMAT.md, as typed commands. Serde reads `{do: ..., with: {...}}` directly, so the
+//! The actions of docs/SCENARIOS.md, as typed commands. Serde reads `{do: ..., with: {...}}` directly, so the
 //! scenario runner and the JSON API parse the same shape, and nothing unparsed reaches a rule.
 
 use crate::date::{Date, Year};
@@ -75,7 +75,7 @@ fn yes() -> bool {
     true
 }
 
-/// Every action of FORMAT.md's catalogue.
+/// Every action of the scenario format's catalogue.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "do", content = "with", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Command {

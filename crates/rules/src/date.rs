@@ -1,4 +1,4 @@
-//! Calendar dates (Asia/Shanghai) and the month arithmetic of RULES.md.
+//! Calendar dates (Asia/Shanghai) and the month arithmetic of docs/READINGS.md.
 
 use chrono::{Months, NaiveDate};
 use serde::{Deserialize, Serialize};

@@ -12,7 +12,7 @@ use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 use std::fmt;
 
-/// The name of a deadline, as FORMAT.md spells it (`annual_report_2022`).
+/// The name of a deadline, as docs/SCENARIOS.md spells it (`annual_report_2022`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum DeadlineName {
     AnnualReport(i32),
@@ -212,7 +212,7 @@ pub fn next_stages(p: &Project) -> Vec<Stage> {
     out
 }
 
-/// FORMAT.md's `next_stage`.
+/// the scenario format's `next_stage`.
 pub fn next_stage(p: &Project) -> Option<Stage> {
     next_stages(p).first().copied()
 }

@@ -1,4 +1,4 @@
-//! Policy as data: the parameters of RULES.md per jurisdiction, in versions with effective dates.
+//! Policy as data: the parameters of `policies/wuhan.yaml` per jurisdiction, in versions with effective dates.
 //!
 //! [29] "各区应当明确本区政务信息化工作的主管部门" and [30] "各区、各部门可根据本办法,结合实际制定相应的实施细则":
 //! a district's policy names its parent (`wuhan`) and overrides only what it sets. A version changes only
@@ -23,7 +23,7 @@ pub enum AdjustmentBasis {
     PerChange,
 }
 
-/// Every parameter of RULES.md, all set: what a decision works with.
+/// Every parameter of the policy files, all set: what a decision works with.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Parameters {
     pub approval_threshold: Money,

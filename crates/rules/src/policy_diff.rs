@@ -1,7 +1,7 @@
 //! What a district's implementation rules change from the city's, parameter by parameter.
 //!
 //! [30] "各区、各部门可根据本办法,结合实际制定相应的实施细则。" Rules made "根据本办法" may differ from the
-//! city's; RULES.md [29][30] reads that what a district makes looser than the city (a higher threshold, a wider
+//! city's; docs/READINGS.md [29][30] reads that what a district makes looser than the city (a higher threshold, a wider
 //! tolerance, a longer window, a per-change basis) is allowed, but is shown wherever policies are shown,
 //! parameter by parameter, as looser or stricter than the city's. [`differences`] compares two sets of resolved
 //! parameters; [`differences_from_city`] compares a jurisdiction with its root (`wuhan`) on a date.
@@ -24,7 +24,7 @@ use std::cmp::Ordering;
 use std::fmt;
 
 vocabulary!(
-    /// A parameter of RULES.md's table that a policy sets.
+    /// A parameter that a policy sets.
     Parameter {
         ApprovalThreshold = "approval_threshold" => "报审批的投资限额",
         GovernmentApprovalThreshold = "government_approval_threshold" => "报市人民政府批准的投资限额",
@@ -100,7 +100,7 @@ pub struct Difference {
     pub direction: Direction,
 }
 
-/// Every parameter with its value, in the order docs/READINGS.md lists them.
+/// Every parameter with its value, in the order `policies/wuhan.yaml` lists them.
 pub fn values(parameters: &Parameters) -> [(Parameter, Value); 9] {
     // Destructured whole, so that a new parameter cannot be left out unnoticed.
     let Parameters {
@@ -127,7 +127,7 @@ pub fn values(parameters: &Parameters) -> [(Parameter, Value); 9] {
     ]
 }
 
-/// Every parameter of `district` that differs from `city`, in the order of RULES.md's table. Equal values are
+/// Every parameter of `district` that differs from `city`, in the order `policies/wuhan.yaml` lists them. Equal values are
 /// not listed, whether the district restates them or inherits them.
 pub fn differences(city: &Parameters, district: &Parameters) -> Vec<Difference> {
     values(city)

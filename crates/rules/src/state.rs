@@ -89,7 +89,7 @@ pub struct Verification {
     pub finding: Option<Text>,
 }
 
-/// Where one rectification order stands, as FORMAT.md's `rectifications` counts it.
+/// Where one rectification order stands, as the scenario format's `rectifications` counts it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum RectificationState {

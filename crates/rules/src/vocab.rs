@@ -1,4 +1,4 @@
-//! The regulation's vocabulary: every closed list of FORMAT.md as an enum, with its Chinese name.
+//! The regulation's vocabulary: every closed list of docs/SCENARIOS.md as an enum, with its Chinese name.
 //!
 //! `code()` is the scenario format's and the API's English word; `label()` is what a person reads.
 

@@ -1,4 +1,4 @@
-//! One form per action of FORMAT.md, described as data: the page renders it, the same description parses
+//! One form per action of docs/SCENARIOS.md, described as data: the page renders it, the same description parses
 //! the submission into the command's JSON, and serde's path names the field that is wrong.
 
 use govit_rules::Year;

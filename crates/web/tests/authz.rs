@@ -354,7 +354,7 @@ async fn every_role_sees_exactly_the_projects_the_matrix_shows_on_every_route() 
 // ---------------------------------------------------------------------------------------------------------
 // Every list, page and export
 
-/// Which projects an account may see, as DESIGN.md and [24][29] divide the work, written out here rather
+/// Which projects an account may see, as the roles and [24][29] divide the work, written out here rather
 /// than asked of the code: an owner its own organisation's; the city's departments the city's and its
 /// districts'; a district authority its district's; an industry authority those it approves (any industry
 /// authority, where none is named); a firm those it evaluates or post-evaluates; the administrator none.

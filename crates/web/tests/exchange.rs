@@ -288,3 +288,23 @@ async fn an_owners_export_holds_only_its_own_projects() {
     let other = c.get(format!("{}/projects/wuhan-2025-0006", server.base)).send().await.unwrap();
     assert_eq!(other.status(), 404, "another organisation's project page");
 }
+
+#[tokio::test]
+async fn a_sheet_that_unpacks_past_its_bounds_answers_422_too_large_and_writes_nothing() {
+    let server = common::spawn().await;
+    let (c, _) = common::login(&server, "minzheng").await;
+    let mut book = rust_xlsxwriter::Workbook::new();
+    book.add_worksheet().write_string(1_048_575, 16_383, "XFD1048576").unwrap();
+    let before = server.app.store().event_count().await.unwrap();
+    let r = c
+        .post(format!("{}/api/v1/imports/proposals?year=2027", server.base))
+        .body(book.save_to_buffer().unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422);
+    let body: Value = r.json().await.unwrap();
+    assert_eq!(body["code"], "too_large", "{body}");
+    assert!(body["message"].as_str().unwrap().contains("超出1050行、64列的范围"), "{body}");
+    assert_eq!(server.app.store().event_count().await.unwrap(), before, "nothing was written");
+}

@@ -1,5 +1,5 @@
 //! [30] What a district's implementation rules change from the city's, on the policy page and in
-//! `GET /api/v1/policies`: every differing parameter, looser or stricter than the city's (RULES.md [29][30]).
+//! `GET /api/v1/policies`: every differing parameter, looser or stricter than the city's (docs/READINGS.md [29][30]).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod common;

@@ -1,4 +1,4 @@
-//! The scenario runner of FORMAT.md: each file played on a fresh, empty system (in-memory SQLite, the same
+//! The scenario runner of docs/SCENARIOS.md: each file played on a fresh, empty system (in-memory SQLite, the same
 //! application layer the other front ends use), step by step, against what it says the system must answer.
 
 mod check;
@@ -33,7 +33,7 @@ pub struct ScenarioResult {
 }
 
 impl ScenarioResult {
-    /// The one line FORMAT.md prints per scenario.
+    /// The one line docs/SCENARIOS.md prints per scenario.
     pub fn line(&self) -> String {
         let name = self.name.as_deref().unwrap_or("");
         match &self.failure {

@@ -49,7 +49,7 @@ pub struct PolicyEntry {
     pub set: Overrides,
 }
 
-/// The roles a step may act as (FORMAT.md, `as`).
+/// The roles a step may act as (docs/SCENARIOS.md, `as`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum As {
@@ -121,7 +121,7 @@ fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Optio
     T::deserialize(d).map(Some)
 }
 
-/// The checks of FORMAT.md's `then`.
+/// The checks of the scenario format's `then`.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Then {

@@ -1,7 +1,7 @@
 //! `decide`: one command, the state it acts on, the actor and the date in; events or a rejection out.
 //!
 //! Order of judgement: powers first ([`crate::authz`], `forbidden`), then [25] for a terminated project,
-//! then [31] (is anything in force on that date), then the articles of the action in FORMAT.md's order.
+//! then [31] (is anything in force on that date), then the articles of the action in the scenario format's order.
 
 mod acceptance;
 mod approval;

@@ -358,7 +358,7 @@ pub fn refused(answer: Answer) -> Vec<Article> {
     }
 }
 
-/// Refused, and the first reason cites `article` (FORMAT.md: "the refusal cites at least the first").
+/// Refused, and the first reason cites `article` (docs/SCENARIOS.md: "the refusal cites at least the first").
 #[track_caller]
 pub fn assert_refused(answer: Answer, article: u8) {
     match answer {
@@ -511,7 +511,7 @@ impl Sim {
 
     /// The due date of the pending deadline `name` on `on`, if any.
     pub fn due(&self, id: &str, name: &str, on: &str) -> Option<Date> {
-        let wanted = DeadlineName::parse(name).expect("a deadline name of FORMAT.md");
+        let wanted = DeadlineName::parse(name).expect("a deadline name of docs/SCENARIOS.md");
         derive::deadlines(self.project(id), d(on), &self.policies)
             .into_iter()
             .find(|dl| dl.name == wanted)

@@ -76,6 +76,8 @@ fn import_error(e: ImportError) -> ApiError {
     let (status, code) = match &e {
         ImportError::App(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
         ImportError::Forbidden { .. } => (StatusCode::FORBIDDEN, "forbidden"),
+        // 422, not 413: the request was within the upload limit; what it unpacks to is not.
+        ImportError::TooLarge { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "too_large"),
         ImportError::NotXlsx { .. } | ImportError::Layout { .. } | ImportError::Invalid { .. } => {
             (StatusCode::BAD_REQUEST, "invalid")
         }

@@ -161,7 +161,7 @@ fn core_spec() -> Value {
                     "type": "object",
                     "required": ["code", "message", "articles"],
                     "properties": {
-                        "code": { "type": "string", "enum": ["invalid", "unauthenticated", "forbidden", "not_found", "refused", "unsupported_media_type", "tampered", "interrupted", "password_change_required", "second_factor_required", "personal_data", "internal", "unavailable"] },
+                        "code": { "type": "string", "enum": ["invalid", "unauthenticated", "forbidden", "not_found", "refused", "unsupported_media_type", "tampered", "interrupted", "too_large", "password_change_required", "second_factor_required", "personal_data", "internal", "unavailable"] },
                         "message": { "type": "string" },
                         "articles": { "type": "array", "items": { "type": "integer", "minimum": 1, "maximum": 31 } },
                         "field": { "type": "string" },
@@ -210,7 +210,7 @@ fn core_spec() -> Value {
             "/api/v1/me": get_op("当前用户", json!([]), ok_object("用户、单位、角色")),
             "/api/v1/commands": {
                 "post": {
-                    "summary": "办理事项(FORMAT.md 的全部动作)",
+                    "summary": "办理事项(docs/SCENARIOS.md 的全部动作)",
                     "description": "同一 request_id(或 Idempotency-Key 请求头)重试时不重复办理,返回首次结果。",
                     "parameters": [{ "name": "Idempotency-Key", "in": "header", "required": false, "schema": { "type": "string", "maxLength": 128 } }],
                     "requestBody": { "required": true, "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Command" } } } },
@@ -444,7 +444,7 @@ fn more_paths() -> Vec<(&'static str, Value)> {
                 "403": error_response("非项目建设单位"),
                 "409": error_response("导入中断(此前各行已导入)"),
                 "413": { "description": "请求体超过上传上限" },
-                "422": error_response("有行依《办法》不予受理;errors 逐行列出,articles 为所依据的条款")
+                "422": error_response("有行依《办法》不予受理(errors 逐行列出,articles 为所依据的条款);或解压后超出申报表的范围(部件数、解压大小、行列),code 为 too_large")
             }
         } }),
         ),

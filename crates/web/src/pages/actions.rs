@@ -1,4 +1,4 @@
-//! A form for every action of FORMAT.md, offered only to those who may take it: the form is built from
+//! A form for every action of docs/SCENARIOS.md, offered only to those who may take it: the form is built from
 //! [`crate::forms`], submitted through the application layer, and answered with the rules' own words.
 
 use super::documents::AttachmentView;

@@ -1,5 +1,5 @@
 //! 实施细则: every jurisdiction's policy versions and the parameters in force today, and for each district
-//! every parameter that differs from the city's, 较市级放宽, 较市级从严 or 与市级不同 ([30], RULES.md [29][30]).
+//! every parameter that differs from the city's, 较市级放宽, 较市级从严 or 与市级不同 ([30], docs/READINGS.md [29][30]).
 //! Open to everyone logged in, as `GET /api/v1/policies` is.
 
 use crate::AppState;

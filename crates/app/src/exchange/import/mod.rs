@@ -16,6 +16,7 @@
 //! written. Uploading the same file again completes it.
 
 mod sheet;
+mod unpack;
 mod write;
 
 use sheet::read_sheet;
@@ -86,6 +87,9 @@ pub enum ImportError {
     /// Not an `.xlsx` workbook at all (an empty upload, an old `.xls`, a PDF, a broken zip).
     #[error("上传的文件不是Excel工作簿(.xlsx):{reason}")]
     NotXlsx { reason: String },
+    /// A workbook that unpacks past the bounds of a proposal sheet (a zip bomb, a cell at XFD1048576).
+    #[error("申报表过大:{reason}")]
+    TooLarge { reason: String },
     /// A workbook, but not a proposal sheet: no header row, a missing column, another year, too many rows.
     #[error("申报表格式不符:{reason}")]
     Layout { reason: String },

@@ -3,6 +3,7 @@
 
 use super::{CellError, ImportError};
 
+use super::unpack;
 use crate::exchange::MAX_IMPORT_ROWS;
 use crate::exchange::template::{
     F_BUNDLED, F_CATEGORY, F_CONSTRUCTION, F_FUNDING, F_INDUSTRY, F_INVESTMENT, F_NAME, F_SELF_BUILT, FIELD_KEYS,
@@ -39,6 +40,7 @@ fn open(bytes: &[u8]) -> Result<Xlsx<Cursor<&[u8]>>, ImportError> {
     if !bytes.starts_with(b"PK\x03\x04") {
         return not("文件内容不是.xlsx格式,请使用下载的申报表模板填写后上传");
     }
+    unpack::check_archive(bytes)?;
     Xlsx::new(Cursor::new(bytes)).map_err(|e| {
         tracing::debug!(error = %e, "not an xlsx workbook");
         ImportError::NotXlsx {
@@ -92,14 +94,8 @@ fn find_table(workbook: &mut Xlsx<Cursor<&[u8]>>) -> Result<Table, ImportError> 
     names.sort_by_key(|n| n != SHEET);
     names.retain(|n| n != NOTES_SHEET);
     for name in names {
-        let range = match workbook.worksheet_range(&name) {
-            Ok(r) => r,
-            Err(e) => {
-                // A chart sheet or a sheet calamine cannot read is not the proposal table: look further.
-                tracing::debug!(error = %e, sheet = %name, "unreadable sheet");
-                continue;
-            }
-        };
+        // A chart sheet or a sheet calamine cannot read is not the proposal table: look further.
+        let Some(range) = unpack::bounded_range(workbook, &name)? else { continue };
         let header = range.rows().take(HEADER_SEARCH_ROWS).position(|row| {
             row.iter().any(|c| cell_text(Some(c)).is_ok_and(|t| normalize(&t).starts_with(FIELD_KEYS[F_NAME])))
         });
