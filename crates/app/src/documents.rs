@@ -360,8 +360,10 @@ impl App {
             .collect())
     }
 
-    /// The digests an action names, checked: well formed, held by the store, each once, in order.
-    pub(crate) async fn check_attachments(&self, given: &[String]) -> Result<Vec<String>, AppError> {
+    /// The digests an action names, checked: well formed, held by the store, each once, in order, and each
+    /// one `actor` uploaded itself or may already read. Knowing a digest proves nothing: attaching another
+    /// organisation's document to one's own action would otherwise make it readable (issue 17).
+    pub(crate) async fn check_attachments(&self, actor: &Actor, given: &[String]) -> Result<Vec<String>, AppError> {
         if given.len() > MAX_ATTACHMENTS {
             return Err(AppError::invalid("attachments", format!("一次最多附{MAX_ATTACHMENTS}个文件")));
         }
@@ -371,20 +373,23 @@ impl App {
             if out.contains(&digest) {
                 continue;
             }
-            if self.store.document(&digest).await?.is_none() {
-                return Err(AppError::invalid(
-                    "attachments",
-                    format!("文件 {} 不存在,请先上传", digest.get(..12).unwrap_or(&digest)),
-                ));
+            let short = digest.get(..12).unwrap_or(&digest);
+            let Some(row) = self.store.document(&digest).await? else {
+                return Err(AppError::invalid("attachments", format!("文件 {short} 不存在,请先上传")));
+            };
+            if !self.may_read(actor, &row).await? {
+                return Err(AppError::Forbidden {
+                    reason: format!("无权附加文件 {short}:本单位没有上传过该文件,也无权查看它"),
+                });
             }
             out.push(digest);
         }
         Ok(out)
     }
 
-    /// The uploader's organisation, and whoever may see a project the document is linked to.
+    /// Every organisation that uploaded the bytes, and whoever may see a project the document is linked to.
     async fn may_read(&self, actor: &Actor, row: &DocumentRow) -> Result<bool, AppError> {
-        if row.uploaded_by == actor.organization.as_str() {
+        if self.store.holds_document(&row.digest, actor.organization.as_str()).await? {
             return Ok(true);
         }
         for project in self.store.document_projects(&row.digest).await?.into_iter().flatten() {

@@ -44,7 +44,7 @@ impl App {
         // Personal data leaves the command here: the rules and the log see only a reference to it.
         let mut request = request;
         let contact = self.take_contact(&mut request.command)?;
-        request.attachments = self.check_attachments(&request.attachments).await?;
+        request.attachments = self.check_attachments(&request.actor, &request.attachments).await?;
         self.writer().submit(request, contact).await
     }
 

@@ -78,9 +78,11 @@ fn row(r: &AnyRow) -> Result<DocumentRow, sqlx::Error> {
 
 impl Store {
     /// Stores a document unless one with its digest is already there (the same bytes are kept once; the
-    /// first upload's name and uploader stay). Returns whether a row was written.
+    /// first upload's name and uploader stay), and records the uploader as holding it either way. Returns
+    /// whether a document row was written.
     pub async fn insert_document(&self, doc: &NewDocument<'_>) -> Result<bool, StoreError> {
         let size = i64::try_from(doc.content.len()).map_err(|e| StoreError::corrupt(0, e))?;
+        let mut tx = self.pool().begin().await?;
         let done = sqlx::query(
             "INSERT INTO documents (digest, size, media_type, filename, uploaded_by, uploaded_at, content)
              VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (digest) DO NOTHING",
@@ -92,9 +94,30 @@ impl Store {
         .bind(doc.uploaded_by)
         .bind(doc.uploaded_at)
         .bind(doc.content)
-        .execute(self.pool())
+        .execute(&mut *tx)
         .await?;
+        sqlx::query(
+            "INSERT INTO document_holders (digest, organization, uploaded_at) VALUES ($1, $2, $3)
+             ON CONFLICT (digest, organization) DO NOTHING",
+        )
+        .bind(doc.digest)
+        .bind(doc.uploaded_by)
+        .bind(doc.uploaded_at)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
         Ok(done.rows_affected() == 1)
+    }
+
+    /// Whether `organization` uploaded the bytes of `digest` itself (first or later).
+    pub async fn holds_document(&self, digest: &str, organization: &str) -> Result<bool, StoreError> {
+        let held: Option<(i64,)> =
+            sqlx::query_as("SELECT 1 FROM document_holders WHERE digest = $1 AND organization = $2")
+                .bind(digest)
+                .bind(organization)
+                .fetch_optional(self.pool())
+                .await?;
+        Ok(held.is_some())
     }
 
     /// A document's description, without its bytes.

@@ -186,6 +186,18 @@ const MIGRATIONS: &[&str] = &[
     r#"
     ALTER TABLE sessions ADD COLUMN method TEXT NOT NULL DEFAULT 'password';
     "#,
+    // 10: every organisation that uploaded a document's bytes, not only the first: holding the bytes is what
+    // lets an organisation attach a document to its own action, and a digest alone proves nothing.
+    r#"
+    CREATE TABLE document_holders (
+        digest          TEXT NOT NULL,
+        organization    TEXT NOT NULL,
+        uploaded_at     TEXT NOT NULL,
+        PRIMARY KEY (digest, organization)
+    );
+    INSERT INTO document_holders (digest, organization, uploaded_at)
+        SELECT digest, uploaded_by, uploaded_at FROM documents;
+    "#,
 ];
 
 /// Empties the projections before a rebuild refolds them from the log.

@@ -251,3 +251,32 @@ async fn a_refused_form_keeps_its_attachments() {
         "{html}"
     );
 }
+
+#[tokio::test]
+async fn another_organisations_digest_cannot_be_attached_to_read_its_document() {
+    let s = spawn().await;
+    let (minzheng, _) = login(&s, "minzheng").await;
+    let (status, doc) = api_upload(&s, &minzheng, "实施方案.pdf", "application/pdf", PLAN.to_vec()).await;
+    assert_eq!(status, 200, "{doc}");
+    let digest = doc["digest"].as_str().unwrap().to_owned();
+
+    // 市教育局 knows the digest, attaches it to a registration of its own and would then read the file.
+    let (jiaoyu, _) = login(&s, "jiaoyu").await;
+    let before = s.app.store().event_count().await.unwrap();
+    let mut body = register("教育数据平台");
+    body["attachments"] = json!([digest]);
+    let (status, err) = command(&s, &jiaoyu, body).await;
+    assert_eq!(status, 403, "{err}");
+    assert!(err["message"].as_str().unwrap().contains("无权附加文件"), "{err}");
+    assert_eq!(s.app.store().event_count().await.unwrap(), before, "nothing was written");
+    let r = jiaoyu.get(format!("{}/api/v1/documents/{digest}", s.base)).send().await.unwrap();
+    assert_eq!(r.status(), 404, "still unreadable");
+
+    // Holding the same bytes is another matter: uploading them makes the file its own to attach.
+    let (status, _) = api_upload(&s, &jiaoyu, "同一份方案.pdf", "application/pdf", PLAN.to_vec()).await;
+    assert_eq!(status, 200);
+    let mut body = register("教育数据平台");
+    body["attachments"] = json!([digest]);
+    let (status, done) = command(&s, &jiaoyu, body).await;
+    assert_eq!(status, 200, "{done}");
+}
