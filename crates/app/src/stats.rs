@@ -32,10 +32,17 @@ pub struct Dashboard {
     pub by_year: Vec<Figure>,
 }
 
-fn add(map: &mut BTreeMap<String, (usize, Money)>, key: String, amount: Money) {
+/// A sum of amounts, checked: every amount is at most `Money::MAX`, so no real sum overflows, and one that did
+/// would be a fault to report, never a total quietly held at its ceiling.
+pub(crate) fn plus(sum: Money, amount: Money) -> Result<Money, AppError> {
+    sum.checked_add(amount).ok_or_else(|| AppError::internal(format!("金额合计超出范围:{sum} + {amount}")))
+}
+
+fn add(map: &mut BTreeMap<String, (usize, Money)>, key: String, amount: Money) -> Result<(), AppError> {
     let slot = map.entry(key).or_insert((0, Money::ZERO));
     slot.0 += 1;
-    slot.1 = slot.1.saturating_add(amount);
+    slot.1 = plus(slot.1, amount)?;
+    Ok(())
 }
 
 fn figures(map: BTreeMap<String, (usize, Money)>) -> Vec<Figure> {
@@ -53,18 +60,18 @@ impl App {
         let mut total = Money::ZERO;
         for p in &projects {
             let amount = p.estimate();
-            total = total.saturating_add(amount);
-            add(&mut dept, p.owner.to_string(), amount);
-            add(&mut category, p.category.label().to_owned(), amount);
-            add(&mut status, p.status.label().to_owned(), amount);
-            add(&mut year, format!("{}年", p.registered_on.year()), amount);
+            total = plus(total, amount)?;
+            add(&mut dept, p.owner.to_string(), amount)?;
+            add(&mut category, p.category.label().to_owned(), amount)?;
+            add(&mut status, p.status.label().to_owned(), amount)?;
+            add(&mut year, format!("{}年", p.registered_on.year()), amount)?;
             if p.overdue(on).next().is_some() {
-                add(&mut overdue, p.owner.to_string(), amount);
+                add(&mut overdue, p.owner.to_string(), amount)?;
             }
             if let Some(step) = p.funnel {
                 for slot in funnel.iter_mut().take(step + 1) {
                     slot.0 += 1;
-                    slot.1 = slot.1.saturating_add(amount);
+                    slot.1 = plus(slot.1, amount)?;
                 }
             }
         }

@@ -3,7 +3,7 @@
 
 use crate::date::{Date, Year};
 use crate::ids::{JurisdictionId, OrgName, ProjectId, Text};
-use crate::money::{Investment, Money};
+use crate::money::{Money, PositiveMoney};
 use crate::personal::{IdNumber, Phone};
 use crate::vocab::*;
 use serde::{Deserialize, Serialize};
@@ -25,7 +25,7 @@ pub struct RegisterProject {
     pub category: Category,
     pub construction: Construction,
     pub funding: Funding,
-    pub investment: Investment,
+    pub investment: PositiveMoney,
     #[serde(default)]
     pub classified: bool,
     #[serde(default)]
@@ -46,7 +46,7 @@ pub struct RegisterProject {
 pub struct SubmitStage {
     pub project: ProjectId,
     pub stage: Stage,
-    pub investment: Investment,
+    pub investment: PositiveMoney,
     #[serde(default)]
     pub documents: BTreeSet<Document>,
     pub preparer: Preparer,
@@ -120,11 +120,11 @@ pub enum Command {
         project: ProjectId,
         #[serde(default)]
         opinions: BTreeSet<Opinion>,
-        recommended_investment: Money,
+        recommended_investment: PositiveMoney,
     },
     ApproveStage {
         project: ProjectId,
-        approved_investment: Money,
+        approved_investment: PositiveMoney,
         #[serde(default)]
         opinions: BTreeSet<Opinion>,
     },
@@ -141,7 +141,7 @@ pub enum Command {
     ReleaseFunds {
         project: ProjectId,
         purpose: Purpose,
-        amount: Money,
+        amount: PositiveMoney,
     },
     AppointTeam {
         project: ProjectId,
@@ -165,13 +165,13 @@ pub enum Command {
     SignContract {
         project: ProjectId,
         contract: Text,
-        amount: Money,
+        amount: PositiveMoney,
         procurement: Procurement,
     },
     RequestAdjustment(RequestAdjustment),
     ApproveAdjustment {
         project: ProjectId,
-        approved_investment: Money,
+        approved_investment: PositiveMoney,
     },
     RejectAdjustment {
         project: ProjectId,
@@ -179,7 +179,7 @@ pub enum Command {
     },
     ReturnSurplus {
         project: ProjectId,
-        amount: Money,
+        amount: PositiveMoney,
     },
     SubmitAnnualReport {
         project: ProjectId,

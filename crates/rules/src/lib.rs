@@ -34,7 +34,7 @@ pub use date::{Date, Year};
 pub use decide::{Context, Decision, World, decide};
 pub use event::{Event, Recorded};
 pub use ids::{JurisdictionId, OrgName, ProjectId, Text};
-pub use money::{Investment, Money};
+pub use money::{Money, PositiveMoney};
 pub use notice::{Article, Forbidden, Notice, Refusal, Rejection};
 pub use personal::{IdNumber, Phone};
 pub use policy::PolicySet;

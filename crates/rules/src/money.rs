@@ -15,24 +15,35 @@ pub enum MoneyError {
     Negative,
     #[error("金额须为整数元,或以“万”为单位且不超过四位小数(如 \"50万\"、\"1.2345万\")")]
     Malformed,
-    #[error("金额过大")]
+    #[error("金额不能超过1000亿元")]
     TooLarge,
 }
 
 impl Money {
     pub const ZERO: Money = Money(0);
+    /// The most any single amount a person states may be: 1000亿元, a hundred times the city's yearly
+    /// investment in government IT. A typo of a few extra digits is refused, and sums of amounts can never
+    /// come near `i64::MAX`.
+    pub const MAX: Money = Money(100_000_000_000);
 
     pub fn from_yuan(yuan: i64) -> Result<Money, MoneyError> {
-        if yuan < 0 { Err(MoneyError::Negative) } else { Ok(Money(yuan)) }
+        match yuan {
+            ..0 => Err(MoneyError::Negative),
+            y if y > Self::MAX.0 => Err(MoneyError::TooLarge),
+            y => Ok(Money(y)),
+        }
     }
 
     pub const fn yuan(self) -> i64 {
         self.0
     }
 
-    /// Parses `1200000`, `"1200000"`, `"50万"` or `"1.5万"` (at most four decimals of 万, so always whole yuan).
+    /// Parses `1200000`, `"1,200,000"`, `"50万"` or `"1.5万"` (at most four decimals of 万, so always whole
+    /// yuan). Thousands separators stand in groups of three, or the text is not read at all: `"1,,,2"` is not
+    /// twelve yuan.
     pub fn parse(text: &str) -> Result<Money, MoneyError> {
-        let text = text.trim().replace([',', '_'], "");
+        let text = text.trim();
+        let text = if text.contains(',') { ungroup(text)? } else { text.to_owned() };
         let (number, scale) = match text.strip_suffix('万') {
             Some(rest) => (rest.trim().to_owned(), 4u32),
             None => (text.strip_suffix('元').unwrap_or(&text).trim().to_owned(), 0u32),
@@ -51,8 +62,8 @@ impl Money {
         whole
             .checked_mul(10i64.pow(scale))
             .and_then(|w| w.checked_add(frac_value * frac_scale))
-            .map(Money)
             .ok_or(MoneyError::TooLarge)
+            .and_then(Money::from_yuan)
     }
 
     pub fn checked_add(self, other: Money) -> Option<Money> {
@@ -116,15 +127,17 @@ impl<'de> Deserialize<'de> for Money {
     }
 }
 
-/// The investment a project is registered or submitted with: an amount above zero. A project of no money
-/// has no route under [8] and nothing to approve, so a zero is invalid input, not a decision.
+/// An amount the text requires to be above zero: an investment registered, submitted, recommended or
+/// approved, funds released, a contract signed, a surplus returned. A project of no money has no route under
+/// [8] and nothing to approve, and a release or a contract of nothing is no act at all, so a zero is invalid
+/// input, not a decision.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(try_from = "Money", into = "Money")]
-pub struct Investment(Money);
+pub struct PositiveMoney(Money);
 
-impl Investment {
-    pub fn new(amount: Money) -> Result<Investment, InvestmentError> {
-        if amount == Money::ZERO { Err(InvestmentError::Zero) } else { Ok(Investment(amount)) }
+impl PositiveMoney {
+    pub fn new(amount: Money) -> Result<PositiveMoney, PositiveMoneyError> {
+        if amount == Money::ZERO { Err(PositiveMoneyError::Zero) } else { Ok(PositiveMoney(amount)) }
     }
 
     pub const fn money(self) -> Money {
@@ -134,25 +147,34 @@ impl Investment {
 
 /// Why an amount is not an investment.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum InvestmentError {
-    #[error("投资额须大于0")]
+pub enum PositiveMoneyError {
+    #[error("金额须大于0")]
     Zero,
 }
 
-impl TryFrom<Money> for Investment {
-    type Error = InvestmentError;
-    fn try_from(amount: Money) -> Result<Investment, InvestmentError> {
-        Investment::new(amount)
+/// `1,200,000` → `1200000`: the separators removed where every group after the first has three digits.
+fn ungroup(text: &str) -> Result<String, MoneyError> {
+    let (whole, rest) = text.find(['.', '万', '元']).map_or((text, ""), |at| text.split_at(at));
+    let mut groups = whole.split(',');
+    let first = groups.next().unwrap_or("");
+    let grouped = (1..=3).contains(&first.len()) && groups.all(|g| g.len() == 3);
+    if grouped && !rest.contains(',') { Ok(whole.replace(',', "") + rest) } else { Err(MoneyError::Malformed) }
+}
+
+impl TryFrom<Money> for PositiveMoney {
+    type Error = PositiveMoneyError;
+    fn try_from(amount: Money) -> Result<PositiveMoney, PositiveMoneyError> {
+        PositiveMoney::new(amount)
     }
 }
 
-impl From<Investment> for Money {
-    fn from(i: Investment) -> Money {
+impl From<PositiveMoney> for Money {
+    fn from(i: PositiveMoney) -> Money {
         i.0
     }
 }
 
-impl fmt::Display for Investment {
+impl fmt::Display for PositiveMoney {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         self.0.fmt(f)
     }
@@ -214,6 +236,25 @@ mod tests {
     }
 
     #[test]
+    fn separators_stand_in_groups_of_three_or_the_amount_is_not_read() {
+        assert_eq!(Money::parse("1,200,000"), Ok(Money(1_200_000)));
+        assert_eq!(Money::parse("1,200万"), Ok(Money(12_000_000)));
+        assert_eq!(Money::parse("1,,,2"), Err(MoneyError::Malformed));
+        assert_eq!(Money::parse("12,00"), Err(MoneyError::Malformed));
+        assert_eq!(Money::parse(",100"), Err(MoneyError::Malformed));
+        assert_eq!(Money::parse("1_200"), Err(MoneyError::Malformed));
+    }
+
+    #[test]
+    fn no_single_amount_exceeds_one_hundred_billion_yuan() {
+        assert_eq!(Money::parse("10000000万"), Ok(Money::MAX));
+        assert_eq!(Money::parse("10000000.0001万"), Err(MoneyError::TooLarge));
+        assert_eq!(Money::from_yuan(100_000_000_001), Err(MoneyError::TooLarge));
+        assert!(serde_json::from_str::<Money>("9223372036854775807").is_err());
+        assert_eq!(MoneyError::TooLarge.to_string(), "金额不能超过1000亿元");
+    }
+
+    #[test]
     fn exactly_fifteen_percent_is_within_the_share() {
         let whole = Money(1_000_000);
         let share = BasisPoints::parse("0.15").unwrap();
@@ -230,11 +271,11 @@ mod tests {
     }
 
     #[test]
-    fn an_investment_of_nothing_is_not_an_investment() {
-        assert_eq!(Investment::new(Money::ZERO), Err(InvestmentError::Zero));
-        let read: Result<Investment, _> = serde_json::from_str("0");
-        assert!(read.unwrap_err().to_string().contains("投资额须大于0"));
-        let one: Investment = serde_json::from_str("\"1万\"").unwrap();
+    fn an_amount_the_text_requires_is_never_nothing() {
+        assert_eq!(PositiveMoney::new(Money::ZERO), Err(PositiveMoneyError::Zero));
+        let read: Result<PositiveMoney, _> = serde_json::from_str("0");
+        assert!(read.unwrap_err().to_string().contains("金额须大于0"));
+        let one: PositiveMoney = serde_json::from_str("\"1万\"").unwrap();
         assert_eq!(one.money(), Money::from_yuan(10_000).unwrap());
     }
 

@@ -414,12 +414,15 @@ fn an_evaluation_or_approval_missing_an_opinion_is_refused() {
         let evaluation = govit_rules::Command::SubmitEvaluation {
             project: pid("P"),
             opinions: opinions.clone(),
-            recommended_investment: yuan(1_000_000),
+            recommended_investment: positive(yuan(1_000_000)),
         };
         assert_refused(sim.act("2022-01-22", &consultant(), evaluation), 13);
         ok(sim.act("2022-01-22", &consultant(), submit_evaluation("P", 1_000_000)));
-        let approval =
-            govit_rules::Command::ApproveStage { project: pid("P"), approved_investment: yuan(1_000_000), opinions };
+        let approval = govit_rules::Command::ApproveStage {
+            project: pid("P"),
+            approved_investment: positive(yuan(1_000_000)),
+            opinions,
+        };
         assert_refused(sim.act("2022-01-23", &bureau(), approval), 13);
     }
 }

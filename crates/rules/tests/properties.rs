@@ -467,7 +467,11 @@ impl Game {
                     Some(i) if s.good => i,
                     _ => amount,
                 };
-                Command::SubmitEvaluation { project, opinions: all_opinions, recommended_investment: recommended }
+                Command::SubmitEvaluation {
+                    project,
+                    opinions: all_opinions,
+                    recommended_investment: invest(recommended),
+                }
             }
             Action::ApproveStage => {
                 let recommended =
@@ -476,20 +480,20 @@ impl Game {
                     Some(r) if s.good => r,
                     _ => amount,
                 };
-                Command::ApproveStage { project, approved_investment: approved, opinions: all_opinions }
+                Command::ApproveStage { project, approved_investment: invest(approved), opinions: all_opinions }
             }
             Action::ReturnStage => return_stage(ID),
             Action::GovernmentApprove => Command::GovernmentApprove { project },
             Action::IssueTechnicalOpinion => Command::IssueTechnicalOpinion { project },
             Action::ReleaseFunds => {
-                Command::ReleaseFunds { project, purpose: Purpose::ALL[n % Purpose::ALL.len()], amount }
+                Command::ReleaseFunds { project, purpose: Purpose::ALL[n % Purpose::ALL.len()], amount: invest(amount) }
             }
             Action::AppointTeam => appoint_team(ID),
             Action::StartConstruction => Command::StartConstruction { project },
             Action::SignContract => Command::SignContract {
                 project,
                 contract: text(&format!("合同{}", p.contracts.len() + 1)),
-                amount,
+                amount: invest(amount),
                 procurement: Procurement::ALL[n % Procurement::ALL.len()],
             },
             Action::RequestAdjustment => {
@@ -505,11 +509,11 @@ impl Game {
             // Sometimes below what is already released or contracted: [18] refuses it.
             Action::ApproveAdjustment => {
                 let approved = if s.good { amount.max(p.committed()) } else { amount };
-                Command::ApproveAdjustment { project, approved_investment: approved }
+                Command::ApproveAdjustment { project, approved_investment: invest(approved) }
             }
             Action::RejectAdjustment => Command::RejectAdjustment { project, reason: text("理由不充分") },
             Action::ReturnSurplus => {
-                Command::ReturnSurplus { project, amount: if s.good { p.surplus() } else { amount } }
+                Command::ReturnSurplus { project, amount: invest(if s.good { p.surplus() } else { amount }) }
             }
             Action::SubmitAnnualReport => Command::SubmitAnnualReport {
                 project,
@@ -763,9 +767,10 @@ fn yr(year: i32) -> govit_rules::Year {
     govit_rules::Year::new(year).expect("the game's years are in bounds")
 }
 
-/// A zero amount, drawn to test the refusals of other actions, is no investment: the least one stands in.
-fn invest(amount: Money) -> govit_rules::Investment {
-    govit_rules::Investment::new(amount.max(Money::from_yuan(1).expect("one yuan"))).expect("above zero")
+/// A zero amount, drawn to test the refusals of other actions, is no amount the text accepts: the least one
+/// stands in.
+fn invest(amount: Money) -> govit_rules::PositiveMoney {
+    govit_rules::PositiveMoney::new(amount.max(Money::from_yuan(1).expect("one yuan"))).expect("above zero")
 }
 
 fn cases() -> u32 {
@@ -862,7 +867,7 @@ fn a_re_approved_adjustment_never_leaves_the_contracts_above_the_estimate() {
         requested.events.as_slice(),
         [Event::AdjustmentRequested { outcome: AdjustmentOutcome::RequiresReapproval, .. }]
     ));
-    let lower = Command::ApproveAdjustment { project: pid("P"), approved_investment: yuan(500_000) };
+    let lower = Command::ApproveAdjustment { project: pid("P"), approved_investment: invest(yuan(500_000)) };
     let answer = sim.act("2022-03-04", &bureau(), lower);
     assert_refused(answer.clone(), 18);
     let p = sim.project("P");

@@ -290,9 +290,9 @@ impl Amounts {
         let mut investment = Money::ZERO;
         let mut approved: Option<Money> = None;
         for l in lines {
-            investment = investment.saturating_add(l.investment);
+            investment = crate::stats::plus(investment, l.investment)?;
             if let Some(a) = l.approved {
-                approved = Some(approved.unwrap_or(Money::ZERO).saturating_add(a));
+                approved = Some(crate::stats::plus(approved.unwrap_or(Money::ZERO), a)?);
             }
         }
         Amounts::of(investment, approved)

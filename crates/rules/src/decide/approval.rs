@@ -49,7 +49,7 @@ pub(super) fn decide(_ctx: &Context<'_>, policy: &Resolved, p: &Project, command
                 project: id,
                 consultant: consultant.clone(),
                 opinions: opinions.clone(),
-                recommended_investment: *recommended_investment,
+                recommended_investment: recommended_investment.money(),
             }))
         }
         // [16] "项目审批部门根据评估报告,形成项目审批文件": not without a report, and not above the investment
@@ -62,26 +62,28 @@ pub(super) fn decide(_ctx: &Context<'_>, policy: &Resolved, p: &Project, command
                 .require(current.evaluation.is_some(), &[16], || {
                     "尚无咨询评估单位的评估报告,不能形成审批文件".to_owned()
                 })
-                .require(recommended.is_none_or(|r| *approved_investment <= r), &[16], || {
+                .require(recommended.is_none_or(|r| approved_investment.money() <= r), &[16], || {
                     format!(
                         "核定投资{approved_investment}超过评估报告建议的投资{},审批文件应根据评估报告形成",
                         recommended.unwrap_or_default()
                     )
                 })
                 .require(missing.is_empty(), &[13], || format!("批复文件缺少对{}情况的意见", missing.join("、")))
-                .require(*approved_investment >= p.committed(), &[18], || committed_message(p, *approved_investment))
+                .require(approved_investment.money() >= p.committed(), &[18], || {
+                    committed_message(p, approved_investment.money())
+                })
                 .finish()?;
             let final_stage = matches!(current.stage, Stage::PreliminaryDesign | Stage::ImplementationPlan);
             Ok(Outcome::event(Event::StageApproved {
                 project: id,
                 stage: current.stage,
-                approved_investment: *approved_investment,
+                approved_investment: approved_investment.money(),
                 opinions: opinions.clone(),
                 final_stage,
                 government_approval_required: government_approval_required(
                     &policy.parameters,
                     p.route,
-                    *approved_investment,
+                    approved_investment.money(),
                 ),
             }))
         }

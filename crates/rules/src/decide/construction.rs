@@ -14,7 +14,7 @@ use crate::vocab::*;
 pub(super) fn decide(ctx: &Context<'_>, policy: &Resolved, p: &Project, command: &Command) -> Ruling {
     let id = p.id.clone();
     match command {
-        Command::ReleaseFunds { purpose, amount, .. } => release_funds(p, *purpose, *amount),
+        Command::ReleaseFunds { purpose, amount, .. } => release_funds(p, *purpose, amount.money()),
         // [17] "项目建设单位应当确定项目实施机构和项目责任人".
         // The contact data itself stays out of the rules and the log: only its reference is copied.
         Command::AppointTeam { agency, leader, contact, .. } => Ok(Outcome::event(Event::TeamAppointed {
@@ -44,14 +44,14 @@ pub(super) fn decide(ctx: &Context<'_>, policy: &Resolved, p: &Project, command:
         }
         // [18] "项目建设单位应当严格按照项目批复的初步设计(实施方案)和概算进行建设".
         Command::SignContract { contract, amount, procurement, .. } => {
-            let total = p.contracts_total().saturating_add(*amount);
+            let total = p.contracts_total().saturating_add(amount.money());
             if total > p.estimate() {
                 return refuse(&[18], format!("合同总额将达{total},超过{}{}", estimate_name(p), p.estimate()));
             }
             Ok(Outcome::event(Event::ContractSigned {
                 project: id,
                 contract: contract.clone(),
-                amount: *amount,
+                amount: amount.money(),
                 procurement: *procurement,
             }))
         }
@@ -60,17 +60,17 @@ pub(super) fn decide(ctx: &Context<'_>, policy: &Resolved, p: &Project, command:
             if p.pending_adjustment.as_ref().is_none_or(|a| a.awaiting_government.is_some()) {
                 return refuse(&[19], no_pending_adjustment(p));
             }
-            if *approved_investment < p.committed() {
-                return refuse(&[18], super::approval::committed_message(p, *approved_investment));
+            if approved_investment.money() < p.committed() {
+                return refuse(&[18], super::approval::committed_message(p, approved_investment.money()));
             }
             // [15] judged on the new estimate: only a change that brings it up to the threshold goes to the
             // government; one already over it was approved by the government before.
             let params = &policy.parameters;
             let needs = |amount| government_approval_required(params, p.route, amount);
-            let government_approval_required = needs(*approved_investment) && !needs(p.estimate());
+            let government_approval_required = needs(approved_investment.money()) && !needs(p.estimate());
             Ok(Outcome::event(Event::AdjustmentApproved {
                 project: id,
-                approved_investment: *approved_investment,
+                approved_investment: approved_investment.money(),
                 government_approval_required,
             }))
         }
@@ -88,11 +88,11 @@ pub(super) fn decide(ctx: &Context<'_>, policy: &Resolved, p: &Project, command:
                     None if p.accepted_on.is_none() => "项目验收后方可核定并退回结余资金".to_owned(),
                     None => "项目没有结余资金".to_owned(),
                 })
-                .require(surplus == Money::ZERO || *amount == surplus, &[18], || {
+                .require(surplus == Money::ZERO || amount.money() == surplus, &[18], || {
                     format!("应退回全部结余资金{surplus},而非{amount}")
                 })
                 .finish()?;
-            Ok(Outcome::event(Event::SurplusReturned { project: id, amount: *amount }))
+            Ok(Outcome::event(Event::SurplusReturned { project: id, amount: amount.money() }))
         }
         Command::SubmitAnnualReport { year, opinions_from, .. } => {
             let status = annual_report_status(p, year.get(), ctx.on, ctx.policies);

@@ -6,7 +6,7 @@
 
 use govit_rules::command::{Owner, RegisterProject, RequestAdjustment, SubmitStage};
 use govit_rules::derive::{self, DeadlineName};
-use govit_rules::money::Investment;
+use govit_rules::money::PositiveMoney;
 use govit_rules::notice::Article;
 use govit_rules::policy::{self, Overrides, PolicySet, Version};
 use govit_rules::vocab::*;
@@ -142,7 +142,7 @@ pub fn registration(investment: i64) -> RegisterProject {
         category: Category::BusinessApplication,
         construction: Construction::New,
         funding: Funding::GovernmentInvestment,
-        investment: Investment::new(yuan(investment.max(1))).unwrap(),
+        investment: PositiveMoney::new(yuan(investment.max(1))).unwrap(),
         classified: false,
         bundled_with_fixed_asset: false,
         self_built_self_used: false,
@@ -156,7 +156,7 @@ pub fn submission(project: &str, stage: Stage, investment: i64) -> SubmitStage {
     SubmitStage {
         project: pid(project),
         stage,
-        investment: Investment::new(yuan(investment)).unwrap(),
+        investment: PositiveMoney::new(yuan(investment)).unwrap(),
         documents: Document::ALL.iter().copied().collect(),
         preparer: Preparer::ConsultingCredit,
         prepared_by: None,
@@ -201,12 +201,16 @@ pub fn submit_evaluation(project: &str, recommended: i64) -> Command {
     Command::SubmitEvaluation {
         project: pid(project),
         opinions: all_opinions(),
-        recommended_investment: yuan(recommended),
+        recommended_investment: positive(yuan(recommended)),
     }
 }
 
 pub fn approve_stage(project: &str, approved: i64) -> Command {
-    Command::ApproveStage { project: pid(project), approved_investment: yuan(approved), opinions: all_opinions() }
+    Command::ApproveStage {
+        project: pid(project),
+        approved_investment: positive(yuan(approved)),
+        opinions: all_opinions(),
+    }
 }
 
 pub fn return_stage(project: &str) -> Command {
@@ -222,7 +226,7 @@ pub fn issue_technical_opinion(project: &str) -> Command {
 }
 
 pub fn release_funds(project: &str, purpose: Purpose, amount: i64) -> Command {
-    Command::ReleaseFunds { project: pid(project), purpose, amount: yuan(amount) }
+    Command::ReleaseFunds { project: pid(project), purpose, amount: positive(yuan(amount)) }
 }
 
 pub fn appoint_team(project: &str) -> Command {
@@ -244,7 +248,7 @@ pub fn sign_contract(project: &str, contract: &str, amount: i64) -> Command {
     Command::SignContract {
         project: pid(project),
         contract: text(contract),
-        amount: yuan(amount),
+        amount: positive(yuan(amount)),
         procurement: Procurement::PublicTender,
     }
 }
@@ -652,4 +656,9 @@ impl Sim {
 /// A year the tests name, which is always in bounds.
 pub fn plan_year(year: i32) -> govit_rules::Year {
     govit_rules::Year::new(year).unwrap()
+}
+
+/// An amount the text requires above zero, as the tests name it (never zero).
+pub fn positive(amount: Money) -> PositiveMoney {
+    PositiveMoney::new(amount).unwrap()
 }

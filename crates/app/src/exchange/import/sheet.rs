@@ -12,7 +12,7 @@ use crate::exchange::template::{
 use calamine::{Data, Range, Reader, Xlsx};
 use govit_rules::money::MoneyError;
 use govit_rules::vocab::{Category, Construction, Funding};
-use govit_rules::{Investment, Money, OrgName, Text, Year};
+use govit_rules::{Money, OrgName, PositiveMoney, Text, Year};
 use std::io::Cursor;
 
 /// One valid row of the sheet.
@@ -23,7 +23,7 @@ pub(super) struct Proposal {
     pub(super) category: Category,
     pub(super) construction: Construction,
     pub(super) funding: Funding,
-    pub(super) investment: Investment,
+    pub(super) investment: PositiveMoney,
     pub(super) bundled: bool,
     pub(super) self_built: bool,
     pub(super) industry_authority: Option<OrgName>,
@@ -295,14 +295,14 @@ fn closed<T: Copy>(
 }
 
 /// Integer yuan (`1200000`, `1,200,000元`) or 万 (`120万`, `120万元`, up to four decimals), more than zero.
-fn parse_amount(text: &str) -> Result<Investment, String> {
+fn parse_amount(text: &str) -> Result<PositiveMoney, String> {
     if text.is_empty() {
         return Err("必填,不能为空".to_owned());
     }
     let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
     let compact = compact.strip_suffix("万元").map_or(compact.clone(), |n| format!("{n}万"));
     match Money::parse(&compact) {
-        Ok(m) => Investment::new(m).map_err(|e| e.to_string()),
+        Ok(m) => PositiveMoney::new(m).map_err(|e| e.to_string()),
         Err(MoneyError::Negative) => Err(format!("“{text}”为负数,投资额不能为负数")),
         Err(MoneyError::TooLarge) => Err(format!("“{text}”金额过大")),
         Err(MoneyError::Malformed) => {
@@ -334,19 +334,19 @@ mod tests {
     #[test]
     fn amounts_are_yuan_or_wan() {
         assert_eq!(
-            parse_amount("1200000").map(Investment::money),
+            parse_amount("1200000").map(PositiveMoney::money),
             Money::from_yuan(1_200_000).map_err(|e| e.to_string())
         );
         assert_eq!(
-            parse_amount("120万").map(Investment::money),
+            parse_amount("120万").map(PositiveMoney::money),
             Money::from_yuan(1_200_000).map_err(|e| e.to_string())
         );
         assert_eq!(
-            parse_amount("120 万元").map(Investment::money),
+            parse_amount("120 万元").map(PositiveMoney::money),
             Money::from_yuan(1_200_000).map_err(|e| e.to_string())
         );
         assert_eq!(
-            parse_amount("1,200,000元").map(Investment::money),
+            parse_amount("1,200,000元").map(PositiveMoney::money),
             Money::from_yuan(1_200_000).map_err(|e| e.to_string())
         );
         assert!(parse_amount("-5").is_err_and(|e| e.contains("负数")));
