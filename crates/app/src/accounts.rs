@@ -20,11 +20,31 @@ pub const IDLE_TIMEOUT_MINUTES: i64 = 30;
 /// How stale a session's `last_seen` may grow before a request writes it again.
 pub const TOUCH_EVERY_SECONDS: i64 = 60;
 
-/// Failed logins in a row that lock an account (GB/T 22239-2019 level 3, 8.1.4.1 a: 登录失败处理).
+/// Failed logins in a row, of one account from one source address, that lock that address out of that
+/// account (GB/T 22239-2019 level 3, 8.1.4.1 a: 登录失败处理). Counted per address, so that someone elsewhere
+/// cannot lock a real user out by guessing; the user's open sessions stay alive.
 pub const MAX_FAILED_LOGINS: i64 = 5;
 
-/// How long a locked account stays locked.
+/// How long the first lock lasts; every further [`MAX_FAILED_LOGINS`] failures in a row double it, up to
+/// [`MAX_LOCKOUT_MINUTES`].
 pub const LOCKOUT_MINUTES: i64 = 15;
+
+/// The longest lock: a day.
+pub const MAX_LOCKOUT_MINUTES: i64 = 24 * 60;
+
+/// What every failed login answers, whether the name exists, the password is wrong or the address is locked
+/// out: the answer tells a guesser nothing, and the security log keeps the detail.
+pub const LOGIN_FAILED: &str = "用户名或密码错误;连续多次失败后,该地址将暂停登录该账号一段时间";
+
+/// The lock after `failures` failures in a row: none until [`MAX_FAILED_LOGINS`], then 15 minutes, doubling at
+/// every further [`MAX_FAILED_LOGINS`].
+pub fn lockout_minutes(failures: i64) -> Option<i64> {
+    if failures <= 0 || failures % MAX_FAILED_LOGINS != 0 {
+        return None;
+    }
+    let doublings = u32::try_from(failures / MAX_FAILED_LOGINS - 1).unwrap_or(u32::MAX).min(16);
+    Some(LOCKOUT_MINUTES.saturating_mul(1 << doublings).min(MAX_LOCKOUT_MINUTES))
+}
 
 /// A new organisation: its name, jurisdiction and, if it may own projects, its kind [2][9].
 #[derive(Debug, Clone)]
@@ -225,12 +245,19 @@ impl App {
 
     /// Checks a user name, password and, when the user has turned the second factor on, the one-time code;
     /// on success opens a new session (a fresh id at every login).
-    pub async fn login(&self, username: &str, password: &str, code: Option<&str>) -> Result<NewSession, AppError> {
+    /// Logs in from `source` (the client's address): failures are counted and locked per account and address.
+    pub async fn login(
+        &self,
+        username: &str,
+        password: &str,
+        code: Option<&str>,
+        source: &str,
+    ) -> Result<NewSession, AppError> {
         if let Some(sso) = self.sso_config().filter(|c| !c.local_login) {
             self.record_security("login_failed", username.trim(), "本地登录已关闭").await?;
             return Err(AppError::invalid("password", format!("本系统已启用统一身份认证,请使用“{}”登录", sso.label)));
         }
-        let wrong = || AppError::invalid("password", "用户名或密码错误");
+        let wrong = || AppError::invalid("password", LOGIN_FAILED);
         let user = self.store.user_by_username(username.trim()).await?;
         let Some(user) = user.filter(|u| u.active) else {
             self.record_security("login_failed", username.trim(), "用户不存在或已停用").await?;
@@ -242,17 +269,16 @@ impl App {
             return Err(wrong());
         };
         let now = self.clock.now();
-        let locked_until = user.locked_until.as_deref().and_then(|t| DateTime::parse_from_rfc3339(t).ok());
+        let (failures, locked_until) = self.store.login_failures(user.id, source).await?;
+        let locked_until = locked_until.as_deref().and_then(|t| DateTime::parse_from_rfc3339(t).ok());
         if let Some(until) = locked_until.filter(|until| *until > now) {
-            self.record_security("login_failed", &user.username, "账号锁定中").await?;
-            let at = until.with_timezone(&crate::clock::shanghai());
-            return Err(AppError::invalid(
-                "password",
-                format!("连续{MAX_FAILED_LOGINS}次登录失败,账号已锁定至{},请稍后重试或联系管理员", at.format("%H:%M")),
-            ));
+            let detail = format!("来自{source}的登录暂停至{until}");
+            self.record_security("login_failed", &user.username, detail).await?;
+            return Err(wrong());
         }
         if !verify_password(password, &user.password_hash) {
-            return Err(self.failed_login(&user, now, "password", "用户名或密码错误", "密码错误").await?);
+            self.failed_login(&user, source, failures, now, "密码错误").await?;
+            return Err(wrong());
         }
         if user.totp_secret.is_some() && code.is_none_or(|c| c.trim().is_empty()) {
             // Not counted as a failure: the password was right, and the form now asks for the code.
@@ -261,10 +287,11 @@ impl App {
         }
         if let Err(e) = self.check_second_factor(&user, code).await {
             let AppError::Invalid { reason, .. } = e else { return Err(e) };
-            return Err(self.failed_login(&user, now, "totp", &reason, &reason).await?);
+            self.failed_login(&user, source, failures, now, &reason).await?;
+            return Err(AppError::invalid("totp", reason));
         }
-        if user.failed_logins > 0 || user.locked_until.is_some() {
-            self.store.clear_login_failures(user.id).await?;
+        if failures > 0 || locked_until.is_some() {
+            self.store.clear_login_failures(user.id, Some(source)).await?;
         }
         self.open_session(&user, govit_store::SESSION_PASSWORD, "登录").await
     }
@@ -290,33 +317,31 @@ impl App {
         Ok(NewSession { token, csrf })
     }
 
-    /// Counts a failed login of a known user, locking the account at [`MAX_FAILED_LOGINS`] in a row, and
-    /// returns the error to show: `said` and how many tries are left. `detail` goes into the audit chain.
+    /// Counts one more failure of `user` from `source` (after `failures` in a row); at every
+    /// [`MAX_FAILED_LOGINS`]th the address is locked out of the account. `detail` goes into the audit chain.
     async fn failed_login(
         &self,
         user: &UserRow,
+        source: &str,
+        failures: i64,
         now: DateTime<chrono::FixedOffset>,
-        field: &str,
-        said: &str,
         detail: &str,
-    ) -> Result<AppError, AppError> {
-        let failed = user.failed_logins + 1;
-        if failed >= MAX_FAILED_LOGINS {
-            let until = (now + Duration::minutes(LOCKOUT_MINUTES)).to_rfc3339();
-            self.store.record_login_failure(user.id, Some(&until)).await?;
-            let detail = format!("{detail},连续{failed}次登录失败,锁定{LOCKOUT_MINUTES}分钟至{until}");
-            self.record_security("account_locked", &user.username, detail).await?;
-            return Ok(AppError::invalid(
-                field,
-                format!("{said};连续{failed}次登录失败,账号已锁定{LOCKOUT_MINUTES}分钟"),
-            ));
+    ) -> Result<(), AppError> {
+        let failed = failures + 1;
+        let until = lockout_minutes(failed).map(|minutes| (minutes, (now + Duration::minutes(minutes)).to_rfc3339()));
+        self.store.record_login_failure(user.id, source, failed, until.as_ref().map(|(_, u)| u.as_str())).await?;
+        match &until {
+            Some((minutes, until)) => {
+                let detail =
+                    format!("{detail},来自{source}连续{failed}次登录失败,暂停该地址登录{minutes}分钟至{until}");
+                self.record_security("account_locked", &user.username, detail).await?;
+            }
+            None => {
+                let detail = format!("{detail}(来自{source},连续第{failed}次)");
+                self.record_security("login_failed", &user.username, detail).await?;
+            }
         }
-        self.store.record_login_failure(user.id, None).await?;
-        self.record_security("login_failed", &user.username, format!("{detail}(连续第{failed}次)")).await?;
-        Ok(AppError::invalid(
-            field,
-            format!("{said};再失败{}次账号将锁定{LOCKOUT_MINUTES}分钟", MAX_FAILED_LOGINS - failed),
-        ))
+        Ok(())
     }
 
     /// The user behind a session token, if the session exists, is not idle too long and the user is active.
@@ -435,7 +460,7 @@ impl App {
         }
         let codes: Vec<String> = roles.iter().map(|r| r.code().to_owned()).collect();
         self.store.update_user(id, &codes, active).await?;
-        self.store.clear_login_failures(id).await?;
+        self.store.clear_login_failures(id, None).await?;
         self.store.delete_user_sessions(id).await?;
         let password = if new_password.is_some_and(|p| !p.is_empty()) { ",重置密码" } else { "" };
         let state = if active { "启用" } else { "停用" };

@@ -110,7 +110,9 @@ fn kind(name: &DeadlineName) -> &'static str {
 async fn every_demo_user_logs_in_and_a_second_seeding_is_refused() {
     let (app, report) = seeded().await;
     for user in demo::demo_users() {
-        app.login(user.username, DEMO_PASSWORD, None).await.unwrap_or_else(|e| panic!("{}: {e}", user.username));
+        app.login(user.username, DEMO_PASSWORD, None, "127.0.0.1")
+            .await
+            .unwrap_or_else(|e| panic!("{}: {e}", user.username));
     }
     let again = demo::seed(&app, today()).await;
     assert!(again.is_err());

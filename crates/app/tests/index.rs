@@ -148,7 +148,7 @@ async fn commands_and_logins_at_the_same_time_never_find_the_database_locked() {
         tasks.push(tokio::spawn(async move {
             let app = reader;
             for _ in 0..2 {
-                app.login("minzheng", demo::DEMO_PASSWORD, None).await.unwrap();
+                app.login("minzheng", demo::DEMO_PASSWORD, None, "127.0.0.1").await.unwrap();
             }
         }));
     }

@@ -185,7 +185,7 @@ async fn a_code_not_issued_for_the_pending_login_is_refused_by_the_provider() {
 async fn with_local_login_off_the_password_form_refuses_and_points_to_single_sign_on() {
     let Some(w) = world(|c| c.local_login = false).await else { return };
     assert!(!w.app.local_login());
-    let said = match w.app.login("minzheng", govit_app::demo::DEMO_PASSWORD, None).await {
+    let said = match w.app.login("minzheng", govit_app::demo::DEMO_PASSWORD, None, "127.0.0.1").await {
         Err(AppError::Invalid { reason, .. }) => reason,
         other => panic!("{other:?}"),
     };

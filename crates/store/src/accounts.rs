@@ -26,10 +26,6 @@ pub struct UserRow {
     pub password_hash: String,
     pub active: bool,
     pub must_change_password: bool,
-    /// Failed logins since the last success or lockout.
-    pub failed_logins: i64,
-    /// RFC 3339; logins are refused until then.
-    pub locked_until: Option<String>,
     /// The personal data row holding the confirmed TOTP secret: set when the second factor is on.
     #[serde(skip)]
     pub totp_secret: Option<String>,
@@ -113,8 +109,6 @@ fn user(r: &AnyRow) -> Result<UserRow, StoreError> {
         password_hash: r.try_get("password_hash")?,
         active: r.try_get::<i64, _>("active")? != 0,
         must_change_password: r.try_get::<i64, _>("must_change_password")? != 0,
-        failed_logins: r.try_get("failed_logins")?,
-        locked_until: r.try_get("locked_until")?,
         totp_secret: r.try_get("totp_secret")?,
         totp_pending: r.try_get("totp_pending")?,
         totp_last_step: r.try_get("totp_last_step")?,
@@ -123,7 +117,7 @@ fn user(r: &AnyRow) -> Result<UserRow, StoreError> {
 }
 
 const USER_COLUMNS: &str = "SELECT id, username, display_name, organization_id, roles, password_hash, active, \
-                            must_change_password, failed_logins, locked_until, totp_secret, totp_pending, \
+                            must_change_password, totp_secret, totp_pending, \
                             totp_last_step, email FROM users";
 
 impl Store {
@@ -251,24 +245,49 @@ impl Store {
         Ok(())
     }
 
-    /// Counts one more failed login; with `locked_until`, locks the account and starts the count again.
-    pub async fn record_login_failure(&self, id: i64, locked_until: Option<&str>) -> Result<(), StoreError> {
-        let query = match locked_until {
-            Some(until) => {
-                sqlx::query("UPDATE users SET failed_logins = 0, locked_until = $1 WHERE id = $2").bind(until).bind(id)
-            }
-            None => sqlx::query("UPDATE users SET failed_logins = failed_logins + 1 WHERE id = $1").bind(id),
-        };
-        query.execute(self.pool()).await?;
+    /// The failed logins in a row of account `user` from address `source`, and until when (RFC 3339) that
+    /// address may not log in to it.
+    pub async fn login_failures(&self, user: i64, source: &str) -> Result<(i64, Option<String>), StoreError> {
+        let row: Option<(i64, Option<String>)> =
+            sqlx::query_as("SELECT failures, locked_until FROM login_failures WHERE user_id = $1 AND source = $2")
+                .bind(user)
+                .bind(source)
+                .fetch_optional(self.pool())
+                .await?;
+        Ok(row.unwrap_or((0, None)))
+    }
+
+    /// Records `failures` failed logins in a row of `user` from `source`, locked until `locked_until` if set.
+    pub async fn record_login_failure(
+        &self,
+        user: i64,
+        source: &str,
+        failures: i64,
+        locked_until: Option<&str>,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO login_failures (user_id, source, failures, locked_until) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (user_id, source) DO UPDATE SET failures = excluded.failures, locked_until = excluded.locked_until",
+        )
+        .bind(user)
+        .bind(source)
+        .bind(failures)
+        .bind(locked_until)
+        .execute(self.pool())
+        .await?;
         Ok(())
     }
 
-    /// A successful login (or an administrator's unlock): no failures, no lock.
-    pub async fn clear_login_failures(&self, id: i64) -> Result<(), StoreError> {
-        sqlx::query("UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = $1")
-            .bind(id)
-            .execute(self.pool())
-            .await?;
+    /// A successful login from `source` (its failures only), or an administrator's save (`None`: every
+    /// address's).
+    pub async fn clear_login_failures(&self, user: i64, source: Option<&str>) -> Result<(), StoreError> {
+        let query = match source {
+            Some(source) => {
+                sqlx::query("DELETE FROM login_failures WHERE user_id = $1 AND source = $2").bind(user).bind(source)
+            }
+            None => sqlx::query("DELETE FROM login_failures WHERE user_id = $1").bind(user),
+        };
+        query.execute(self.pool()).await?;
         Ok(())
     }
 
@@ -340,7 +359,7 @@ impl Store {
         let row = sqlx::query(
             "SELECT s.id_digest, s.user_id, s.role, s.csrf, s.created_at, s.last_seen, s.method,
                     u.id, u.username, u.display_name, u.organization_id, u.roles, u.password_hash, u.active,
-                    u.must_change_password, u.failed_logins, u.locked_until, u.totp_secret, u.totp_pending,
+                    u.must_change_password, u.totp_secret, u.totp_pending,
                     u.totp_last_step, u.email,
                     o.name, o.jurisdiction, o.owner_kind
              FROM sessions s JOIN users u ON u.id = s.user_id JOIN organizations o ON o.id = u.organization_id

@@ -198,6 +198,19 @@ const MIGRATIONS: &[&str] = &[
     INSERT INTO document_holders (digest, organization, uploaded_at)
         SELECT digest, uploaded_by, uploaded_at FROM documents;
     "#,
+    // 11: failed logins counted per account and source address, not per account: five wrong passwords from
+    // anywhere no longer lock a real user out from everywhere. Counts under way are dropped with the columns.
+    r#"
+    CREATE TABLE login_failures (
+        user_id         INTEGER NOT NULL REFERENCES users (id),
+        source          TEXT NOT NULL,
+        failures        INTEGER NOT NULL,
+        locked_until    TEXT,
+        PRIMARY KEY (user_id, source)
+    );
+    ALTER TABLE users DROP COLUMN failed_logins;
+    ALTER TABLE users DROP COLUMN locked_until;
+    "#,
 ];
 
 /// Empties the projections before a rebuild refolds them from the log.

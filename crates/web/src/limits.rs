@@ -53,7 +53,23 @@ impl Limiters {
 }
 
 fn address(request: &Request) -> String {
-    request.extensions().get::<ConnectInfo<SocketAddr>>().map_or_else(|| "unknown".to_owned(), |c| c.0.ip().to_string())
+    address_in(request.extensions())
+}
+
+/// The client's address as the server saw the connection (`unknown` where it was served without one).
+fn address_in(extensions: &axum::http::Extensions) -> String {
+    extensions.get::<ConnectInfo<SocketAddr>>().map_or_else(|| "unknown".to_owned(), |c| c.0.ip().to_string())
+}
+
+/// The client's address, for a handler: what failed logins are counted against, with the account.
+pub(crate) struct ClientAddress(pub String);
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for ClientAddress {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(ClientAddress(address_in(&parts.extensions)))
+    }
 }
 
 /// The middleware: which limiter a request falls under, if any, and its verdict.

@@ -68,7 +68,7 @@ async fn an_account_that_must_change_its_password_reaches_nothing_else_until_it_
 }
 
 #[tokio::test]
-async fn the_login_form_says_how_many_tries_are_left_and_when_the_lock_ends() {
+async fn the_login_form_answers_alike_for_a_wrong_password_an_unknown_name_and_a_locked_address() {
     let server = common::spawn().await;
     let c = common::client();
     let mut last = String::new();
@@ -78,11 +78,14 @@ async fn the_login_form_says_how_many_tries_are_left_and_when_the_lock_ends() {
         assert_eq!(r.status(), 401);
         last = r.text().await.unwrap();
     }
-    assert!(last.contains("账号已锁定15分钟"), "{last}");
+    assert!(last.contains(govit_app::accounts::LOGIN_FAILED), "{last}");
+    let form = [("username", "nobody-here"), ("password", "Wrong@password-1")];
+    let unknown = c.post(format!("{}/login", server.base)).form(&form).send().await.unwrap().text().await.unwrap();
+    assert!(unknown.contains(govit_app::accounts::LOGIN_FAILED), "{unknown}");
     let r = api_login(&c, &server, "minzheng").await;
-    assert_eq!(r.status(), 401);
+    assert_eq!(r.status(), 401, "this address is locked out of the account, even with the right password");
     let body: Value = r.json().await.unwrap();
-    assert!(body["message"].as_str().unwrap().contains("账号已锁定至"), "{body}");
+    assert_eq!(body["message"], govit_app::accounts::LOGIN_FAILED, "{body}");
 }
 
 /// `POST /api/v1/session` with the right password.

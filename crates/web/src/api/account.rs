@@ -3,6 +3,7 @@
 
 use super::{ApiError, ApiUser, parse_body};
 use crate::AppState;
+use crate::limits::ClientAddress;
 use crate::session::{clear_cookie, cookie, token};
 use axum::Json;
 use axum::extract::State;
@@ -25,11 +26,12 @@ struct Login {
 
 pub(super) async fn login(
     State(state): State<AppState>,
+    ClientAddress(source): ClientAddress,
     headers: HeaderMap,
     body: axum::body::Bytes,
 ) -> Result<Response, ApiError> {
     let login: Login = parse_body(&headers, &body)?;
-    match state.app.login(&login.username, &login.password, login.totp.as_deref()).await {
+    match state.app.login(&login.username, &login.password, login.totp.as_deref(), &source).await {
         Ok(session) => {
             Ok(([(header::SET_COOKIE, cookie(&session.token))], Json(json!({ "csrf": session.csrf }))).into_response())
         }

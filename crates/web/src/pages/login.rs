@@ -3,6 +3,7 @@
 use crate::AppState;
 use crate::error::{WebError, render, shown};
 use crate::forms::Submitted;
+use crate::limits::ClientAddress;
 use crate::session::{Posted, clear_cookie, cookie, cookie_in};
 use askama::Template;
 use axum::body::Bytes;
@@ -51,11 +52,15 @@ fn refused(state: &AppState, e: govit_app::AppError, username: String) -> Respon
     page
 }
 
-pub(super) async fn submit(State(state): State<AppState>, body: Bytes) -> Response {
+pub(super) async fn submit(
+    State(state): State<AppState>,
+    ClientAddress(source): ClientAddress,
+    body: Bytes,
+) -> Response {
     let form = Submitted::parse(&body);
     let username = form.one("username").unwrap_or_default().to_owned();
     let password = form.all("password").first().map(|s| (*s).to_owned()).unwrap_or_default();
-    match state.app.login(&username, &password, form.one("totp")).await {
+    match state.app.login(&username, &password, form.one("totp"), &source).await {
         Ok(session) => ([(header::SET_COOKIE, cookie(&session.token))], Redirect::to("/")).into_response(),
         Err(e) => {
             tracing::info!(user = %username, "login failed");
