@@ -117,6 +117,21 @@ async fn changing_one_byte_of_an_event_is_caught_at_that_event() {
 }
 
 #[tokio::test]
+async fn changing_the_kind_column_beside_the_hashed_body_is_caught_at_that_event() {
+    let db = TestDatabase::new().await.unwrap();
+    let app = file_app(&db).await;
+    seed(&app).await;
+    app.store().close().await;
+    let pool = raw(&db).await;
+    sqlx::query("UPDATE events SET kind = 'stage_approved' WHERE seq = 2").execute(&pool).await.unwrap();
+    pool.close().await;
+    let report = file_app(&db).await.store().verify_chain().await.unwrap();
+    let broken = report.first_break.expect("a changed kind column not detected");
+    assert_eq!(broken.seq, 2);
+    assert!(broken.reason.contains("kind") && broken.reason.contains("stage_approved"), "{}", broken.reason);
+}
+
+#[tokio::test]
 async fn deleting_an_event_is_caught_where_the_gap_is() {
     let db = TestDatabase::new().await.unwrap();
     let app = file_app(&db).await;

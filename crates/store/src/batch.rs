@@ -33,8 +33,6 @@ pub struct Batch<'g> {
 struct EventRow {
     seq: i64,
     kind: &'static str,
-    occurred_on: String,
-    recorded_at: String,
     body: String,
     prev: [u8; 32],
     hash: [u8; 32],
@@ -130,15 +128,7 @@ impl Batch<'_> {
             let text = serde_json::to_string(&body).map_err(|e| StoreError::corrupt(seq, e))?;
             let hash = hash_event(&self.prev, text.as_bytes());
             self.fold.apply(&mut self.tx, seq, record).await?;
-            self.events.push(EventRow {
-                seq,
-                kind: record.event.kind(),
-                occurred_on: record.on.to_string(),
-                recorded_at: recorded_at.to_owned(),
-                body: text,
-                prev: self.prev,
-                hash,
-            });
+            self.events.push(EventRow { seq, kind: record.event.kind(), body: text, prev: self.prev, hash });
             (self.seq, self.prev) = (seq, hash);
             written.push(StoredEvent {
                 seq,
@@ -163,19 +153,11 @@ impl Batch<'_> {
         let events = std::mem::take(&mut self.events);
         insert_many(
             &mut self.tx,
-            "INSERT INTO events (seq, kind, occurred_on, recorded_at, body, prev_hash, hash) VALUES ",
+            "INSERT INTO events (seq, kind, body, prev_hash, hash) VALUES ",
             "",
-            7,
+            5,
             &events,
-            |q, e| {
-                q.bind(e.seq)
-                    .bind(e.kind)
-                    .bind(e.occurred_on.clone())
-                    .bind(e.recorded_at.clone())
-                    .bind(e.body.clone())
-                    .bind(hex::encode(e.prev))
-                    .bind(hex::encode(e.hash))
-            },
+            |q, e| q.bind(e.seq).bind(e.kind).bind(e.body.clone()).bind(hex::encode(e.prev)).bind(hex::encode(e.hash)),
         )
         .await?;
         let requests: Vec<RequestRow> = std::mem::take(&mut self.requests).into_iter().map(|(row, _)| row).collect();

@@ -204,6 +204,13 @@ const MIGRATIONS: &[&str] = &[
     DROP TABLE requests;
     ALTER TABLE requests_by_requester RENAME TO requests;
     "#,
+    // 11: the event's date and recording time were copies of its hashed body that nothing verified (a changed
+    // date passed `audit verify`, issue 17) and that only one listing read; the listing reads the body now.
+    // `kind` stays, for telling security events from decisions in SQL, and `verify` checks it.
+    r#"
+    ALTER TABLE events DROP COLUMN occurred_on;
+    ALTER TABLE events DROP COLUMN recorded_at;
+    "#,
 ];
 
 /// The migration after which the import's request ids are given to their organisations: a step that reads

@@ -37,17 +37,13 @@ pub(crate) async fn insert_event(
     tx: &mut Transaction<'_, Any>,
     seq: i64,
     kind: &str,
-    occurred_on: &str,
-    recorded_at: &str,
     text: &str,
     prev: &[u8; 32],
 ) -> Result<[u8; 32], StoreError> {
     let hash = hash_event(prev, text.as_bytes());
-    sqlx::query("INSERT INTO events (seq, kind, occurred_on, recorded_at, body, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7)")
+    sqlx::query("INSERT INTO events (seq, kind, body, prev_hash, hash) VALUES ($1, $2, $3, $4, $5)")
         .bind(seq)
         .bind(kind)
-        .bind(occurred_on)
-        .bind(recorded_at)
         .bind(text)
         .bind(hex::encode(prev))
         .bind(hex::encode(hash))
@@ -59,7 +55,6 @@ pub(crate) async fn insert_event(
 /// Appends a security event to the chain inside a write transaction; returns its sequence number.
 pub(crate) async fn append_security_in(
     tx: &mut Transaction<'_, Any>,
-    occurred_on: &str,
     recorded_at: &str,
     record: SecurityRecord,
 ) -> Result<i64, StoreError> {
@@ -68,7 +63,7 @@ pub(crate) async fn append_security_in(
     let kind = format!("security.{}", record.kind);
     let body = Body { seq, recorded_at: recorded_at.to_owned(), record: None, security: Some(record) };
     let text = serde_json::to_string(&body).map_err(|e| StoreError::corrupt(seq, e))?;
-    insert_event(tx, seq, &kind, occurred_on, recorded_at, &text, &prev).await?;
+    insert_event(tx, seq, &kind, &text, &prev).await?;
     Ok(seq)
 }
 
@@ -125,12 +120,11 @@ impl Store {
     pub async fn append_security(
         &self,
         _guard: &WriteGuard<'_>,
-        occurred_on: &str,
         recorded_at: &str,
         record: SecurityRecord,
     ) -> Result<i64, StoreError> {
         let mut tx = self.begin_write().await?;
-        let seq = append_security_in(&mut tx, occurred_on, recorded_at, record).await?;
+        let seq = append_security_in(&mut tx, recorded_at, record).await?;
         tx.commit().await?;
         Ok(seq)
     }

@@ -6,7 +6,7 @@ mod open;
 mod projections;
 mod requests;
 
-pub(crate) use fold::{Fold, insert_many};
+pub(crate) use fold::{Fold, insert_many, linked_project};
 pub use log::{Appended, SecurityRecord, StoredEvent};
 pub(crate) use log::{Body, append_security_in, decode_hash, events_between_in, head_in};
 pub use open::{Backend, Durability};
