@@ -157,7 +157,7 @@ impl App {
         let now = self.clock.now();
         let record =
             govit_store::SecurityRecord { kind: kind.to_owned(), username: username.to_owned(), detail: detail.into() };
-        self.store.append_security(&guard, &now.date_naive().to_string(), &now.to_rfc3339(), record).await?;
+        self.store.append_security(&guard, &now.to_rfc3339(), record).await?;
         Ok(())
     }
 

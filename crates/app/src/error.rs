@@ -11,6 +11,10 @@ pub enum AppError {
     Invalid { field: String, reason: String },
     #[error("{what}不存在")]
     NotFound { what: String },
+    /// The request contradicts one made before by the same person: a request id (Idempotency-Key) reused
+    /// with another command. Nothing was done; the field and the reason, in words for them.
+    #[error("{field}:{reason}")]
+    Conflict { field: String, reason: String },
     /// Stored bytes that no longer match their SM3 digest: they are not handed out.
     #[error("{what}的内容与其SM3摘要不符,可能已被篡改,拒绝下载")]
     Tampered { what: String },

@@ -1,9 +1,10 @@
 //! Commands: what a front end sends, and what became of it.
 
-use crate::writer::{Core, Writer, done_with};
+use crate::idempotency::{fingerprint, replayed};
+use crate::writer::{Core, Writer};
 use crate::{App, AppError};
 use govit_rules::{Actor, Command, Date, Notice, ProjectId, Rejection};
-use govit_store::StoredEvent;
+use govit_store::{Replay, RequestKey, StoredEvent};
 use serde::Serialize;
 
 /// One command from any front end.
@@ -13,8 +14,10 @@ pub struct CommandRequest {
     /// The date the action happens (today, for people; the step's date, for scenarios).
     pub on: Date,
     pub command: Command,
-    /// A client's id for the request: a retry with the same id returns the first outcome and changes nothing.
-    pub request_id: Option<String>,
+    /// A client's id for the request, in the space of whoever sent it (their account): a retry with the same
+    /// id and command returns the first outcome and changes nothing; the same id with another command is a
+    /// conflict ([`AppError::Conflict`]); the same id from another requester is another request.
+    pub request_id: Option<RequestKey>,
     /// The documents the action used (lowercase hex SM3 digests of uploaded files): written into the
     /// decision's first event.
     pub attachments: Vec<String>,
@@ -35,17 +38,22 @@ impl App {
     /// guard, then hands the command to the writer ([`crate::writer`]), which decides and appends it in the
     /// next batch and answers once that batch is durable.
     pub async fn execute(&self, request: CommandRequest) -> Result<Executed, AppError> {
-        if let Some(id) = &request.request_id
-            && let Some(done) = self.store.find_request(id).await?
-        {
-            let events = self.store.events_between(done.first_seq, done.last_seq).await?;
-            return Ok(done_with(events, true));
-        }
+        let fingerprint = match &request.request_id {
+            Some(key) => {
+                let fingerprint = fingerprint(&request.command, &request.attachments)?;
+                if let Some(done) = self.store.find_request(key).await? {
+                    let events = self.store.events_between(done.first_seq, done.last_seq).await?;
+                    return replayed(Replay { fingerprint: done.fingerprint, events }, &fingerprint);
+                }
+                Some(fingerprint)
+            }
+            None => None,
+        };
         // Personal data leaves the command here: the rules and the log see only a reference to it.
         let mut request = request;
         let contact = self.take_contact(&mut request.command)?;
         request.attachments = self.check_attachments(&request.actor, &request.attachments).await?;
-        self.writer().submit(request, contact).await
+        self.writer().submit(request, fingerprint, contact).await
     }
 
     pub(crate) async fn load_project(&self, id: &ProjectId) -> Result<govit_rules::Project, AppError> {

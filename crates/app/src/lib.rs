@@ -15,6 +15,7 @@ mod error;
 pub mod exchange;
 mod execute;
 mod http;
+mod idempotency;
 pub mod index;
 pub mod keys;
 pub mod listing;

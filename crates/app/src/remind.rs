@@ -122,7 +122,7 @@ impl App {
             username: String::new(),
             detail: format!("{title} → {}({}人)", project.owner, recipients.len()),
         };
-        if !self.record_once(&once, &notifications, on, audit).await? {
+        if !self.record_once(&once, &notifications, audit).await? {
             return Ok(());
         }
         report.reminders += 1;
@@ -196,7 +196,7 @@ impl App {
         let audit =
             SecurityRecord { kind: "digest_sent".to_owned(), username: user.username.clone(), detail: title.clone() };
         let once = Once::Digest { user_id: user.id, day: on.to_string() };
-        if !self.record_once(&once, std::slice::from_ref(&notification), on, audit).await? {
+        if !self.record_once(&once, std::slice::from_ref(&notification), audit).await? {
             return Ok(());
         }
         report.digests += 1;
@@ -211,12 +211,11 @@ impl App {
         &self,
         once: &Once,
         notifications: &[NewNotification],
-        on: Date,
         audit: SecurityRecord,
     ) -> Result<bool, AppError> {
         let recorded_at = self.clock.now().to_rfc3339();
         let guard = self.store.lock().await;
-        Ok(self.store.record_sent(&guard, once, notifications, &on.to_string(), &recorded_at, audit).await?)
+        Ok(self.store.record_sent(&guard, once, notifications, &recorded_at, audit).await?)
     }
 }
 

@@ -9,6 +9,7 @@
 //! The work runs in its own task, not in the caller's future, so a client that hangs up cannot cancel a
 //! batch half-way and leave the others queued with it without an answer.
 
+use crate::idempotency::replayed;
 use crate::personal::{KeyRing, PendingContact};
 use crate::{AppError, Clock, CommandRequest, Executed};
 use govit_rules::command::Target;
@@ -33,6 +34,8 @@ pub(crate) struct Core {
 /// A command handed to the writer, checked as far as it can be outside the writer guard.
 pub(crate) struct Job {
     pub(crate) request: CommandRequest,
+    /// The fingerprint of the command as sent, when it has a request id ([`crate::idempotency`]).
+    fingerprint: Option<String>,
     /// Contact data taken out of the command, sealed once the command is decided.
     pub(crate) contact: Option<PendingContact>,
     reply: Option<oneshot::Sender<Result<Executed, AppError>>>,
@@ -56,10 +59,11 @@ impl Writer {
     pub(crate) async fn submit(
         &self,
         request: CommandRequest,
+        fingerprint: Option<String>,
         contact: Option<PendingContact>,
     ) -> Result<Executed, AppError> {
         let (reply, outcome) = oneshot::channel();
-        self.jobs.send(Job { request, contact, reply: Some(reply) }).map_err(|_| stopped())?;
+        self.jobs.send(Job { request, fingerprint, contact, reply: Some(reply) }).map_err(|_| stopped())?;
         outcome.await.map_err(|_| stopped())?
     }
 }
@@ -124,10 +128,11 @@ impl Core {
     /// One command inside a batch: a replay of its request id, or load, decide and append.
     async fn execute_in(&self, batch: &mut Batch<'_>, job: &Job) -> Result<Executed, AppError> {
         let request = &job.request;
-        if let Some(id) = &request.request_id
-            && let Some(events) = batch.replay(id).await?
+        let request_key = request.request_id.as_ref().zip(job.fingerprint.as_deref());
+        if let Some((key, fingerprint)) = request_key
+            && let Some(replay) = batch.replay(key).await?
         {
-            return Ok(done_with(events, true));
+            return replayed(replay, fingerprint);
         }
         let ctx = Context { on: request.on, actor: &request.actor, policies: &self.policies };
         let decision = match request.command.target() {
@@ -191,7 +196,7 @@ impl Core {
                 .ok_or_else(|| AppError::Personal { reason: "未配置密钥目录".to_owned() })?;
             batch.insert_personal(&pending.seal(ring, &recorded_at)?).await?;
         }
-        let events = batch.append(request.request_id.as_deref(), &recorded_at, &records).await?;
+        let events = batch.append(request_key, &recorded_at, &records).await?;
         tracing::debug!(action = request.command.action().code(), last_seq = batch.last_seq(), "command done");
         Ok(done_with(events, false))
     }

@@ -105,6 +105,35 @@ async fn changing_a_byte_of_an_event_is_caught_at_that_event() {
 }
 
 #[tokio::test]
+async fn every_column_kept_beside_the_hashed_body_is_checked_against_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let key = seeded(dir.path()).await;
+    let db = dir.path().join("govit.db");
+    let app = app(&db).await;
+    app.record_security("login_failed", "someone", "密码错误").await.unwrap();
+    app.store().close().await;
+    // The event's date and recording time are no longer copied out of the body: beside it are only its
+    // place, its hashes and `kind`. A column added later fails here until it is checked too.
+    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", db.display())).await.unwrap();
+    let columns: Vec<(String,)> =
+        sqlx::query_as("SELECT name FROM pragma_table_info('events') ORDER BY cid").fetch_all(&pool).await.unwrap();
+    pool.close().await;
+    let columns: Vec<&str> = columns.iter().map(|(c,)| c.as_str()).collect();
+    assert_eq!(columns, ["seq", "kind", "body", "prev_hash", "hash"]);
+    // A decision's kind, then a security event's.
+    for (seq, kind) in [(3, "project_terminated"), (7, "security.login_succeeded")] {
+        let save = format!("CREATE TABLE saved AS SELECT kind FROM events WHERE seq = {seq}");
+        sql(dir.path(), &[&save, &format!("UPDATE events SET kind = '{kind}' WHERE seq = {seq}")]).await;
+        let f = check(dir.path(), &key.public()).await.first_break.expect("a changed kind column passes");
+        assert_eq!(f.seq, seq, "{f:?}");
+        assert!(f.reason.contains(kind), "{f:?}");
+        let restore = format!("UPDATE events SET kind = (SELECT kind FROM saved) WHERE seq = {seq}");
+        sql(dir.path(), &[&restore, "DROP TABLE saved"]).await;
+        assert!(check(dir.path(), &key.public()).await.ok(), "restored, the record verifies again");
+    }
+}
+
+#[tokio::test]
 async fn rewriting_an_event_and_recomputing_the_chain_is_caught_by_the_signed_checkpoint() {
     let dir = tempfile::tempdir().unwrap();
     let key = seeded(dir.path()).await;

@@ -8,6 +8,7 @@ use common::{minzheng, registration};
 use govit_app::{App, CommandRequest, Executed, FixedClock};
 use govit_rules::Date;
 use govit_rules::policy::{BUILTIN, load};
+use govit_store::RequestKey;
 use govit_store::testing::TestDatabase;
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -21,7 +22,7 @@ fn request(name: &str, request_id: Option<&str>) -> CommandRequest {
         actor: minzheng(),
         on: today(),
         command: registration(name),
-        request_id: request_id.map(str::to_owned),
+        request_id: request_id.map(|id| RequestKey::account(1, id)),
         attachments: Vec::new(),
     }
 }

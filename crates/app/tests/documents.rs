@@ -232,6 +232,32 @@ async fn bytes_changed_in_the_database_are_refused_on_download() {
 }
 
 #[tokio::test]
+async fn a_link_written_beside_the_log_that_no_event_names_is_refused_not_listed() {
+    let db = TestDatabase::new().await.unwrap();
+    let app = file_app(&db).await;
+    let id = planned(&app).await;
+    let plan = app.upload_document(&owner(), "实施方案.pdf", "application/pdf", PLAN).await.unwrap();
+    let other = app.upload_document(&owner(), "说明.txt", "text/plain", "从未附上的文件".as_bytes()).await.unwrap();
+    let Executed::Done { events, .. } =
+        done(&app, owner(), "2022-03-01", submit_stage(&id), vec![plan.digest.clone()]).await
+    else {
+        unreachable!()
+    };
+    app.store().close().await;
+    let pool = raw(&db).await;
+    sqlx::query("INSERT INTO document_links (digest, seq, project, position) VALUES ($1, $2, $3, 1)")
+        .bind(&other.digest)
+        .bind(events[0].seq)
+        .bind(id.as_str())
+        .execute(&pool)
+        .await
+        .unwrap();
+    pool.close().await;
+    let e = file_app(&db).await.project_documents(&owner(), &id).await.unwrap_err();
+    assert!(matches!(e, AppError::Store(_)) && e.to_string().contains(&other.digest), "{e}");
+}
+
+#[tokio::test]
 async fn links_are_a_projection_rebuilt_from_the_log() {
     let db = TestDatabase::new().await.unwrap();
     let app = file_app(&db).await;

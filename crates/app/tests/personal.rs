@@ -6,7 +6,7 @@ use govit_app::personal::{Contact, default_key_dir, rotate};
 use govit_app::{App, AppError, CommandRequest, Executed, FixedClock};
 use govit_rules::policy::{BUILTIN, load};
 use govit_rules::{Actor, Command, Date, IdNumber, JurisdictionId, OrgName, Phone, ProjectId, Role};
-use govit_store::Store;
+use govit_store::{RequestKey, Store};
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -42,7 +42,7 @@ async fn run(app: &App, who: Actor, on: &str, c: Command, request_id: Option<&st
         actor: who,
         on: d(on),
         command: c,
-        request_id: request_id.map(str::to_owned),
+        request_id: request_id.map(|id| RequestKey::account(1, id)),
         attachments: Vec::new(),
     })
     .await

@@ -5,8 +5,8 @@
 use govit_app::{App, AppError, CommandRequest, Executed, FixedClock};
 use govit_rules::policy::{BUILTIN, load};
 use govit_rules::{Actor, Command, Date, JurisdictionId, OrgName, ProjectId, Role};
-use govit_store::Store;
 use govit_store::testing::{self, TestDatabase};
+use govit_store::{RequestKey, Store};
 use std::sync::Arc;
 
 fn d(s: &str) -> Date {
@@ -41,7 +41,7 @@ async fn run(app: &App, who: Actor, on: &str, c: Command, request_id: Option<&st
         actor: who,
         on: d(on),
         command: c,
-        request_id: request_id.map(str::to_owned),
+        request_id: request_id.map(|id| RequestKey::account(1, id)),
         attachments: Vec::new(),
     })
     .await
@@ -114,6 +114,21 @@ async fn changing_one_byte_of_an_event_is_caught_at_that_event() {
     assert_eq!(broken.seq, 5);
     assert!(broken.reason.contains("内容"), "{}", broken.reason);
     assert_eq!(report.events, 4);
+}
+
+#[tokio::test]
+async fn changing_the_kind_column_beside_the_hashed_body_is_caught_at_that_event() {
+    let db = TestDatabase::new().await.unwrap();
+    let app = file_app(&db).await;
+    seed(&app).await;
+    app.store().close().await;
+    let pool = raw(&db).await;
+    sqlx::query("UPDATE events SET kind = 'stage_approved' WHERE seq = 2").execute(&pool).await.unwrap();
+    pool.close().await;
+    let report = file_app(&db).await.store().verify_chain().await.unwrap();
+    let broken = report.first_break.expect("a changed kind column not detected");
+    assert_eq!(broken.seq, 2);
+    assert!(broken.reason.contains("kind") && broken.reason.contains("stage_approved"), "{}", broken.reason);
 }
 
 #[tokio::test]
@@ -224,10 +239,12 @@ async fn an_append_that_fails_midway_leaves_no_trace() {
     let mut orphan = good.clone();
     orphan.event = govit_rules::Event::ConstructionStarted { project: ProjectId::parse("no-such-project").unwrap() };
     let guard = app.store().lock().await;
-    let result = app.store().append(&guard, Some("req-x"), "2022-03-01T12:00:00+08:00", &[good, orphan]).await;
+    let key = RequestKey::account(1, "req-x");
+    let result =
+        app.store().append(&guard, Some((&key, "fingerprint")), "2022-03-01T12:00:00+08:00", &[good, orphan]).await;
     drop(guard);
     assert!(result.is_err());
     assert_eq!(app.store().event_count().await.unwrap(), 5);
-    assert!(app.store().find_request("req-x").await.unwrap().is_none());
+    assert!(app.store().find_request(&key).await.unwrap().is_none());
     assert!(app.store().verify_chain().await.unwrap().first_break.is_none());
 }

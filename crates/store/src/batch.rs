@@ -8,7 +8,9 @@ use crate::Store;
 use crate::chain::hash_event;
 use crate::error::StoreError;
 use crate::personal::{PersonalRow, insert_personal_in};
-use crate::store::{self, Body, Fold, StoredEvent, WriteGuard, head_in, insert_many};
+use crate::store::{
+    self, Body, Fold, Replay, RequestKey, RequestRow, StoredEvent, WriteGuard, find_request_in, head_in, insert_many,
+};
 use govit_rules::{JurisdictionId, OrgName, Plan, Project, ProjectId, Recorded};
 use sqlx::{Any, Transaction};
 
@@ -24,15 +26,13 @@ pub struct Batch<'g> {
     events: Vec<EventRow>,
     fold: Fold,
     /// Request ids done in this batch, with their events, for a retry that arrives in the same batch.
-    requests: Vec<(String, Vec<StoredEvent>)>,
+    requests: Vec<(RequestRow, Vec<StoredEvent>)>,
 }
 
 /// An event row waiting to be written.
 struct EventRow {
     seq: i64,
     kind: &'static str,
-    occurred_on: String,
-    recorded_at: String,
     body: String,
     prev: [u8; 32],
     hash: [u8; 32],
@@ -54,15 +54,15 @@ impl Store {
 }
 
 impl Batch<'_> {
-    /// The events a request id already produced, in this batch or before it: what a retry is answered with.
-    pub async fn replay(&mut self, request_id: &str) -> Result<Option<Vec<StoredEvent>>, StoreError> {
-        if let Some((_, events)) = self.requests.iter().find(|(id, _)| id == request_id) {
-            return Ok(Some(events.clone()));
+    /// The events a request id of the same requester already produced, in this batch or before it, with
+    /// the fingerprint of the command that produced them: what a retry is answered with.
+    pub async fn replay(&mut self, key: &RequestKey) -> Result<Option<Replay>, StoreError> {
+        if let Some((row, events)) = self.requests.iter().find(|(row, _)| row.is(key)) {
+            return Ok(Some(Replay { fingerprint: Some(row.fingerprint.clone()), events: events.clone() }));
         }
-        match store::find_request_in(&mut *self.tx, request_id).await? {
-            Some(done) => Ok(Some(store::events_between_in(&mut *self.tx, done.first_seq, done.last_seq).await?)),
-            None => Ok(None),
-        }
+        let Some(done) = find_request_in(&mut *self.tx, key).await? else { return Ok(None) };
+        let events = store::events_between_in(&mut *self.tx, done.first_seq, done.last_seq).await?;
+        Ok(Some(Replay { fingerprint: done.fingerprint, events }))
     }
 
     pub async fn project(&mut self, id: &ProjectId) -> Result<Option<Project>, StoreError> {
@@ -112,11 +112,12 @@ impl Batch<'_> {
         insert_personal_in(&mut *self.tx, row).await
     }
 
-    /// Appends records: events, chain, request id and every projection they change. On an error the batch
-    /// must be dropped (rolled back): what this call did before failing is not undone on its own.
+    /// Appends records: events, chain, request id (with the fingerprint of its command) and every
+    /// projection they change. On an error the batch must be dropped (rolled back): what this call did
+    /// before failing is not undone on its own.
     pub async fn append(
         &mut self,
-        request_id: Option<&str>,
+        request: Option<(&RequestKey, &str)>,
         recorded_at: &str,
         records: &[Recorded],
     ) -> Result<Vec<StoredEvent>, StoreError> {
@@ -127,15 +128,7 @@ impl Batch<'_> {
             let text = serde_json::to_string(&body).map_err(|e| StoreError::corrupt(seq, e))?;
             let hash = hash_event(&self.prev, text.as_bytes());
             self.fold.apply(&mut self.tx, seq, record).await?;
-            self.events.push(EventRow {
-                seq,
-                kind: record.event.kind(),
-                occurred_on: record.on.to_string(),
-                recorded_at: recorded_at.to_owned(),
-                body: text,
-                prev: self.prev,
-                hash,
-            });
+            self.events.push(EventRow { seq, kind: record.event.kind(), body: text, prev: self.prev, hash });
             (self.seq, self.prev) = (seq, hash);
             written.push(StoredEvent {
                 seq,
@@ -144,8 +137,8 @@ impl Batch<'_> {
                 record: record.clone(),
             });
         }
-        if let Some(id) = request_id {
-            self.requests.push((id.to_owned(), written.clone()));
+        if let (Some((key, fingerprint)), Some(first), Some(last)) = (request, written.first(), written.last()) {
+            self.requests.push((RequestRow::new(key, fingerprint, first.seq, last.seq), written.clone()));
         }
         Ok(written)
     }
@@ -160,32 +153,27 @@ impl Batch<'_> {
         let events = std::mem::take(&mut self.events);
         insert_many(
             &mut self.tx,
-            "INSERT INTO events (seq, kind, occurred_on, recorded_at, body, prev_hash, hash) VALUES ",
+            "INSERT INTO events (seq, kind, body, prev_hash, hash) VALUES ",
             "",
-            7,
+            5,
             &events,
-            |q, e| {
-                q.bind(e.seq)
-                    .bind(e.kind)
-                    .bind(e.occurred_on.clone())
-                    .bind(e.recorded_at.clone())
-                    .bind(e.body.clone())
-                    .bind(hex::encode(e.prev))
-                    .bind(hex::encode(e.hash))
-            },
+            |q, e| q.bind(e.seq).bind(e.kind).bind(e.body.clone()).bind(hex::encode(e.prev)).bind(hex::encode(e.hash)),
         )
         .await?;
-        let requests: Vec<(String, i64, i64)> = std::mem::take(&mut self.requests)
-            .into_iter()
-            .filter_map(|(id, events)| Some((id, events.first()?.seq, events.last()?.seq)))
-            .collect();
+        let requests: Vec<RequestRow> = std::mem::take(&mut self.requests).into_iter().map(|(row, _)| row).collect();
         insert_many(
             &mut self.tx,
-            "INSERT INTO requests (request_id, first_seq, last_seq) VALUES ",
+            "INSERT INTO requests (requester, request_id, fingerprint, first_seq, last_seq) VALUES ",
             "",
-            3,
+            5,
             &requests,
-            |q, (id, first, last)| q.bind(id.clone()).bind(*first).bind(*last),
+            |q, r| {
+                q.bind(r.requester.clone())
+                    .bind(r.id.clone())
+                    .bind(r.fingerprint.clone())
+                    .bind(r.first_seq)
+                    .bind(r.last_seq)
+            },
         )
         .await?;
         let fold = std::mem::take(&mut self.fold);

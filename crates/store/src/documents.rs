@@ -6,7 +6,7 @@
 //! their events, and rebuilt with the other projections.
 
 use crate::error::StoreError;
-use crate::store::Store;
+use crate::store::{Body, Store, linked_project};
 use serde::Serialize;
 use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
@@ -152,12 +152,14 @@ impl Store {
     }
 
     /// A project's documents with the events that used them, oldest event first, in the order each event
-    /// named them.
+    /// named them. The event's date and type are read from its hashed body, and the link itself is held to
+    /// it (the body names the document and the project), so the list shows only what `audit verify` checks;
+    /// a link the body does not bear out is a corrupt store.
     pub async fn project_documents(&self, project: &str) -> Result<Vec<LinkedDocument>, StoreError> {
         let rows = sqlx::query(concat!(
             "SELECT ",
             columns!(),
-            ", l.seq, e.occurred_on, e.kind
+            ", l.seq, e.body
              FROM document_links l JOIN documents d ON d.digest = l.digest JOIN events e ON e.seq = l.seq
              WHERE l.project = $1 ORDER BY l.seq, l.position"
         ))
@@ -166,12 +168,18 @@ impl Store {
         .await?;
         rows.iter()
             .map(|r| {
-                Ok(LinkedDocument {
-                    document: row(r)?,
-                    seq: r.try_get("seq")?,
-                    on: r.try_get("occurred_on")?,
-                    kind: r.try_get("kind")?,
-                })
+                let (document, seq, body): (DocumentRow, i64, String) =
+                    (row(r)?, r.try_get("seq")?, r.try_get("body")?);
+                let body: Body = serde_json::from_str(&body).map_err(|e| StoreError::corrupt(seq, e))?;
+                let record = body.record.ok_or_else(|| StoreError::corrupt(seq, "文件关联指向的不是业务事件"))?;
+                let named = record.attachments.contains(&document.digest) && linked_project(&record) == Some(project);
+                if !named {
+                    return Err(StoreError::corrupt(
+                        seq,
+                        format!("事件内容未记载文件 {} 与项目 {project} 的关联", document.digest),
+                    ));
+                }
+                Ok(LinkedDocument { document, seq, on: record.on.to_string(), kind: record.event.kind().to_owned() })
             })
             .collect()
     }

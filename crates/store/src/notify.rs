@@ -46,7 +46,6 @@ impl Store {
         _guard: &WriteGuard<'_>,
         once: &Once,
         notifications: &[NewNotification],
-        occurred_on: &str,
         recorded_at: &str,
         audit: SecurityRecord,
     ) -> Result<bool, StoreError> {
@@ -88,7 +87,7 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         }
-        append_security_in(&mut tx, occurred_on, recorded_at, audit).await?;
+        append_security_in(&mut tx, recorded_at, audit).await?;
         tx.commit().await?;
         Ok(true)
     }

@@ -1,5 +1,7 @@
 //! Verifying the log: contiguous sequence numbers from 1, each body naming its own row, each hash
-//! `SM3(previous hash ‖ body)`.
+//! `SM3(previous hash ‖ body)`, and the one column kept beside the body, `kind` (which SQL uses to tell
+//! security events from decisions), equal to what the body says (issue 17: a copy nobody checked could be
+//! changed unnoticed).
 //!
 //! Each stored hash is checked against `SM3(stored previous hash ‖ body)` on its own, so ranges of the log
 //! are checked on two threads at once; the links are then checked in order (every stored previous hash equal
@@ -15,6 +17,7 @@ use crate::chain::{ChainBreak, ChainReport, GENESIS, hash_event};
 use crate::error::StoreError;
 use crate::store::{Store, decode_hash};
 use serde::Deserialize;
+use std::borrow::Cow;
 use std::collections::VecDeque;
 use std::path::{Path, PathBuf};
 use tokio::task::JoinHandle;
@@ -26,18 +29,41 @@ const RANGE: i64 = 8_000;
 const IN_FLIGHT: usize = 3;
 
 /// A page of the log as one text value, and its last sequence number: per event,
-/// `"{seq} {bytes of prev_hash} {bytes of hash} {bytes of body} "` then the three values themselves. The
+/// `"{seq} {bytes of prev_hash} {bytes of hash} {bytes of kind} {bytes of body} "` then the four values
+/// themselves. The
 /// lengths come from the database, so the values are cut out exactly, whatever a tampered row holds. The
 /// events are sorted by `seq` once cut out: an aggregate's order is not promised, and an `ORDER BY` inside it
 /// costs SQLite a sort. The same SQL on SQLite (≥ 3.44) and PostgreSQL.
 const PAGE_OF_LOG: &str = "SELECT string_agg(seq || ' ' || octet_length(prev_hash) || ' ' || octet_length(hash) || ' '
-        || octet_length(body) || ' ' || prev_hash || hash || body, ''), MAX(seq)
-     FROM (SELECT seq, body, prev_hash, hash FROM events WHERE seq > $1 ORDER BY seq LIMIT $2) AS page";
+        || octet_length(kind) || ' ' || octet_length(body) || ' ' || prev_hash || hash || kind || body, ''), MAX(seq)
+     FROM (SELECT seq, kind, body, prev_hash, hash FROM events WHERE seq > $1 ORDER BY seq LIMIT $2) AS page";
 
-/// A body read for its sequence number only (serde skips the rest without building it).
+/// A body read for what its row repeats only (serde skips the rest without building it).
 #[derive(Deserialize)]
-struct BodySeq {
+struct Named<'a> {
     seq: i64,
+    #[serde(borrow)]
+    record: Option<NamedRecord<'a>>,
+    #[serde(borrow)]
+    security: Option<NamedSecurity<'a>>,
+}
+
+#[derive(Deserialize)]
+struct NamedRecord<'a> {
+    #[serde(borrow)]
+    event: NamedEvent<'a>,
+}
+
+#[derive(Deserialize)]
+struct NamedEvent<'a> {
+    #[serde(rename = "type", borrow)]
+    kind: Cow<'a, str>,
+}
+
+#[derive(Deserialize)]
+struct NamedSecurity<'a> {
+    #[serde(borrow)]
+    kind: Cow<'a, str>,
 }
 
 /// One event checked on its own: its hashes decoded, its content hashed, its own sequence number read.
@@ -50,6 +76,8 @@ pub(crate) struct Checked {
     hash_matches: bool,
     hash: [u8; 32],
     body_seq: Result<i64, String>,
+    /// The stored `kind` and the one the body names, when they differ.
+    kind_differs: Option<(String, String)>,
 }
 
 type Task = JoinHandle<Result<Vec<Checked>, StoreError>>;
@@ -132,7 +160,7 @@ fn check_range(file: &Path, from: i64, to: i64) -> Result<Vec<Checked>, StoreErr
     // Pages mapped rather than copied by a read() each: this connection only reads.
     conn.pragma_update(None, "mmap_size", 1i64 << 32).map_err(failed)?;
     let mut statement = conn
-        .prepare("SELECT seq, prev_hash, hash, body FROM events WHERE seq BETWEEN ?1 AND ?2 ORDER BY seq")
+        .prepare("SELECT seq, prev_hash, hash, kind, body FROM events WHERE seq BETWEEN ?1 AND ?2 ORDER BY seq")
         .map_err(failed)?;
     let mut rows = statement.query([from, to]).map_err(failed)?;
     let mut checked = Vec::with_capacity(usize::try_from(to - from + 1).unwrap_or(0));
@@ -140,7 +168,8 @@ fn check_range(file: &Path, from: i64, to: i64) -> Result<Vec<Checked>, StoreErr
         let seq: i64 = row.get(0).map_err(failed)?;
         // A value of another type (a tampered row) is checked as the bytes SQLite gives for it.
         let bytes = |i: usize| row.get_ref(i).map(|v| v.as_bytes_or_null().ok().flatten().unwrap_or_default());
-        checked.push(check(seq, bytes(1).map_err(failed)?, bytes(2).map_err(failed)?, bytes(3).map_err(failed)?));
+        let (prev, hash) = (bytes(1).map_err(failed)?, bytes(2).map_err(failed)?);
+        checked.push(check(seq, prev, hash, bytes(3).map_err(failed)?, bytes(4).map_err(failed)?));
     }
     Ok(checked)
 }
@@ -150,8 +179,8 @@ fn check_page(page: &str, first: i64) -> Result<Vec<Checked>, StoreError> {
     let mut events = Vec::with_capacity(usize::try_from(RANGE).unwrap_or(0));
     let mut rest = page;
     while !rest.is_empty() {
-        let (seq, prev, hash, body, after) = cut(rest).ok_or_else(|| StoreError::corrupt(first, "日志页无法解析"))?;
-        events.push((seq, prev, hash, body));
+        let (event, after) = cut(rest).ok_or_else(|| StoreError::corrupt(first, "日志页无法解析"))?;
+        events.push(event);
         rest = after;
     }
     events.sort_by_key(|e| e.0);
@@ -164,54 +193,97 @@ fn check_page(page: &str, first: i64) -> Result<Vec<Checked>, StoreError> {
     Ok(a)
 }
 
-fn check_all(events: &[(i64, &str, &str, &str)]) -> Vec<Checked> {
+/// One event of a page: `(seq, prev_hash, hash, kind, body)`.
+type Cut<'a> = (i64, &'a str, &'a str, &'a str, &'a str);
+
+fn check_all(events: &[Cut<'_>]) -> Vec<Checked> {
     events
         .iter()
-        .map(|(seq, prev, hash, body)| check(*seq, prev.as_bytes(), hash.as_bytes(), body.as_bytes()))
+        .map(|(seq, prev, hash, kind, body)| {
+            check(*seq, prev.as_bytes(), hash.as_bytes(), kind.as_bytes(), body.as_bytes())
+        })
         .collect()
 }
 
-/// One event off the front of a page: `(seq, prev_hash, hash, body, what follows)`.
-fn cut(text: &str) -> Option<(i64, &str, &str, &str, &str)> {
-    let mut fields = text.splitn(5, ' ');
+/// One event off the front of a page, and what follows it.
+fn cut(text: &str) -> Option<(Cut<'_>, &str)> {
+    let mut fields = text.splitn(6, ' ');
     let seq = fields.next()?.parse().ok()?;
     let prev_len: usize = fields.next()?.parse().ok()?;
     let hash_len: usize = fields.next()?.parse().ok()?;
+    let kind_len: usize = fields.next()?.parse().ok()?;
     let body_len: usize = fields.next()?.parse().ok()?;
     let values = fields.next()?;
     let (prev, values) = (values.get(..prev_len)?, values.get(prev_len..)?);
     let (hash, values) = (values.get(..hash_len)?, values.get(hash_len..)?);
+    let (kind, values) = (values.get(..kind_len)?, values.get(kind_len..)?);
     let (body, values) = (values.get(..body_len)?, values.get(body_len..)?);
-    Some((seq, prev, hash, body, values))
+    Some(((seq, prev, hash, kind, body), values))
 }
 
-fn check(seq: i64, prev_hash: &[u8], hash: &[u8], body: &[u8]) -> Checked {
+fn check(seq: i64, prev_hash: &[u8], hash: &[u8], kind: &[u8], body: &[u8]) -> Checked {
     let prev = decode_hash(seq, prev_hash).ok();
     // Compared as bytes: a stored hash that is not 64 hex digits cannot match.
     let computed = prev.map(|p| hash_event(&p, body));
     let stored = decode_hash(seq, hash).ok();
+    let named = std::str::from_utf8(body).map_err(|e| e.to_string()).and_then(named);
+    let kind_differs = match &named {
+        Ok((_, named)) if named.as_bytes() != kind => {
+            Some((String::from_utf8_lossy(kind).into_owned(), named.clone().into_owned()))
+        }
+        _ => None,
+    };
     Checked {
         seq,
         bytes: body.len() as u64,
         prev,
         hash_matches: computed.is_some() && computed == stored,
         hash: computed.unwrap_or(GENESIS),
-        body_seq: std::str::from_utf8(body).map_err(|e| e.to_string()).and_then(body_seq),
+        body_seq: named.map(|(seq, _)| seq),
+        kind_differs,
     }
 }
 
-/// The sequence number a body names. Bodies are written with `seq` first (`{"seq":12,…`), which is read
-/// directly; anything else is parsed in full (only `seq` is kept; the rest was hashed).
-fn body_seq(body: &str) -> Result<i64, String> {
-    let direct = body.strip_prefix("{\"seq\":").and_then(|rest| {
-        let digits = rest.find(|c: char| !c.is_ascii_digit())?;
-        let canonical = digits == 1 || !rest.starts_with('0');
-        if canonical && rest.get(digits..digits + 1) == Some(",") { rest.get(..digits)?.parse().ok() } else { None }
-    });
-    match direct {
-        Some(seq) => Ok(seq),
-        None => serde_json::from_str::<BodySeq>(body).map(|b| b.seq).map_err(|e| e.to_string()),
+/// The sequence number a body names, and the `kind` its row must repeat: the event's `type`, or
+/// `security.` and the security record's `kind`. Bodies are written as `{"seq":12,"recorded_at":"…",` then
+/// `"record":{"on":…,"actor":{…},"policy":…,"event":{"type":"…"` or `"security":{"kind":"…"`, which is read
+/// directly: before `event` a record holds only strings and the actor's strings, and a string cannot hold
+/// an unescaped quote, so the first `,"event":{"type":"` is the event's. Anything else is parsed in full
+/// (only these are kept; the rest was hashed).
+fn named(body: &str) -> Result<(i64, Cow<'_, str>), String> {
+    if let Some(direct) = named_directly(body) {
+        return Ok(direct);
     }
+    let named: Named<'_> = serde_json::from_str(body).map_err(|e| e.to_string())?;
+    let kind = match (named.record, named.security) {
+        (Some(record), None) => record.event.kind,
+        (None, Some(security)) => Cow::Owned(format!("security.{}", security.kind)),
+        _ => return Err("事件内容既非业务事件也非安全事件".to_owned()),
+    };
+    Ok((named.seq, kind))
+}
+
+fn named_directly(body: &str) -> Option<(i64, Cow<'_, str>)> {
+    let rest = body.strip_prefix("{\"seq\":")?;
+    let digits = rest.find(|c: char| !c.is_ascii_digit())?;
+    let canonical = digits == 1 || !rest.starts_with('0');
+    let seq = if canonical { rest.get(..digits)?.parse().ok()? } else { return None };
+    let rest = rest.get(digits..)?.strip_prefix(",\"recorded_at\":\"")?;
+    let (recorded_at, rest) = rest.split_once('"')?;
+    if recorded_at.contains('\\') {
+        return None;
+    }
+    if let Some(security) = rest.strip_prefix(",\"security\":{\"kind\":\"") {
+        return Some((seq, Cow::Owned(format!("security.{}", plain(security)?))));
+    }
+    let record = rest.strip_prefix(",\"record\":{")?;
+    let (_, event) = record.split_once(",\"event\":{\"type\":\"")?;
+    Some((seq, Cow::Borrowed(plain(event)?)))
+}
+
+/// A string value up to its closing quote, if it holds no escape (which only a full parse reads right).
+fn plain(text: &str) -> Option<&str> {
+    text.split_once('"').map(|(s, _)| s).filter(|s| !s.contains('\\'))
 }
 
 /// Links checked events onto the chain walked so far; false at the first break (recorded in the report).
@@ -226,10 +298,13 @@ fn link(report: &mut ChainReport, checked: Vec<Checked>, on_verified: &mut impl 
         } else if !c.hash_matches {
             Some("内容与哈希不符(事件内容被改动)".to_owned())
         } else {
-            match c.body_seq {
-                Ok(b) if b == seq => None,
-                Ok(b) => Some(format!("事件内容记载的序号为 {b},与所在位置 {seq} 不符")),
-                Err(e) => Some(format!("事件内容无法解析:{e}")),
+            match (c.body_seq, c.kind_differs) {
+                (Ok(b), _) if b != seq => Some(format!("事件内容记载的序号为 {b},与所在位置 {seq} 不符")),
+                (Ok(_), Some((stored, named))) => {
+                    Some(format!("kind 列为“{stored}”,与事件内容记载的“{named}”不符(哈希之外的列被改动)"))
+                }
+                (Ok(_), None) => None,
+                (Err(e), _) => Some(format!("事件内容无法解析:{e}")),
             }
         };
         if let Some(reason) = problem {
@@ -249,21 +324,32 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_body_names_its_sequence_number_directly_or_through_a_full_parse() {
-        assert_eq!(body_seq(r#"{"seq":12,"recorded_at":"x"}"#), Ok(12));
-        assert_eq!(body_seq(r#"{"recorded_at":"x","seq":12}"#), Ok(12), "another order is parsed in full");
-        assert!(body_seq(r#"{"seq":012,"recorded_at":"x"}"#).is_err(), "a leading zero is not JSON");
-        assert!(body_seq(r#"{"seq":"12"}"#).is_err());
-        assert!(body_seq("not json").is_err());
+    fn a_body_names_its_sequence_number_and_kind_directly_or_through_a_full_parse() {
+        let named = |body: &str| named(body).map(|(seq, kind)| (seq, kind.into_owned()));
+        let record = r#"{"seq":12,"recorded_at":"x","record":{"on":"2022-01-05","actor":{"role":"owner"},"policy":"p","event":{"type":"plan_approved","year":2022}}}"#;
+        assert_eq!(named(record), Ok((12, "plan_approved".to_owned())));
+        let security = r#"{"seq":3,"recorded_at":"x","security":{"kind":"login_failed","username":"a","detail":""}}"#;
+        assert_eq!(named(security), Ok((3, "security.login_failed".to_owned())));
+        let reordered = r#"{"recorded_at":"x","seq":12,"security":{"username":"a","kind":"logout"}}"#;
+        assert_eq!(named(reordered), Ok((12, "security.logout".to_owned())), "another order is parsed in full");
+        let escaped = r#"{"seq":4,"recorded_at":"x","security":{"kind":"lo\u0067out"}}"#;
+        assert_eq!(named(escaped), Ok((4, "security.logout".to_owned())), "an escape is read by the parser");
+        assert!(
+            named(r#"{"seq":012,"recorded_at":"x","security":{"kind":"a"}}"#).is_err(),
+            "a leading zero is not JSON"
+        );
+        assert!(named(r#"{"seq":"12"}"#).is_err());
+        assert!(named(r#"{"seq":12,"recorded_at":"x"}"#).is_err(), "neither a record nor a security event");
+        assert!(named("not json").is_err());
     }
 
     #[test]
     fn a_page_is_cut_into_its_events_by_the_lengths_the_database_gave() {
-        let page = "7 3 2 9 abcde{\"a\":\"b\"}8 0 1 6 f中文";
-        let (seq, prev, hash, body, rest) = cut(page).unwrap();
-        assert_eq!((seq, prev, hash, body), (7, "abc", "de", "{\"a\":\"b\"}"));
-        assert_eq!(cut(rest), Some((8, "", "f", "中文", "")));
-        assert!(cut("8 0 1 2 f中文").is_none(), "a length that cuts a character in two is refused");
-        assert!(cut("8 0 1 99 f").is_none(), "a length past the end is refused");
+        let page = "7 3 2 1 9 abcdek{\"a\":\"b\"}8 0 1 0 6 f中文";
+        let (event, rest) = cut(page).unwrap();
+        assert_eq!(event, (7, "abc", "de", "k", "{\"a\":\"b\"}"));
+        assert_eq!(cut(rest), Some(((8, "", "f", "", "中文"), "")));
+        assert!(cut("8 0 1 0 2 f中文").is_none(), "a length that cuts a character in two is refused");
+        assert!(cut("8 0 1 0 99 f").is_none(), "a length past the end is refused");
     }
 }

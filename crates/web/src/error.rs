@@ -25,6 +25,9 @@ pub enum WebError {
     NotFound(String),
     #[error("{field}:{reason}")]
     Invalid { field: String, reason: String },
+    /// The request contradicts one the same person made before (a request id reused with another command).
+    #[error("{field}:{reason}")]
+    Conflict { field: String, reason: String },
     /// Stored bytes that no longer match their digest.
     #[error("{0}")]
     Tampered(String),
@@ -42,6 +45,7 @@ impl From<AppError> for WebError {
         match e {
             AppError::Invalid { field, reason } => WebError::Invalid { field, reason },
             AppError::NotFound { what } => WebError::NotFound(what),
+            AppError::Conflict { field, reason } => WebError::Conflict { field, reason },
             e @ AppError::Tampered { .. } => WebError::Tampered(e.to_string()),
             AppError::Forbidden { reason } => WebError::Forbidden(reason),
             e @ AppError::Personal { .. } => WebError::Internal(e.to_string()),
@@ -66,7 +70,7 @@ impl WebError {
             WebError::Forbidden(_) => StatusCode::FORBIDDEN,
             WebError::NotFound(_) => StatusCode::NOT_FOUND,
             WebError::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
-            WebError::Tampered(_) => StatusCode::CONFLICT,
+            WebError::Conflict { .. } | WebError::Tampered(_) => StatusCode::CONFLICT,
             WebError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
             WebError::Unavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
         }
@@ -147,6 +151,8 @@ mod tests {
     fn an_error_is_answered_by_whose_fault_it_is() {
         let status = |e: AppError| WebError::from(e).status();
         assert_eq!(status(AppError::invalid("year", "须为整数")), StatusCode::UNPROCESSABLE_ENTITY);
+        let reused = AppError::Conflict { field: "request_id".into(), reason: "已用于另一请求".into() };
+        assert_eq!(status(reused), StatusCode::CONFLICT);
         assert_eq!(status(AppError::internal("系统随机数不可用")), StatusCode::INTERNAL_SERVER_ERROR);
         assert_eq!(
             status(AppError::unavailable("统一身份认证", "connection refused")),

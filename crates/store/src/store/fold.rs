@@ -54,11 +54,7 @@ impl Fold {
             self.links.push((id.clone(), seq));
         }
         if !record.attachments.is_empty() {
-            // A plan event concerns many projects: its documents belong to the plan, not to one of them.
-            let project = match record.event.plan() {
-                Some(_) => None,
-                None => record.event.projects().first().map(|p| p.as_str().to_owned()),
-            };
+            let project = linked_project(record).map(str::to_owned);
             for (position, digest) in (0i64..).zip(&record.attachments) {
                 self.documents.push(Link { digest: digest.clone(), seq, project: project.clone(), position });
             }
@@ -215,4 +211,13 @@ pub(crate) async fn insert_many<T>(
         query.execute(&mut **tx).await?;
     }
     Ok(())
+}
+
+/// The project a record's documents are linked to: its project's, or none for a plan event, which concerns
+/// many projects and whose documents belong to the plan.
+pub(crate) fn linked_project(record: &Recorded) -> Option<&str> {
+    match record.event.plan() {
+        Some(_) => None,
+        None => record.event.projects().first().map(|p| p.as_str()),
+    }
 }

@@ -1,5 +1,6 @@
 //! The event log: the hashed body of each row, appending to the chain, and reading events back.
 
+use super::requests::{DoneRequest, RequestKey, find_request_in};
 use super::{Store, WriteGuard};
 use crate::chain::{GENESIS, hash_event};
 use crate::error::StoreError;
@@ -36,17 +37,13 @@ pub(crate) async fn insert_event(
     tx: &mut Transaction<'_, Any>,
     seq: i64,
     kind: &str,
-    occurred_on: &str,
-    recorded_at: &str,
     text: &str,
     prev: &[u8; 32],
 ) -> Result<[u8; 32], StoreError> {
     let hash = hash_event(prev, text.as_bytes());
-    sqlx::query("INSERT INTO events (seq, kind, occurred_on, recorded_at, body, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7)")
+    sqlx::query("INSERT INTO events (seq, kind, body, prev_hash, hash) VALUES ($1, $2, $3, $4, $5)")
         .bind(seq)
         .bind(kind)
-        .bind(occurred_on)
-        .bind(recorded_at)
         .bind(text)
         .bind(hex::encode(prev))
         .bind(hex::encode(hash))
@@ -58,7 +55,6 @@ pub(crate) async fn insert_event(
 /// Appends a security event to the chain inside a write transaction; returns its sequence number.
 pub(crate) async fn append_security_in(
     tx: &mut Transaction<'_, Any>,
-    occurred_on: &str,
     recorded_at: &str,
     record: SecurityRecord,
 ) -> Result<i64, StoreError> {
@@ -67,7 +63,7 @@ pub(crate) async fn append_security_in(
     let kind = format!("security.{}", record.kind);
     let body = Body { seq, recorded_at: recorded_at.to_owned(), record: None, security: Some(record) };
     let text = serde_json::to_string(&body).map_err(|e| StoreError::corrupt(seq, e))?;
-    insert_event(tx, seq, &kind, occurred_on, recorded_at, &text, &prev).await?;
+    insert_event(tx, seq, &kind, &text, &prev).await?;
     Ok(seq)
 }
 
@@ -98,22 +94,23 @@ pub struct Appended {
 }
 
 impl Store {
-    /// The events a request id already produced, if a command with that id was done before.
-    pub async fn find_request(&self, request_id: &str) -> Result<Option<Appended>, StoreError> {
-        find_request_in(&self.pool, request_id).await
+    /// What a request id produced, if a command with that id was done before by the same requester.
+    pub async fn find_request(&self, key: &RequestKey) -> Result<Option<DoneRequest>, StoreError> {
+        find_request_in(&self.pool, key).await
     }
 
-    /// Appends records as one transaction: events, chain, request id and every projection they change.
+    /// Appends records as one transaction: events, chain, request id (with the fingerprint of its command)
+    /// and every projection they change.
     pub async fn append(
         &self,
         guard: &WriteGuard<'_>,
-        request_id: Option<&str>,
+        request: Option<(&RequestKey, &str)>,
         recorded_at: &str,
         records: &[Recorded],
     ) -> Result<Appended, StoreError> {
         let mut batch = self.batch(guard).await?;
         let first_seq = batch.last_seq() + 1;
-        batch.append(request_id, recorded_at, records).await?;
+        batch.append(request, recorded_at, records).await?;
         let last_seq = batch.last_seq();
         batch.commit().await?;
         Ok(Appended { first_seq, last_seq })
@@ -123,12 +120,11 @@ impl Store {
     pub async fn append_security(
         &self,
         _guard: &WriteGuard<'_>,
-        occurred_on: &str,
         recorded_at: &str,
         record: SecurityRecord,
     ) -> Result<i64, StoreError> {
         let mut tx = self.begin_write().await?;
-        let seq = append_security_in(&mut tx, occurred_on, recorded_at, record).await?;
+        let seq = append_security_in(&mut tx, recorded_at, record).await?;
         tx.commit().await?;
         Ok(seq)
     }
@@ -185,18 +181,6 @@ impl Store {
         let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM events").fetch_one(&self.pool).await?;
         Ok(n)
     }
-}
-
-/// Reads that a command's decision rests on, on the pool or inside a batch's transaction.
-pub(crate) async fn find_request_in<'e>(
-    e: impl Executor<'e, Database = Any>,
-    request_id: &str,
-) -> Result<Option<Appended>, StoreError> {
-    let row: Option<(i64, i64)> = sqlx::query_as("SELECT first_seq, last_seq FROM requests WHERE request_id = $1")
-        .bind(request_id)
-        .fetch_optional(e)
-        .await?;
-    Ok(row.map(|(first_seq, last_seq)| Appended { first_seq, last_seq }))
 }
 
 /// The decided events (not security events) with `seq` in `[first, last]`.

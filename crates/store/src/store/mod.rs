@@ -4,13 +4,16 @@ mod fold;
 mod log;
 mod open;
 mod projections;
+mod requests;
 
-pub(crate) use fold::{Fold, insert_many};
+pub(crate) use fold::{Fold, insert_many, linked_project};
 pub use log::{Appended, SecurityRecord, StoredEvent};
-pub(crate) use log::{Body, append_security_in, decode_hash, events_between_in, find_request_in, head_in};
+pub(crate) use log::{Body, append_security_in, decode_hash, events_between_in, head_in};
 pub use open::{Backend, Durability};
 pub use projections::{ProjectFilter, ProjectRow};
 pub(crate) use projections::{plan_in, project_in, project_states_in, proposals_in};
+pub use requests::{DoneRequest, Replay, RequestKey, Requester};
+pub(crate) use requests::{RequestRow, attribute_imports, find_request_in};
 
 use crate::error::StoreError;
 use sqlx::{Any, AnyPool, Transaction};

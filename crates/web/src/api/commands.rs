@@ -10,6 +10,7 @@ use govit_app::{CommandRequest, Executed};
 use govit_rules::Rejection;
 use govit_rules::command::Action;
 use govit_rules::draft;
+use govit_store::RequestKey;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -44,6 +45,8 @@ pub(super) async fn command(
     {
         return Err(ApiError::invalid("request_id", "须为1到128个字符"));
     }
+    // The id is this account's: another account's same id is another request (issue 17).
+    let request_id = request_id.map(|id| RequestKey::account(user.session.user.id, id));
     let action = Action::from_code(&body.action)
         .ok_or_else(|| ApiError::invalid("do", format!("没有名为“{}”的事项", body.action)))?;
     // As on the page, an owner registers for its own organisation, of the kind on record, in its own

@@ -54,6 +54,14 @@ impl ApiError {
         e.body["field"] = json!(field);
         e
     }
+
+    /// 409 `conflict`: the request contradicts one the same account made before; the field is named.
+    pub(super) fn conflict(field: &str, reason: impl Into<String>) -> ApiError {
+        let mut e = ApiError::invalid(field, reason);
+        e.status = StatusCode::CONFLICT;
+        e.body["code"] = json!("conflict");
+        e
+    }
 }
 
 impl IntoResponse for ApiError {
@@ -69,6 +77,7 @@ impl From<AppError> for ApiError {
             AppError::NotFound { what } => {
                 ApiError::new(StatusCode::NOT_FOUND, "not_found", format!("{what}不存在或您无权查看"))
             }
+            AppError::Conflict { field, reason } => ApiError::conflict(&field, reason),
             e @ AppError::Tampered { .. } => ApiError::new(StatusCode::CONFLICT, "tampered", e.to_string()),
             AppError::Forbidden { reason } => ApiError::new(StatusCode::FORBIDDEN, "forbidden", reason),
             e @ AppError::Personal { .. } => {
@@ -92,6 +101,7 @@ impl From<WebError> for ApiError {
             WebError::Forbidden(_) => "forbidden",
             WebError::NotFound(_) => "not_found",
             WebError::Invalid { field, reason } => return ApiError::invalid(field, reason.clone()),
+            WebError::Conflict { field, reason } => return ApiError::conflict(field, reason.clone()),
             WebError::Tampered(_) => "tampered",
             WebError::Internal(_) => return ApiError::fault(e, "internal"),
             WebError::Unavailable { .. } => return ApiError::fault(e, "unavailable"),

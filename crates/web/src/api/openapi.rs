@@ -161,7 +161,7 @@ fn core_spec() -> Value {
                     "type": "object",
                     "required": ["code", "message", "articles"],
                     "properties": {
-                        "code": { "type": "string", "enum": ["invalid", "unauthenticated", "forbidden", "not_found", "refused", "unsupported_media_type", "tampered", "interrupted", "too_large", "password_change_required", "second_factor_required", "personal_data", "internal", "unavailable"] },
+                        "code": { "type": "string", "enum": ["invalid", "unauthenticated", "forbidden", "not_found", "refused", "unsupported_media_type", "conflict", "tampered", "interrupted", "too_large", "password_change_required", "second_factor_required", "personal_data", "internal", "unavailable"] },
                         "message": { "type": "string" },
                         "articles": { "type": "array", "items": { "type": "integer", "minimum": 1, "maximum": 31 } },
                         "field": { "type": "string" },
@@ -211,7 +211,7 @@ fn core_spec() -> Value {
             "/api/v1/commands": {
                 "post": {
                     "summary": "办理事项(docs/SCENARIOS.md 的全部动作)",
-                    "description": "同一 request_id(或 Idempotency-Key 请求头)重试时不重复办理,返回首次结果。",
+                    "description": "同一账号以同一 request_id(或 Idempotency-Key 请求头)重试同一请求时不重复办理,返回首次结果(replayed 为 true);同一编号用于内容不同的请求时返回 409 conflict,不办理。编号按账号区分:其他账号使用相同编号是另一请求,互不影响。",
                     "parameters": [{ "name": "Idempotency-Key", "in": "header", "required": false, "schema": { "type": "string", "maxLength": 128 } }],
                     "requestBody": { "required": true, "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Command" } } } },
                     "responses": {
@@ -220,6 +220,7 @@ fn core_spec() -> Value {
                         "401": error_response("未登录"),
                         "403": error_response("无权办理"),
                         "404": error_response("项目不存在或无权查看"),
+                        "409": error_response("request_id(Idempotency-Key)已用于本账号内容不同的另一请求(code 为 conflict,field 为 request_id)"),
                         "415": error_response("须为 JSON"),
                         "422": error_response("依《办法》不予办理,articles 为所依据的条款")
                     }

@@ -16,6 +16,7 @@ use govit_app::{CommandRequest, Executed};
 use govit_rules::command::Action;
 use govit_rules::draft::{self, DraftError};
 use govit_rules::{Command, ProjectId, Rejection, Role};
+use govit_store::RequestKey;
 use serde_json::Value;
 
 #[derive(Template)]
@@ -173,7 +174,7 @@ async fn execute(
     project: Option<&govit_rules::Project>,
 ) -> Result<Response, WebError> {
     let today = state.app.clock().today();
-    let request_id = form.one("_request").map(str::to_owned);
+    let request_id = form.one("_request").map(|id| RequestKey::account(user.session.user.id, id));
     let attachments = form.all("attachments").into_iter().map(str::to_owned).collect();
     let executed = state
         .app

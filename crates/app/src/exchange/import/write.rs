@@ -13,6 +13,7 @@ use govit_rules::{
     Action, Actor, Command, Context, Date, Event, JurisdictionId, OwnerStanding, Project, ProjectId, Rejection, Role,
     World, Year, decide,
 };
+use govit_store::{RequestKey, Requester};
 use serde_json::{Value, json};
 use sm3::{Digest, Sm3};
 
@@ -104,9 +105,15 @@ pub(super) fn rejected(p: &Proposal, action: Action, rejection: Rejection) -> Ro
     RowRejection { row: p.row, name: p.name.to_string(), action, action_label: action.label(), rejection }
 }
 
+/// A row's request id for one of its two commands, `register` or `propose`. The ids are the organisation's,
+/// not the uploading account's: the same sheet uploaded again by any of its accounts replays.
+fn row_request(org: &OwnerOrg, key: &str, command: &str) -> RequestKey {
+    RequestKey { requester: Requester::Organization(org.owner.name.clone()), id: format!("{key}:{command}") }
+}
+
 /// The project a request id registered, if that request was done before.
-async fn registered_before(app: &App, request_id: &str) -> Result<Option<ProjectId>, AppError> {
-    let Some(done) = app.store().find_request(request_id).await? else { return Ok(None) };
+async fn registered_before(app: &App, request: &RequestKey) -> Result<Option<ProjectId>, AppError> {
+    let Some(done) = app.store().find_request(request).await? else { return Ok(None) };
     let events = app.store().events_between(done.first_seq, done.last_seq).await?;
     Ok(events.iter().find_map(|e| e.record.event.projects().first().map(|p| (*p).clone())))
 }
@@ -132,10 +139,10 @@ pub(super) async fn dry_run(
     for p in proposals {
         let key = request_key(org, year, p);
         planned.push((p.clone(), key.clone()));
-        if app.store().find_request(&format!("{key}:propose")).await.map_err(AppError::from)?.is_some() {
+        if app.store().find_request(&row_request(org, &key, "propose")).await.map_err(AppError::from)?.is_some() {
             continue; // imported before: both commands replay.
         }
-        let project = match registered_before(app, &format!("{key}:register")).await? {
+        let project = match registered_before(app, &row_request(org, &key, "register")).await? {
             Some(id) => app.store().project(&id).await.map_err(AppError::from)?,
             None => {
                 let command = register_command(p, org)?;
@@ -201,7 +208,7 @@ pub(super) async fn write_row(
         actor: actor.clone(),
         on: today,
         command,
-        request_id: Some(format!("{key}:{suffix}")),
+        request_id: Some(row_request(org, key, suffix)),
         attachments: Vec::new(),
     };
     let command = register_command(p, org).map_err(|e| RowFailure::of(None, Err(e)))?;
