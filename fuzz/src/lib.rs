@@ -10,7 +10,7 @@ use govit_app::accounts::NewOrganization;
 use govit_app::{App, FixedClock, exchange};
 use govit_rules::policy::{BUILTIN, load};
 use govit_rules::vocab::OwnerKind;
-use govit_rules::{Actor, Date, JurisdictionId, OrgName, Role};
+use govit_rules::{Actor, Date, JurisdictionId, OrgName, Role, Year};
 use govit_store::Store;
 use std::sync::{Arc, OnceLock};
 use tokio::runtime::Runtime;
@@ -38,7 +38,12 @@ fn harness() -> &'static Harness {
             let store = Store::open_memory().await.expect("an in-memory store");
             let policies = load(BUILTIN).expect("the shipped policies");
             let app = App::new(store, policies, Arc::new(FixedClock::at(today)));
-            app.create_organization(NewOrganization {
+            let admin = Actor {
+                role: Role::Admin,
+                organization: OrgName::parse("系统管理").expect("an organisation name"),
+                jurisdiction: JurisdictionId::wuhan(),
+            };
+            app.create_organization(&admin, NewOrganization {
                 name: OWNER.to_owned(),
                 jurisdiction: "wuhan".to_owned(),
                 owner_kind: Some(OwnerKind::PartyGovernmentOrgan),
@@ -62,7 +67,8 @@ fn harness() -> &'static Harness {
 /// what a seed or a saved input does: `GOVIT_FUZZ_VERBOSE=1 cargo fuzz run excel_import FILE`).
 pub fn import(bytes: &[u8]) {
     let h = harness();
-    let result = h.runtime.block_on(exchange::import_proposals(&h.app, &h.actor, YEAR, bytes, h.today));
+    let Ok(year) = Year::new(YEAR) else { return };
+    let result = h.runtime.block_on(exchange::import_proposals(&h.app, &h.actor, year, bytes, h.today));
     let outcome = match result {
         Ok(report) => serde_json::to_string(&report).unwrap_or_default(),
         Err(e) => e.messages().join("\n"),

@@ -31,7 +31,8 @@ pub struct Options {
     /// Sign a checkpoint of new events at least this often (minutes).
     #[arg(long, default_value_t = 10)]
     pub checkpoint_minutes: u64,
-    /// The site is reached over HTTPS (through a TLS terminator): send Strict-Transport-Security.
+    /// The site is reached over HTTPS (through a TLS terminator): send Strict-Transport-Security and mark the
+    /// session cookie Secure.
     #[arg(long)]
     pub hsts: bool,
     /// Approvers and administrators must log in with a second factor (TOTP); they enrol at their next login.

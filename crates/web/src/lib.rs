@@ -45,6 +45,8 @@ pub struct AppState {
     pub app: Arc<App>,
     /// What the public page and open-data exports show.
     pub open_data: Arc<govit_app::stats::OpenDataConfig>,
+    /// The site is reached over HTTPS (`WebOptions::hsts`): session cookies are marked `Secure`.
+    pub https: bool,
 }
 
 /// Settings of the web front end that are the operator's to choose.
@@ -52,8 +54,8 @@ pub struct AppState {
 pub struct WebOptions {
     pub open_data: govit_app::stats::OpenDataConfig,
     pub rate_limits: RateLimits,
-    /// Send `Strict-Transport-Security`: set when the site is reached over TLS (govit itself speaks plain HTTP
-    /// behind the operator's TLS terminator, so only the operator knows).
+    /// Send `Strict-Transport-Security` and mark the session cookie `Secure`: set when the site is reached over
+    /// TLS (govit itself speaks plain HTTP behind the operator's TLS terminator, so only the operator knows).
     pub hsts: bool,
 }
 
@@ -65,7 +67,7 @@ pub fn router(app: Arc<App>) -> Router {
 /// The site with the operator's options.
 pub fn router_with(app: Arc<App>, options: WebOptions) -> Router {
     let limiters = limits::Limiters::new(options.rate_limits);
-    let state = AppState { app, open_data: Arc::new(options.open_data) };
+    let state = AppState { app, open_data: Arc::new(options.open_data), https: options.hsts };
     let csp = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; \
                frame-ancestors 'none'; form-action 'self'; base-uri 'none'; object-src 'none'";
     // Uploads get their own, larger body limit; everything else keeps BODY_LIMIT.
@@ -81,6 +83,7 @@ pub fn router_with(app: Arc<App>, options: WebOptions) -> Router {
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
         .merge(uploads)
         .with_state(state)
+        .layer(axum::middleware::from_fn(api::too_large_as_json))
         .layer(CsrfLayer::new())
         .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
         .layer(SetResponseHeaderLayer::if_not_present(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(csp)))

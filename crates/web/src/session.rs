@@ -84,9 +84,11 @@ impl FromRequestParts<AppState> for CurrentUser {
     }
 }
 
-/// The `Set-Cookie` value that installs a session (HttpOnly, SameSite=Strict, whole site).
-pub fn cookie(token: &str) -> String {
-    format!("{SESSION_COOKIE}={token}; HttpOnly; SameSite=Strict; Path=/")
+/// The `Set-Cookie` value that installs a session (HttpOnly, SameSite=Strict, whole site), `Secure` when the
+/// site is reached over HTTPS, so that the browser never sends it over plain HTTP.
+pub fn cookie(token: &str, https: bool) -> String {
+    let secure = if https { "; Secure" } else { "" };
+    format!("{SESSION_COOKIE}={token}; HttpOnly; SameSite=Strict; Path=/{secure}")
 }
 
 /// The `Set-Cookie` value that removes it.

@@ -153,8 +153,17 @@ async fn uploads_may_exceed_the_general_body_limit_up_to_the_document_limit() {
 
     let mut far_over = b"%PDF-1.7\n".to_vec();
     far_over.resize(govit_web::UPLOAD_BODY_LIMIT + 1, b' ');
-    let (status, _) = api_upload(&s, &c, "超限.pdf", "application/pdf", far_over).await;
+    let (status, err) = api_upload(&s, &c, "超限.pdf", "application/pdf", far_over).await;
     assert_eq!(status, 413);
+    assert_eq!(err["code"], "too_large", "the API answers in its JSON shape even before a handler runs: {err}");
+
+    let body = vec![b' '; govit_web::BODY_LIMIT + 1];
+    let r = c.post(format!("{}/api/v1/commands", s.base)).header("content-type", "application/json").body(body);
+    let r = r.send().await.unwrap();
+    assert_eq!(r.status(), 413);
+    let err: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(err["code"], "too_large", "{err}");
+    assert!(err["message"].as_str().unwrap().contains("一般请求至多2 MiB"), "{err}");
 }
 
 #[tokio::test]

@@ -141,13 +141,20 @@ async fn api_requests_are_limited_per_session() {
 }
 
 #[tokio::test]
-async fn hsts_is_sent_only_when_the_operator_says_the_site_is_served_over_tls() {
+async fn hsts_and_secure_cookies_only_when_the_operator_says_the_site_is_served_over_tls() {
     let plain = common::spawn().await;
     let r = common::client().get(format!("{}/login", plain.base)).send().await.unwrap();
     assert!(r.headers().get("strict-transport-security").is_none());
     let tls = common::spawn_with(govit_web::WebOptions { hsts: true, ..Default::default() }).await;
     let r = common::client().get(format!("{}/login", tls.base)).send().await.unwrap();
     assert_eq!(r.headers()["strict-transport-security"], "max-age=31536000; includeSubDomains");
+
+    // The session cookie follows: `Secure` over TLS only (a browser would not send it back over plain HTTP).
+    let set_cookie = |r: &reqwest::Response| r.headers()["set-cookie"].to_str().unwrap().to_owned();
+    let plain_cookie = set_cookie(&api_login(&common::client(), &plain, "minzheng").await);
+    assert!(!plain_cookie.contains("Secure"), "{plain_cookie}");
+    let tls_cookie = set_cookie(&api_login(&common::client(), &tls, "minzheng").await);
+    assert!(tls_cookie.ends_with("; Secure") && tls_cookie.contains("HttpOnly"), "{tls_cookie}");
 }
 
 /// The administrator who sets up the test's organisations and accounts.

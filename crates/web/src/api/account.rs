@@ -33,7 +33,8 @@ pub(super) async fn login(
     let login: Login = parse_body(&headers, &body)?;
     match state.app.login(&login.username, &login.password, login.totp.as_deref(), &source).await {
         Ok(session) => {
-            Ok(([(header::SET_COOKIE, cookie(&session.token))], Json(json!({ "csrf": session.csrf }))).into_response())
+            Ok(([(header::SET_COOKIE, cookie(&session.token, state.https))], Json(json!({ "csrf": session.csrf })))
+                .into_response())
         }
         Err(AppError::Invalid { field, reason }) => {
             // `field` tells a client whether to ask for the one-time code (`totp`) or the password again.

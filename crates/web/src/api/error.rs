@@ -17,6 +17,19 @@ pub(crate) struct ApiError {
     pub(super) body: Value,
 }
 
+/// A body over the limit is refused by the body-limit layers before any handler runs, in plain text; on the
+/// API it answers in the same `{code, message}` shape as every other error (`too_large`).
+pub(crate) async fn too_large_as_json(request: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let api = request.uri().path().starts_with("/api/");
+    let response = next.run(request).await;
+    if !api || response.status() != StatusCode::PAYLOAD_TOO_LARGE {
+        return response;
+    }
+    let (limit, upload) = (crate::BODY_LIMIT / (1024 * 1024), crate::UPLOAD_BODY_LIMIT / (1024 * 1024));
+    let message = format!("请求体超过上限:一般请求至多{limit} MiB,上传文件至多{upload} MiB");
+    ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "too_large", message).into_response()
+}
+
 impl ApiError {
     pub(super) fn new(status: StatusCode, code: &str, message: impl Into<String>) -> ApiError {
         ApiError { status, body: json!({ "code": code, "message": message.into(), "articles": [] }) }

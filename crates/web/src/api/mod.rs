@@ -8,6 +8,7 @@ mod commands;
 mod dashboard;
 mod documents;
 mod error;
+pub(crate) use error::too_large_as_json;
 mod exchange;
 mod notifications;
 mod openapi;

@@ -270,7 +270,7 @@ fn core_spec() -> Value {
                         "200": { "description": "已保存(相同内容只保存一份,摘要相同)", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Document" } } } },
                         "400": error_response("文件为空、超过上限或类型不支持(field 为 file)"),
                         "401": error_response("未登录"),
-                        "413": { "description": "请求体超过上传上限" }
+                        "413": error_response("请求体超过上传上限(code 为 too_large)")
                     }
                 }
             },
@@ -444,7 +444,7 @@ fn more_paths() -> Vec<(&'static str, Value)> {
                 "401": error_response("未登录"),
                 "403": error_response("非项目建设单位"),
                 "409": error_response("导入中断(此前各行已导入)"),
-                "413": { "description": "请求体超过上传上限" },
+                "413": error_response("请求体超过上传上限(code 为 too_large)"),
                 "422": error_response("有行依《办法》不予受理(errors 逐行列出,articles 为所依据的条款);或解压后超出申报表的范围(部件数、解压大小、行列),code 为 too_large")
             }
         } }),

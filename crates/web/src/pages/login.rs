@@ -61,7 +61,7 @@ pub(super) async fn submit(
     let username = form.one("username").unwrap_or_default().to_owned();
     let password = form.all("password").first().map(|s| (*s).to_owned()).unwrap_or_default();
     match state.app.login(&username, &password, form.one("totp"), &source).await {
-        Ok(session) => ([(header::SET_COOKIE, cookie(&session.token))], Redirect::to("/")).into_response(),
+        Ok(session) => ([(header::SET_COOKIE, cookie(&session.token, state.https))], Redirect::to("/")).into_response(),
         Err(e) => {
             tracing::info!(user = %username, "login failed");
             refused(&state, e, username)
@@ -115,7 +115,7 @@ pub(super) async fn sso_callback(
         Ok(session) => {
             let mut page = render(&SsoDone);
             let headers = page.headers_mut();
-            for value in [cookie(&session.token), clear] {
+            for value in [cookie(&session.token, state.https), clear] {
                 if let Ok(value) = header::HeaderValue::from_str(&value) {
                     headers.append(header::SET_COOKIE, value);
                 }
