@@ -8,7 +8,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use govit_app::{CommandRequest, Executed};
 use govit_rules::Rejection;
-use govit_rules::command::Action;
+use govit_rules::command::{Action, Target};
 use govit_rules::draft;
 use govit_store::RequestKey;
 use serde::Deserialize;
@@ -54,6 +54,10 @@ pub(super) async fn command(
     let with = std::mem::take(&mut body.with);
     let command = draft::build(action, with, user.session.actor.role, Some(&user.session.org_record()))
         .map_err(ApiError::drafted)?;
+    // Acting on a project one may not see answers as reading it does: 404, naming neither owner nor power.
+    if let Target::Project(id) = command.target() {
+        state.app.visible_project(&user.session.actor, id).await?;
+    }
     let today = state.app.clock().today();
     let attachments = std::mem::take(&mut body.attachments);
     let executed = state

@@ -18,7 +18,7 @@ pub enum Mark {
 }
 
 /// Where the subject lies and which authority approves it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Place {
     /// A municipal project (wuhan) the bureau approves.
     City,
@@ -29,7 +29,7 @@ pub enum Place {
 }
 
 /// Whether the acting account's organisation is the one the project concerns.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Tie {
     Own,
     Other,
