@@ -4,9 +4,10 @@ use crate::{App, AppError};
 use govit_rules::derive::{self, Deadline, DeadlineName, FundsReleasable};
 use govit_rules::state::RectificationState;
 use govit_rules::vocab::{AdjustmentOutcome, Authority, Route, Stage, Status};
-use govit_rules::{Article, Date, Money, Project, ProjectId};
+use govit_rules::{Actor, Article, Date, Event, Money, Project, ProjectId};
 use govit_store::StoredEvent;
 use serde::Serialize;
+use std::collections::HashSet;
 
 /// The stage the owner submits next, with its Chinese name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -105,5 +106,27 @@ impl App {
     pub async fn timeline(&self, id: &ProjectId) -> Result<Vec<StoredEvent>, AppError> {
         self.load_project(id).await?;
         Ok(self.store.project_events(id).await?)
+    }
+
+    /// A project's timeline as `actor` may read it: not found unless the project is visible, and a plan's
+    /// review or approval names only the projects `actor` may see, so that a shared annual plan does not
+    /// disclose other organisations' project numbers (issue 17). The hashes stay those of the full records,
+    /// which an auditor checks in the audit export, not here.
+    pub async fn visible_timeline(&self, actor: &Actor, id: &ProjectId) -> Result<Vec<StoredEvent>, AppError> {
+        self.visible_project(actor, id).await?;
+        let visible: HashSet<ProjectId> =
+            self.visible_digests(actor, self.clock.today()).await?.iter().map(|d| d.id.clone()).collect();
+        let mut events = self.store.project_events(id).await?;
+        for e in &mut events {
+            match &mut e.record.event {
+                Event::PlanReviewed { included, excluded, .. } => {
+                    included.retain(|p| visible.contains(p));
+                    excluded.retain(|p| visible.contains(p));
+                }
+                Event::PlanApproved { projects, .. } => projects.retain(|p| visible.contains(p)),
+                _ => {}
+            }
+        }
+        Ok(events)
     }
 }

@@ -146,6 +146,35 @@ async fn another_owner_cannot_see_or_act_on_the_project() {
 }
 
 #[tokio::test]
+async fn a_shared_plan_in_a_timeline_names_only_the_projects_the_reader_may_see() {
+    let s = spawn().await;
+    let mut ids = Vec::new();
+    for (user, name) in [("minzheng", "养老服务平台"), ("jiaoyu", "教育数据平台")] {
+        let (c, _) = login(&s, user).await;
+        let (status, done) = command(&s, &c, register(name, 800_000)).await;
+        assert_eq!(status, 200, "{done}");
+        let id = done["project"].as_str().unwrap().to_owned();
+        let (status, done) =
+            command(&s, &c, json!({ "do": "propose_for_plan", "with": { "project": id, "year": 2026 } })).await;
+        assert_eq!(status, 200, "{done}");
+        ids.push(id);
+    }
+    let (bureau, _) = login(&s, "bureau").await;
+    let (status, done) = command(&s, &bureau, json!({"do": "review_plan", "with": {"year": 2026}})).await;
+    assert_eq!(status, 200, "{done}");
+
+    let (minzheng, _) = login(&s, "minzheng").await;
+    let timeline = minzheng.get(format!("{}/api/v1/projects/{}/timeline", s.base, ids[0])).send().await.unwrap();
+    let timeline = timeline.text().await.unwrap();
+    assert!(timeline.contains("plan_reviewed") && timeline.contains(&ids[0]), "{timeline}");
+    assert!(!timeline.contains(&ids[1]), "another organisation's project number is not disclosed: {timeline}");
+    let page = minzheng.get(format!("{}/projects/{}", s.base, ids[0])).send().await.unwrap().text().await.unwrap();
+    assert!(!page.contains(&ids[1]), "nor on the page");
+    let seen_by_bureau = bureau.get(format!("{}/api/v1/projects/{}/timeline", s.base, ids[0])).send().await.unwrap();
+    assert!(seen_by_bureau.text().await.unwrap().contains(&ids[1]), "the bureau, which sees both, reads both");
+}
+
+#[tokio::test]
 async fn a_refusal_is_422_with_its_articles() {
     let s = spawn().await;
     let (c, _) = login(&s, "minzheng").await;

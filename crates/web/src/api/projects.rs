@@ -54,7 +54,6 @@ pub(super) async fn timeline(
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
     let id = project_id(id)?;
-    state.app.visible_project(&user.session.actor, &id).await?;
-    let events = state.app.timeline(&id).await?;
+    let events = state.app.visible_timeline(&user.session.actor, &id).await?;
     Ok(Json(json!(events)))
 }

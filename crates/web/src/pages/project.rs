@@ -301,7 +301,7 @@ pub(super) async fn detail(
     let actions = app.available_actions(actor, &project, today);
     let contact = masked_contact(app, actor, &project).await;
     let view = ProjectView::of(project, today, app);
-    let events = app.timeline(&id).await?;
+    let events = app.visible_timeline(actor, &id).await?;
     let outcome = query.done.and_then(|seq| events.iter().find(|e| e.seq == seq)).map(|e| {
         let done = Executed::Done {
             project: Some(id.clone()),
