@@ -25,12 +25,13 @@ for _ in $(seq 1 120); do
 done
 [ -n "$base" ] || { echo "schemathesis: govit did not start"; cat "$work/serve.log"; exit 1; }
 
-curl -sf -c "$work/cookies" -H 'content-type: application/json' \
-  -d '{"username":"bureau","password":"Wuhan@2021demo"}' "$base/api/v1/session" >/dev/null
+csrf="$(curl -sf -c "$work/cookies" -H 'content-type: application/json' \
+  -d '{"username":"bureau","password":"Wuhan@2021demo"}' "$base/api/v1/session" | grep -oE '[0-9a-f]{64}')"
 token="$(awk '$6 == "govit_session" { print $7 }' "$work/cookies")"
 
 "$st" run "$base/api/v1/openapi.json" \
   -H "Cookie: govit_session=$token" \
+  -H "X-CSRF-Token: $csrf" \
   --exclude-path /api/v1/session \
   --checks not_a_server_error,response_schema_conformance \
   --max-examples 100 --rate-limit 40/s \

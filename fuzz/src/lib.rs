@@ -6,7 +6,7 @@
 //! run and the writing. A sheet that imports writes its projects, so later inputs see them (importing the same
 //! rows again is a replay, as in the app).
 
-use govit_app::accounts::NewOrganization;
+use govit_app::administration::NewOrganization;
 use govit_app::{App, FixedClock, exchange};
 use govit_rules::policy::{BUILTIN, load};
 use govit_rules::vocab::OwnerKind;
@@ -39,14 +39,16 @@ fn harness() -> &'static Harness {
             let policies = load(BUILTIN).expect("the shipped policies");
             let app = App::new(store, policies, Arc::new(FixedClock::at(today)));
             let admin = Actor {
-                role: Role::Admin,
+                role: Role::SystemAdmin,
                 organization: OrgName::parse("系统管理").expect("an organisation name"),
                 jurisdiction: JurisdictionId::wuhan(),
+                person: None,
             };
             app.create_organization(&admin, NewOrganization {
                 name: OWNER.to_owned(),
                 jurisdiction: "wuhan".to_owned(),
                 owner_kind: Some(OwnerKind::PartyGovernmentOrgan),
+                duty: None,
             })
             .await
             .expect("the owner organisation");
@@ -56,6 +58,7 @@ fn harness() -> &'static Harness {
             role: Role::Owner,
             organization: OrgName::parse(OWNER).expect("an organisation name"),
             jurisdiction: JurisdictionId::wuhan(),
+            person: None,
         };
         let verbose = std::env::var_os("GOVIT_FUZZ_VERBOSE").is_some();
         Harness { runtime, app, actor, today, verbose }

@@ -8,11 +8,10 @@ use argon2::Argon2;
 use argon2::password_hash::phc::PasswordHash;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use chrono::{DateTime, Duration};
-use govit_rules::authz::{self, Administration};
 use govit_rules::draft::OrgRecord;
 use govit_rules::vocab::OwnerKind;
-use govit_rules::{Actor, JurisdictionId, OrgName, Role};
-use govit_store::{NewUser, OrganizationRow, SessionRow, UserRow};
+use govit_rules::{AccountName, Actor, JurisdictionId, OrgName, Person, PersonName, Role};
+use govit_store::{OrganizationRow, SessionRow, UserRow};
 use sm3::{Digest, Sm3};
 
 /// Sessions end after this long without a request (GB/T 22239 level 3 asks for an idle timeout).
@@ -44,25 +43,6 @@ pub fn lockout_minutes(failures: i64) -> Option<i64> {
     }
     let doublings = u32::try_from(failures / MAX_FAILED_LOGINS - 1).unwrap_or(u32::MAX).min(16);
     Some(LOCKOUT_MINUTES.saturating_mul(1 << doublings).min(MAX_LOCKOUT_MINUTES))
-}
-
-/// A new organisation: its name, jurisdiction and, if it may own projects, its kind [2][9].
-#[derive(Debug, Clone)]
-pub struct NewOrganization {
-    pub name: String,
-    pub jurisdiction: String,
-    pub owner_kind: Option<OwnerKind>,
-}
-
-/// A new user account.
-#[derive(Debug, Clone)]
-pub struct NewUserInput {
-    pub username: String,
-    pub display_name: String,
-    pub organization: String,
-    pub roles: Vec<Role>,
-    pub password: String,
-    pub must_change_password: bool,
 }
 
 /// A logged-in user as every front end needs them: who, for which organisation, acting in which role.
@@ -98,12 +78,6 @@ pub struct NewSession {
     pub csrf: String,
 }
 
-/// A user name: 3 to 40 letters, digits, underscores, hyphens or dots.
-pub(crate) fn valid_username(username: &str) -> bool {
-    (3..=40).contains(&username.len())
-        && username.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '.')
-}
-
 /// The password policy: at least 12 characters, three of four character classes, not the user name.
 pub fn check_password(username: &str, password: &str) -> Result<(), String> {
     if password.chars().count() < 12 {
@@ -124,7 +98,7 @@ pub fn check_password(username: &str, password: &str) -> Result<(), String> {
     Ok(())
 }
 
-fn random_hex(bytes: usize) -> Result<String, AppError> {
+pub(crate) fn random_hex(bytes: usize) -> Result<String, AppError> {
     let mut buf = vec![0u8; bytes];
     getrandom::fill(&mut buf).map_err(|e| AppError::internal(format!("系统随机数不可用:{e}")))?;
     Ok(hex::encode(buf))
@@ -134,7 +108,7 @@ fn digest(token: &str) -> String {
     hex::encode(Sm3::digest(token.as_bytes()))
 }
 
-fn hash_password(password: &str) -> Result<String, AppError> {
+pub(crate) fn hash_password(password: &str) -> Result<String, AppError> {
     Argon2::default()
         .hash_password(password.as_bytes())
         .map(|h| h.to_string())
@@ -150,13 +124,33 @@ pub(crate) fn parse_role(code: &str) -> Option<Role> {
 }
 
 impl App {
-    /// Writes a security event (login, account or policy change) into the audit chain. A failure to record
-    /// is logged, never hidden.
+    /// Writes a security event (login, account or policy change) about the account `username` into the audit
+    /// chain, where no person acts on it (a failed login, the identity provider, the system itself).
     pub async fn record_security(&self, kind: &str, username: &str, detail: impl Into<String>) -> Result<(), AppError> {
+        self.record_security_event(kind, username, detail.into(), None).await
+    }
+
+    /// [`App::record_security`], naming `by`, the account that acted (an administrator, or the user).
+    pub async fn record_security_by(
+        &self,
+        by: &Actor,
+        kind: &str,
+        username: &str,
+        detail: impl Into<String>,
+    ) -> Result<(), AppError> {
+        self.record_security_event(kind, username, detail.into(), Some(by.clone())).await
+    }
+
+    async fn record_security_event(
+        &self,
+        kind: &str,
+        username: &str,
+        detail: String,
+        by: Option<Actor>,
+    ) -> Result<(), AppError> {
         let guard = self.store.lock().await;
         let now = self.clock.now();
-        let record =
-            govit_store::SecurityRecord { kind: kind.to_owned(), username: username.to_owned(), detail: detail.into() };
+        let record = govit_store::SecurityRecord { kind: kind.to_owned(), username: username.to_owned(), detail, by };
         self.store.append_security(&guard, &now.to_rfc3339(), record).await?;
         Ok(())
     }
@@ -180,67 +174,6 @@ impl App {
         let names: Vec<&str> = files.iter().map(|(n, _)| *n).collect();
         self.record_security("policies_loaded", "", format!("SM3 {fingerprint}:{}", names.join(","))).await?;
         Ok(true)
-    }
-
-    /// Sets up an organisation, as `actor` (the administrator, [`authz::administer`]).
-    pub async fn create_organization(&self, actor: &Actor, o: NewOrganization) -> Result<i64, AppError> {
-        administering(actor, Administration::ManageOrganizations)?;
-        let name = OrgName::parse(o.name).map_err(|e| AppError::invalid("name", e))?;
-        let jurisdiction = JurisdictionId::parse(o.jurisdiction).map_err(|e| AppError::invalid("jurisdiction", e))?;
-        if !self.policies.contains(&jurisdiction) {
-            return Err(AppError::invalid("jurisdiction", format!("辖区 {jurisdiction} 没有政策定义")));
-        }
-        if self.store.organization_by_name(name.as_str()).await?.is_some() {
-            return Err(AppError::invalid("name", format!("单位“{name}”已存在")));
-        }
-        let now = self.clock.now().to_rfc3339();
-        let id = self
-            .store
-            .insert_organization(name.as_str(), jurisdiction.as_str(), o.owner_kind.map(OwnerKind::code), &now)
-            .await?;
-        let kind = o.owner_kind.map_or("监管或服务部门", OwnerKind::label);
-        self.record_security("organization_created", "", format!("新建单位“{name}”({jurisdiction},{kind})")).await?;
-        Ok(id)
-    }
-
-    /// Opens an account, as `actor` (the administrator, [`authz::administer`]).
-    pub async fn create_user(&self, actor: &Actor, u: NewUserInput) -> Result<i64, AppError> {
-        administering(actor, Administration::ManageAccounts)?;
-        let username = u.username.trim();
-        if !valid_username(username) {
-            return Err(AppError::invalid("username", "用户名须为3到40个字母、数字、下划线、连字符或点"));
-        }
-        if self.store.user_by_username(username).await?.is_some() {
-            return Err(AppError::invalid("username", format!("用户名“{username}”已被使用")));
-        }
-        let display_name =
-            OrgName::parse(u.display_name).map_err(|e| AppError::invalid("display_name", e.named("姓名")))?;
-        let org = self
-            .store
-            .organization_by_name(u.organization.trim())
-            .await?
-            .ok_or_else(|| AppError::invalid("organization", format!("单位“{}”不存在", u.organization.trim())))?;
-        if u.roles.is_empty() {
-            return Err(AppError::invalid("roles", "至少选择一个角色"));
-        }
-        if u.roles.contains(&Role::Owner) && org.owner_kind.is_none() {
-            return Err(AppError::invalid("roles", format!("“{}”不是项目建设单位,不能授予建设单位角色", org.name)));
-        }
-        check_password(username, &u.password).map_err(|e| AppError::invalid("password", e))?;
-        let hash = hash_password(&u.password)?;
-        let roles: Vec<String> = u.roles.iter().map(|r| r.code().to_owned()).collect();
-        let now = self.clock.now().to_rfc3339();
-        let new = NewUser {
-            username,
-            display_name: display_name.as_str(),
-            organization_id: org.id,
-            roles: &roles,
-            password_hash: &hash,
-            must_change_password: u.must_change_password,
-        };
-        let id = self.store.insert_user(&new, &now).await?;
-        self.record_security("user_created", username, format!("单位“{}”,角色 {}", org.name, roles.join(","))).await?;
-        Ok(id)
     }
 
     /// Checks a user name, password and, when the user has turned the second factor on, the one-time code;
@@ -298,21 +231,31 @@ impl App {
 
     /// Opens a new session of `user` (a fresh id at every login), opened by `method`, and records it.
     pub(crate) async fn open_session(&self, user: &UserRow, method: &str, how: &str) -> Result<NewSession, AppError> {
-        let role = user.roles.first().cloned().ok_or_else(|| AppError::invalid("roles", "该用户没有任何角色"))?;
+        let Some(role) = user.roles.iter().find_map(|r| parse_role(r)) else {
+            self.record_security("login_failed", &user.username, format!("{how}:尚未授予角色")).await?;
+            return Err(AppError::invalid("roles", NO_ROLE_YET));
+        };
         let token = random_hex(32)?;
         let csrf = random_hex(32)?;
         let now = self.clock.now().to_rfc3339();
         let row = SessionRow {
             id_digest: digest(&token),
             user_id: user.id,
-            role,
+            role: role.code().to_owned(),
             csrf: csrf.clone(),
             created_at: now.clone(),
             last_seen: now,
             method: method.to_owned(),
         };
         self.store.insert_session(&row).await?;
-        self.record_security("login_succeeded", &user.username, format!("{how},角色 {}", user.roles.join(","))).await?;
+        let organization = self
+            .store
+            .organization(user.organization_id)
+            .await?
+            .ok_or_else(|| AppError::invalid("organization", format!("账号“{}”的单位不存在", user.username)))?;
+        let me = actor_of(user, &organization, role)?;
+        self.record_security_by(&me, "login_succeeded", &user.username, format!("{how},角色 {}", user.roles.join(",")))
+            .await?;
         tracing::info!(user = %user.username, method, "login");
         Ok(NewSession { token, csrf })
     }
@@ -367,7 +310,7 @@ impl App {
         if stale || session.role != role.code() {
             self.store.touch_session(&id, &now.to_rfc3339(), role.code()).await?;
         }
-        let actor = actor_of(&organization, role)?;
+        let actor = actor_of(&user, &organization, role)?;
         let single_sign_on = session.method == govit_store::SESSION_SSO;
         Ok(Some(SessionUser { user, organization, roles, role, csrf: session.csrf, actor, single_sign_on }))
     }
@@ -391,7 +334,7 @@ impl App {
             }
             None => *roles.first().ok_or_else(|| AppError::invalid("user", format!("账号“{username}”没有任何角色")))?,
         };
-        actor_of(&organization, role)
+        actor_of(&user, &organization, role)
     }
 
     /// A user changes their own password: the current one is checked, the new one must meet the policy and
@@ -407,7 +350,8 @@ impl App {
         }
         check_password(&user.username, new).map_err(|e| AppError::invalid("new", e))?;
         self.store.set_password(user.id, &hash_password(new)?, false).await?;
-        self.record_security("password_changed", &user.username, "本人修改密码").await?;
+        let me = self.account_actor(&user.username, None).await?;
+        self.record_security_by(&me, "password_changed", &user.username, "本人修改密码").await?;
         Ok(())
     }
 
@@ -428,110 +372,28 @@ impl App {
         if let Some(session) = self.store.session(&id).await?
             && let Some(user) = self.store.user(session.user_id).await?
         {
-            self.record_security("logout", &user.username, "退出登录").await?;
+            let me = self.account_actor(&user.username, parse_role(&session.role)).await.ok();
+            self.record_security_event("logout", &user.username, "退出登录".to_owned(), me).await?;
         }
         Ok(self.store.delete_session(&id).await?)
     }
 }
 
-impl App {
-    /// Changes a user's roles and whether the account is active, and optionally resets the password (the
-    /// user must then change it). Ends the user's sessions, so the change applies at once.
-    pub async fn update_user(
-        &self,
-        actor: &Actor,
-        id: i64,
-        roles: Vec<Role>,
-        active: bool,
-        new_password: Option<&str>,
-    ) -> Result<(), AppError> {
-        administering(actor, Administration::ManageAccounts)?;
-        let user = self.store.user(id).await?.ok_or_else(|| AppError::NotFound { what: format!("用户 {id}") })?;
-        if roles.is_empty() {
-            return Err(AppError::invalid("roles", "至少选择一个角色"));
-        }
-        let org = self.store.organization(user.organization_id).await?;
-        if roles.contains(&Role::Owner) && org.as_ref().is_none_or(|o| o.owner_kind.is_none()) {
-            return Err(AppError::invalid("roles", "该用户所在单位不是项目建设单位,不能授予建设单位角色"));
-        }
-        if let Some(password) = new_password.filter(|p| !p.is_empty()) {
-            check_password(&user.username, password).map_err(|e| AppError::invalid("password", e))?;
-            self.store.set_password(id, &hash_password(password)?, true).await?;
-        }
-        let codes: Vec<String> = roles.iter().map(|r| r.code().to_owned()).collect();
-        self.store.update_user(id, &codes, active).await?;
-        self.store.clear_login_failures(id, None).await?;
-        self.store.delete_user_sessions(id).await?;
-        let password = if new_password.is_some_and(|p| !p.is_empty()) { ",重置密码" } else { "" };
-        let state = if active { "启用" } else { "停用" };
-        self.record_security("user_changed", &user.username, format!("角色 {},{state}{password}", codes.join(",")))
-            .await?;
-        tracing::info!(user = %user.username, "account changed");
-        Ok(())
-    }
-}
+/// What a password-correct login without any role is told: the 系统管理员 opened the account, the 安全管理员
+/// has not granted it a role yet.
+pub const NO_ROLE_YET: &str = "该账号尚未授予角色,请联系安全管理员";
 
-impl App {
-    /// Who sets up a new installation (the first administrator, the demo city's organisations and accounts):
-    /// the administration itself, as the administrator it is setting up, since there is no one else yet.
-    pub(crate) fn installer(&self) -> Result<Actor, AppError> {
-        Ok(Actor {
-            role: Role::Admin,
-            organization: OrgName::parse(INSTALLER_ORGANIZATION).map_err(|e| AppError::internal(e.to_string()))?,
-            jurisdiction: self.policies.root_of(&JurisdictionId::wuhan()).clone(),
-        })
-    }
-
-    /// On a store with no users at all, creates the administrator's organisation and account with a random
-    /// password that must be changed, and returns that password to be shown once. `None` when users exist.
-    pub async fn bootstrap_admin(&self) -> Result<Option<String>, AppError> {
-        if !self.store.users().await?.is_empty() {
-            return Ok(None);
-        }
-        let installer = self.installer()?;
-        let org = installer.organization.as_str();
-        if self.store.organization_by_name(org).await?.is_none() {
-            self.create_organization(
-                &installer,
-                NewOrganization {
-                    name: org.to_owned(),
-                    jurisdiction: installer.jurisdiction.to_string(),
-                    owner_kind: None,
-                },
-            )
-            .await?;
-        }
-        // Three classes guaranteed by the fixed prefix; the random part carries the strength.
-        let password = format!("Gv-{}", random_hex(12)?);
-        self.create_user(
-            &installer,
-            NewUserInput {
-                username: "admin".to_owned(),
-                display_name: "系统管理员".to_owned(),
-                organization: org.to_owned(),
-                roles: vec![Role::Admin],
-                password: password.clone(),
-                must_change_password: true,
-            },
-        )
-        .await?;
-        Ok(Some(password))
-    }
-}
-
-/// An act of administration by `actor`, or forbidden.
-pub(crate) fn administering(actor: &Actor, what: Administration) -> Result<(), AppError> {
-    authz::administer(actor, what).map_err(|f| AppError::Forbidden { reason: f.message })
-}
-
-/// The organisation of the first administrator.
-const INSTALLER_ORGANIZATION: &str = "系统管理";
-
-pub(crate) fn actor_of(organization: &OrganizationRow, role: Role) -> Result<Actor, AppError> {
+/// The actor `user` acts as for `organization` in `role`, naming the person.
+pub(crate) fn actor_of(user: &UserRow, organization: &OrganizationRow, role: Role) -> Result<Actor, AppError> {
+    let person = Person {
+        account: AccountName::parse(user.username.clone()).map_err(|e| AppError::invalid("username", e))?,
+        name: PersonName::parse(user.display_name.clone()).map_err(|e| AppError::invalid("display_name", e))?,
+    };
     Ok(Actor {
         role,
         organization: OrgName::parse(organization.name.clone()).map_err(|e| AppError::invalid("organization", e))?,
         jurisdiction: JurisdictionId::parse(organization.jurisdiction.clone())
             .map_err(|e| AppError::invalid("jurisdiction", e))?,
+        person: Some(person),
     })
 }

@@ -5,6 +5,7 @@
 //! store under one writer guard; a query reads projections and derives what follows on a date.
 
 pub mod accounts;
+pub mod administration;
 pub mod audit;
 pub mod clock;
 pub mod deliver;

@@ -121,6 +121,7 @@ impl App {
             kind: "reminder_sent".to_owned(),
             username: String::new(),
             detail: format!("{title} → {}({}人)", project.owner, recipients.len()),
+            by: None,
         };
         if !self.record_once(&once, &notifications, audit).await? {
             return Ok(());
@@ -161,7 +162,7 @@ impl App {
             return Ok(());
         };
         let Some(organization) = organizations.iter().find(|o| o.id == user.organization_id) else { return Ok(()) };
-        let actor = actor_of(organization, role)?;
+        let actor = actor_of(user, organization, role)?;
         let mut lines = Vec::new();
         for project in self.visible_digests(&actor, on).await? {
             for deadline in project.deadlines.iter().filter(|d| d.is_overdue(on)) {
@@ -193,8 +194,12 @@ impl App {
             body: body.clone(),
             link: Some("/alerts".to_owned()),
         };
-        let audit =
-            SecurityRecord { kind: "digest_sent".to_owned(), username: user.username.clone(), detail: title.clone() };
+        let audit = SecurityRecord {
+            kind: "digest_sent".to_owned(),
+            username: user.username.clone(),
+            detail: title.clone(),
+            by: None,
+        };
         let once = Once::Digest { user_id: user.id, day: on.to_string() };
         if !self.record_once(&once, std::slice::from_ref(&notification), audit).await? {
             return Ok(());

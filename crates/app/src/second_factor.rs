@@ -130,15 +130,15 @@ impl App {
             return Err(AppError::invalid("totp", "本系统要求审批和管理岗位使用动态口令,不能关闭"));
         }
         self.check_second_factor(&user, Some(code)).await?;
-        self.remove_second_factor(&user, "本人关闭动态口令").await
+        self.remove_second_factor(&user, "本人关闭动态口令", None).await
     }
 
-    /// An administrator removes a user's second factor (a lost phone); the user enrols again at next login
+    /// The 安全管理员 removes a user's second factor (a lost phone); the user enrols again at next login
     /// if it is required. Ends the user's sessions.
     pub async fn reset_second_factor(&self, actor: &govit_rules::Actor, user_id: i64) -> Result<(), AppError> {
-        crate::accounts::administering(actor, govit_rules::authz::Administration::ResetSecondFactor)?;
+        self.administering(actor, govit_rules::authz::Administration::ResetSecondFactor).await?;
         let user = self.user_row(user_id).await?;
-        self.remove_second_factor(&user, "管理员重置动态口令").await?;
+        self.remove_second_factor(&user, "安全管理员重置动态口令", Some(actor)).await?;
         self.store.delete_user_sessions(user.id).await?;
         Ok(())
     }
@@ -163,14 +163,22 @@ impl App {
         Ok(step.and_then(|s| i64::try_from(s).ok()))
     }
 
-    async fn remove_second_factor(&self, user: &UserRow, detail: &str) -> Result<(), AppError> {
+    async fn remove_second_factor(
+        &self,
+        user: &UserRow,
+        detail: &str,
+        by: Option<&govit_rules::Actor>,
+    ) -> Result<(), AppError> {
         let guard = self.store.lock().await;
         self.store.set_totp_secret(user.id, None, user.totp_last_step).await?;
         for reference in [&user.totp_secret, &user.totp_pending].into_iter().flatten() {
             self.store.delete_personal(&guard, reference).await?;
         }
         drop(guard);
-        self.record_security("second_factor_removed", &user.username, detail).await
+        match by {
+            Some(by) => self.record_security_by(by, "second_factor_removed", &user.username, detail).await,
+            None => self.record_security("second_factor_removed", &user.username, detail).await,
+        }
     }
 
     pub(crate) async fn user_row(&self, user_id: i64) -> Result<UserRow, AppError> {

@@ -4,9 +4,11 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use chrono::Duration;
-use govit_app::accounts::{
-    LOCKOUT_MINUTES, LOGIN_FAILED, MAX_FAILED_LOGINS, NewOrganization, NewUserInput, lockout_minutes,
-};
+mod common;
+
+use common::{administrator, open_account};
+use govit_app::accounts::{LOCKOUT_MINUTES, LOGIN_FAILED, MAX_FAILED_LOGINS, lockout_minutes};
+use govit_app::administration::{NewOrganization, NewUserInput};
 use govit_app::{App, AppError, FixedClock};
 use govit_rules::Role;
 use govit_rules::vocab::OwnerKind;
@@ -19,29 +21,24 @@ async fn app_with_user(must_change_password: bool) -> (App, Arc<FixedClock>, i64
     let policies = govit_rules::policy::load(govit_rules::policy::BUILTIN).unwrap();
     let app = App::new(govit_store::testing::store().await.unwrap(), policies, clock.clone());
     app.create_organization(
-        &admin_actor(),
+        &administrator(Role::SystemAdmin),
         NewOrganization {
             name: "市民政局".to_owned(),
             jurisdiction: "wuhan".to_owned(),
             owner_kind: Some(OwnerKind::PartyGovernmentOrgan),
+            duty: None,
         },
     )
     .await
     .unwrap();
-    let id = app
-        .create_user(
-            &admin_actor(),
-            NewUserInput {
-                username: "minzheng".to_owned(),
-                display_name: "民政用户".to_owned(),
-                organization: "市民政局".to_owned(),
-                roles: vec![Role::Owner],
-                password: PASSWORD.to_owned(),
-                must_change_password,
-            },
-        )
-        .await
-        .unwrap();
+    let input = NewUserInput {
+        username: "minzheng".to_owned(),
+        display_name: "民政用户".to_owned(),
+        organization: "市民政局".to_owned(),
+        password: PASSWORD.to_owned(),
+        must_change_password,
+    };
+    let id = open_account(&app, input, &[Role::Owner]).await;
     (app, clock, id)
 }
 
@@ -119,7 +116,7 @@ async fn an_administrators_save_unlocks_a_locked_account() {
         assert!(app.login("minzheng", "Wrong@password-1", None, "127.0.0.1").await.is_err());
     }
     assert!(app.login("minzheng", PASSWORD, None, "127.0.0.1").await.is_err());
-    app.update_user(&admin_actor(), id, vec![Role::Owner], true, None).await.unwrap();
+    app.update_account(&administrator(Role::SystemAdmin), id, true, None).await.unwrap();
     app.login("minzheng", PASSWORD, None, "127.0.0.1").await.unwrap();
 }
 
@@ -166,21 +163,17 @@ async fn a_session_in_use_is_written_at_most_once_a_minute_and_stays_alive() {
     assert!(app.session_user(&session.token).await.unwrap().is_none(), "idle for longer than the timeout");
 }
 
-/// The administrator who sets up the test's organisations and accounts.
-fn admin_actor() -> govit_rules::Actor {
-    govit_rules::Actor {
-        role: govit_rules::Role::Admin,
-        organization: govit_rules::OrgName::parse("系统管理").unwrap(),
-        jurisdiction: govit_rules::JurisdictionId::wuhan(),
-    }
-}
-
 #[tokio::test]
 async fn only_the_administrator_opens_accounts_whatever_front_end_asks() {
     let (app, _, _) = app_with_user(false).await;
     let before = app.store().organizations().await.unwrap().len();
-    let bureau = govit_rules::Actor { role: Role::Bureau, ..admin_actor() };
-    let org = NewOrganization { name: "市财政局".to_owned(), jurisdiction: "wuhan".to_owned(), owner_kind: None };
+    let bureau = administrator(Role::Bureau);
+    let org = NewOrganization {
+        name: "市财政局".to_owned(),
+        jurisdiction: "wuhan".to_owned(),
+        owner_kind: None,
+        duty: Some(Role::Finance),
+    };
     let refused = app.create_organization(&bureau, org).await.unwrap_err();
     assert!(matches!(&refused, AppError::Forbidden { reason } if reason.starts_with("仅系统管理员")));
     assert_eq!(app.store().organizations().await.unwrap().len(), before, "nothing was written");

@@ -16,6 +16,7 @@ fn owner() -> Actor {
         role: Role::Owner,
         organization: OrgName::parse("市民政局").unwrap(),
         jurisdiction: JurisdictionId::wuhan(),
+        person: None,
     }
 }
 

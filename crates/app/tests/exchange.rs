@@ -46,7 +46,7 @@ async fn demo_city() -> App {
 }
 
 fn actor(role: Role, org: &str) -> Actor {
-    Actor { role, organization: OrgName::parse(org).unwrap(), jurisdiction: JurisdictionId::wuhan() }
+    Actor { role, organization: OrgName::parse(org).unwrap(), jurisdiction: JurisdictionId::wuhan(), person: None }
 }
 
 fn bureau() -> Actor {

@@ -26,6 +26,7 @@ fn jiaoyu() -> Actor {
         role: Role::Owner,
         organization: OrgName::parse("市教育局").unwrap(),
         jurisdiction: JurisdictionId::parse("wuhan").unwrap(),
+        person: None,
     }
 }
 

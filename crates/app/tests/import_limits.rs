@@ -4,7 +4,7 @@
 //! lay out as seventeen billion cells. The fixtures are made at test time.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use govit_app::accounts::NewOrganization;
+use govit_app::administration::NewOrganization;
 use govit_app::exchange::{self, ImportError};
 use govit_app::{App, FixedClock};
 use govit_rules::vocab::OwnerKind;
@@ -18,7 +18,7 @@ fn today() -> Date {
 }
 
 fn actor(role: Role, org: &str) -> Actor {
-    Actor { role, organization: OrgName::parse(org).unwrap(), jurisdiction: JurisdictionId::wuhan() }
+    Actor { role, organization: OrgName::parse(org).unwrap(), jurisdiction: JurisdictionId::wuhan(), person: None }
 }
 
 async fn app() -> App {
@@ -31,8 +31,9 @@ async fn app() -> App {
         name: "市民政局".to_owned(),
         jurisdiction: "wuhan".to_owned(),
         owner_kind: Some(OwnerKind::PartyGovernmentOrgan),
+        duty: None,
     };
-    app.create_organization(&actor(Role::Admin, "系统管理"), org).await.unwrap();
+    app.create_organization(&actor(Role::SystemAdmin, "系统管理"), org).await.unwrap();
     app
 }
 

@@ -28,6 +28,7 @@ fn bureau() -> Actor {
         role: Role::Bureau,
         organization: OrgName::parse("市政务服务和大数据管理局").unwrap(),
         jurisdiction: JurisdictionId::parse("wuhan").unwrap(),
+        person: None,
     }
 }
 

@@ -22,7 +22,7 @@ fn d(s: &str) -> Date {
 }
 
 fn actor(role: Role, org: &str) -> Actor {
-    Actor { role, organization: OrgName::parse(org).unwrap(), jurisdiction: JurisdictionId::wuhan() }
+    Actor { role, organization: OrgName::parse(org).unwrap(), jurisdiction: JurisdictionId::wuhan(), person: None }
 }
 
 fn owner() -> Actor {
@@ -312,7 +312,7 @@ async fn only_the_owner_the_approver_and_the_bureau_may_read_it() {
         assert!(e.to_string().contains("无权查看项目责任人的联系方式"), "{e}");
     }
     // Another owner and the administrator do not even see the project.
-    for who in [actor(Role::Owner, "市教育局"), actor(Role::Admin, "市政务服务和大数据管理局")] {
+    for who in [actor(Role::Owner, "市教育局"), actor(Role::SystemAdmin, "市政务服务和大数据管理局")] {
         let e = app.contact(&who, &id).await.unwrap_err();
         assert!(matches!(e, AppError::NotFound { .. }), "{e:?}");
     }

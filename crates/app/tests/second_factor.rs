@@ -4,7 +4,11 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use chrono::Duration;
-use govit_app::accounts::{MAX_FAILED_LOGINS, NewOrganization, NewUserInput};
+mod common;
+
+use common::{administrator, open_account};
+use govit_app::accounts::MAX_FAILED_LOGINS;
+use govit_app::administration::{NewOrganization, NewUserInput};
 use govit_app::second_factor::Enrolment;
 use govit_app::{App, AppError, FixedClock};
 use govit_rules::Role;
@@ -31,29 +35,26 @@ async fn city(required: bool) -> City {
     if required {
         app = app.with_second_factor_required();
     }
-    for (name, kind) in [("市民政局", Some(OwnerKind::PartyGovernmentOrgan)), ("市政务服务和大数据管理局", None)]
-    {
-        let o = NewOrganization { name: name.to_owned(), jurisdiction: "wuhan".to_owned(), owner_kind: kind };
-        app.create_organization(&admin_actor(), o).await.unwrap();
+    let organizations = [
+        ("市民政局", Some(OwnerKind::PartyGovernmentOrgan), None),
+        ("市政务服务和大数据管理局", None, Some(Role::Bureau)),
+    ];
+    for (name, kind, duty) in organizations {
+        let o = NewOrganization { name: name.to_owned(), jurisdiction: "wuhan".to_owned(), owner_kind: kind, duty };
+        app.create_organization(&administrator(Role::SystemAdmin), o).await.unwrap();
     }
     let mut ids = Vec::new();
     for (username, organization, role) in
         [("minzheng", "市民政局", Role::Owner), ("bureau", "市政务服务和大数据管理局", Role::Bureau)]
     {
-        let id = app
-            .create_user(
-                &admin_actor(),
-                NewUserInput {
-                    username: username.to_owned(),
-                    display_name: format!("{username}用户"),
-                    organization: organization.to_owned(),
-                    roles: vec![role],
-                    password: PASSWORD.to_owned(),
-                    must_change_password: false,
-                },
-            )
-            .await
-            .unwrap();
+        let input = NewUserInput {
+            username: username.to_owned(),
+            display_name: format!("{username}用户"),
+            organization: organization.to_owned(),
+            password: PASSWORD.to_owned(),
+            must_change_password: false,
+        };
+        let id = open_account(&app, input, &[role]).await;
         ids.push(id);
     }
     City { app, clock, owner: ids[0], bureau: ids[1], _keys: keys }
@@ -181,20 +182,11 @@ async fn an_administrators_reset_removes_the_second_factor_and_ends_the_users_se
     let enrolment = enrol(&city, city.bureau).await;
     city.clock.advance(Duration::seconds(30));
     let session = city.app.login("bureau", PASSWORD, Some(&code(&city, &enrolment)), "127.0.0.1").await.unwrap();
-    city.app.reset_second_factor(&admin_actor(), city.bureau).await.unwrap();
+    city.app.reset_second_factor(&administrator(Role::SecurityAdmin), city.bureau).await.unwrap();
     assert!(city.app.session_user(&session.token).await.unwrap().is_none(), "the session ended");
     let bureau = city.app.store().user(city.bureau).await.unwrap().unwrap();
     assert!(bureau.totp_secret.is_none());
     assert!(city.app.must_enrol_second_factor(&bureau), "enrols again at the next login");
     assert!(city.app.store().personal_keys_in_use().await.unwrap().is_empty(), "the sealed secret is deleted");
     assert!(kinds(&city.app).await.contains(&"second_factor_removed".to_owned()));
-}
-
-/// The administrator who sets up the test's organisations and accounts.
-fn admin_actor() -> govit_rules::Actor {
-    govit_rules::Actor {
-        role: govit_rules::Role::Admin,
-        organization: govit_rules::OrgName::parse("系统管理").unwrap(),
-        jurisdiction: govit_rules::JurisdictionId::wuhan(),
-    }
 }

@@ -4,10 +4,12 @@
 //! test drives it in Chromium.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
 #[path = "support/services.rs"]
 mod services;
 
-use govit_app::accounts::NewUserInput;
+use common::administrator;
+use govit_app::administration::NewUserInput;
 use govit_app::sso::{Sso, SsoConfig};
 use govit_app::{App, AppError, FixedClock};
 use govit_rules::policy::{BUILTIN, load};
@@ -99,12 +101,11 @@ async fn an_existing_account_is_matched_by_the_user_name_claim_and_follows_the_c
     let Some(w) = world(|_| {}).await else { return };
     w.app
         .create_user(
-            &admin_actor(),
+            &administrator(Role::SystemAdmin),
             NewUserInput {
                 username: "wang.minzheng".to_owned(),
                 display_name: "王旧名".to_owned(),
                 organization: "武昌区民政局".to_owned(),
-                roles: vec![Role::Owner, Role::Admin],
                 password: "Local-Passw0rd!".to_owned(),
                 must_change_password: false,
             },
@@ -148,14 +149,14 @@ async fn without_provisioning_a_person_without_an_account_is_refused() {
 }
 
 #[tokio::test]
-async fn without_a_roles_claim_a_new_account_waits_until_an_administrator_assigns_its_roles() {
+async fn without_a_roles_claim_a_new_account_waits_until_the_security_administrator_grants_its_roles() {
     let Some(w) = world(|c| c.claims.roles = None).await else { return };
     let said = refusal(sso_login(&w, "li.nobody").await);
-    assert_eq!(said, "账号已开通,待管理员分配角色后方可使用");
+    assert_eq!(said, "账号已开通,待安全管理员授予角色后方可使用");
     let waiting = w.app.store().user_by_username("li.nobody").await.unwrap().unwrap();
-    assert!(!waiting.active && waiting.roles.is_empty(), "{waiting:?}");
-    assert_eq!(refusal(sso_login(&w, "li.nobody").await), "账号已开通,待管理员分配角色后方可使用");
-    w.app.update_user(&admin_actor(), waiting.id, vec![Role::Owner], true, None).await.unwrap();
+    assert!(waiting.roles.is_empty(), "{waiting:?}");
+    assert_eq!(refusal(sso_login(&w, "li.nobody").await), "账号已开通,待安全管理员授予角色后方可使用");
+    w.app.grant_roles(&administrator(Role::SecurityAdmin), waiting.id, vec![Role::Owner]).await.unwrap();
     let session = sso_login(&w, "li.nobody").await.unwrap();
     let user = w.app.session_user(&session.token).await.unwrap().unwrap();
     assert_eq!(user.roles, vec![Role::Owner], "the administrator's roles stand: the provider does not decide them");
@@ -214,13 +215,4 @@ fn a_configuration_that_cannot_work_is_refused_naming_the_field() {
     assert!(said.contains("unknown field `claim`"), "{said}");
     let said = load("issuer: https://sso.example\nredirect_url: https://g.example/cb\n");
     assert!(said.contains("missing field `client_id`"), "{said}");
-}
-
-/// The administrator who sets up the test's organisations and accounts.
-fn admin_actor() -> govit_rules::Actor {
-    govit_rules::Actor {
-        role: govit_rules::Role::Admin,
-        organization: govit_rules::OrgName::parse("系统管理").unwrap(),
-        jurisdiction: govit_rules::JurisdictionId::wuhan(),
-    }
 }

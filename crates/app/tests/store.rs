@@ -14,7 +14,7 @@ fn d(s: &str) -> Date {
 }
 
 fn actor(role: Role, org: &str) -> Actor {
-    Actor { role, organization: OrgName::parse(org).unwrap(), jurisdiction: JurisdictionId::wuhan() }
+    Actor { role, organization: OrgName::parse(org).unwrap(), jurisdiction: JurisdictionId::wuhan(), person: None }
 }
 
 fn owner() -> Actor {

@@ -94,8 +94,13 @@ pub async fn serve(o: Options) -> Result<()> {
         seed_demo(&app).await?;
     }
     app.record_policies(govit_rules::policy::BUILTIN).await?;
-    if let Some(password) = app.bootstrap_admin().await? {
-        eprintln!("已创建系统管理员账号:用户名 admin,初始密码 {password}(首次登录后请修改)");
+    for made in app.bootstrap_administrators().await? {
+        eprintln!(
+            "已创建{}账号:用户名 {},初始密码 {}(首次登录后请修改)",
+            made.role.label(),
+            made.username,
+            made.password
+        );
     }
     app.sign_checkpoint(&key).await?;
     let listener = tokio::net::TcpListener::bind(o.addr).await.with_context(|| format!("无法监听 {}", o.addr))?;

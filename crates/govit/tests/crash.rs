@@ -41,15 +41,26 @@ fn start(data: &Path) -> (Child, String) {
 }
 
 async fn login(base: &str, user: &str) -> reqwest::Client {
-    let c = reqwest::Client::builder().cookie_store(true).timeout(Duration::from_secs(10)).build().unwrap();
-    let r = c
+    let jar = std::sync::Arc::new(reqwest::cookie::Jar::default());
+    let client = |headers| {
+        reqwest::Client::builder()
+            .cookie_provider(jar.clone())
+            .default_headers(headers)
+            .timeout(Duration::from_secs(10))
+            .build()
+            .unwrap()
+    };
+    let r = client(reqwest::header::HeaderMap::new())
         .post(format!("{base}/api/v1/session"))
         .json(&json!({ "username": user, "password": DEMO_PASSWORD }))
         .send()
         .await
         .unwrap();
     assert_eq!(r.status(), 200, "login {user}");
-    c
+    let csrf: Value = r.json().await.unwrap();
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert("x-csrf-token", csrf["csrf"].as_str().unwrap().parse().unwrap());
+    client(headers)
 }
 
 fn register(request_id: &str) -> Value {

@@ -178,7 +178,13 @@ fn approval(app: &App, p: &Project, events: &[StoredEvent], e: &StoredEvent) -> 
         articles: articles(&cited),
         date: chinese_date(e.record.on),
         imprint: None,
+        note: note("审批人", e),
     })
+}
+
+/// 附注 naming the person who took the decision behind a paper, when the event names one.
+fn note(what: &str, e: &StoredEvent) -> Option<String> {
+    e.record.actor.person.as_ref().map(|_| format!("{what}：{}", e.record.actor))
 }
 
 /// A threshold as the regulation writes it: whole 万元 without decimals ("50万元").
@@ -213,5 +219,6 @@ fn receipt(app: &App, p: &Project, e: &StoredEvent) -> Option<FilingReceipt> {
         articles: articles(&[7, 8, 14]),
         date: chinese_date(e.record.on),
         imprint: None,
+        note: note("备案人", e),
     })
 }

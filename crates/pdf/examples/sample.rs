@@ -43,6 +43,7 @@ fn main() -> Result<(), Box<dyn Error>> {
             issued_by: "武汉市政务服务和大数据管理局办公室".into(),
             issued_on: "2022年3月18日".into(),
         }),
+        note: Some("审批人：武汉市政务服务和大数据管理局 刘建华(市政务服务和大数据管理局)".to_owned()),
     };
     let receipt = FilingReceipt {
         issuing_authority: "武汉市政务服务和大数据管理局".into(),
@@ -63,6 +64,7 @@ fn main() -> Result<(), Box<dyn Error>> {
         )],
         date: "2022年4月6日".into(),
         imprint: None,
+        note: None,
     };
 
     // Each round changes the numbers, so typst's memoisation cannot replay the previous round.

@@ -104,6 +104,9 @@ pub struct ApprovalReply {
     pub date: String,
     /// 版记, if wanted.
     pub imprint: Option<Imprint>,
+    /// 附注 naming who decided, e.g. 审批人：武汉市政务服务和大数据管理局 刘建华(市政务服务和大数据管理局).
+    #[serde(default)]
+    pub note: Option<String>,
 }
 
 /// 备案回执: the bureau's receipt for a filing (办法第八条、第九条、第十九条、第二十一条…).
@@ -140,6 +143,9 @@ pub struct FilingReceipt {
     pub date: String,
     /// 版记, if wanted.
     pub imprint: Option<Imprint>,
+    /// 附注 naming who filed, e.g. 备案人：市民政局 张敏(项目建设单位).
+    #[serde(default)]
+    pub note: Option<String>,
 }
 
 /// A block of the body, as the template draws it.
@@ -168,6 +174,8 @@ struct Doc<'a> {
     closing: &'a str,
     signature: &'a str,
     date: &'a str,
+    /// 附注 (GB/T 9704-2012 7.3.7), without its parentheses: who took the decision.
+    note: Option<&'a str>,
     imprint: Option<&'a Imprint>,
 }
 
@@ -248,6 +256,7 @@ pub fn approval_reply(reply: &ApprovalReply) -> Result<Vec<u8>, PdfError> {
         closing: "此复。",
         signature: &reply.issuing_authority,
         date: &reply.date,
+        note: reply.note.as_deref(),
         imprint: reply.imprint.as_ref(),
     })
 }
@@ -302,6 +311,7 @@ pub fn filing_receipt(receipt: &FilingReceipt) -> Result<Vec<u8>, PdfError> {
         closing: "特此回执。",
         signature: &receipt.issuing_authority,
         date: &receipt.date,
+        note: receipt.note.as_deref(),
         imprint: receipt.imprint.as_ref(),
     })
 }

@@ -43,6 +43,7 @@ fn reply(project_name: &str) -> ApprovalReply {
             issued_by: "武汉市政务服务和大数据管理局办公室".into(),
             issued_on: "2022年3月18日".into(),
         }),
+        note: Some("审批人：武汉市政务服务和大数据管理局 刘建华(市政务服务和大数据管理局)".to_owned()),
     }
 }
 
@@ -63,6 +64,7 @@ fn receipt() -> FilingReceipt {
         articles: vec![("第八条".into(), ART8.into())],
         date: "2022年4月6日".into(),
         imprint: None,
+        note: None,
     }
 }
 

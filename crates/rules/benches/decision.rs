@@ -53,6 +53,7 @@ fn main() {
         role: Role::Owner,
         organization: OrgName::parse("市民政局").unwrap(),
         jurisdiction: JurisdictionId::parse("wuhan").unwrap(),
+        person: None,
     };
     let command: Command = serde_json::from_value(serde_json::json!({"do": "register_project", "with": {
         "name": "养老服务信息系统升级", "owner": {"name": "市民政局", "kind": "party_government_organ"},

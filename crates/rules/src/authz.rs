@@ -130,37 +130,97 @@ pub fn role_of(authority: Authority) -> Role {
 /// more combined authentication techniques; a leaked password of these accounts would let someone approve
 /// investment or hand out powers.
 pub fn needs_second_factor(role: Role) -> bool {
-    matches!(role, Role::Admin | Role::Government) || Authority::ALL.iter().any(|a| role_of(*a) == role)
+    role.administers() || role == Role::Government || Authority::ALL.iter().any(|a| role_of(*a) == role)
 }
 
 /// Whether `role` oversees projects ([5][24]): the bureau, the governments, the district and industry
-/// authorities and the supervising departments — everyone but owners, consultants and the administrator.
+/// authorities and the supervising departments — everyone but owners, consultants and the administrators.
 /// They see 监督整改 and 预警, and get the daily digest of overdue items in their remit.
 pub fn oversees(role: Role) -> bool {
-    !matches!(role, Role::Owner | Role::Consultant | Role::Admin)
+    !matches!(role, Role::Owner | Role::Consultant) && !role.administers()
 }
 
-/// What the administrator does that no one else may: set up organisations and accounts, grant and withdraw
-/// roles, reset a lost second factor.
+/// What the administrators do that no one else may. GB/T 22239-2019 level 3 separates them (三员分立,
+/// 8.1.4.2 d/e): the 系统管理员 sets up organisations and accounts, the 安全管理员 grants and withdraws roles
+/// and resets a lost second factor, the 审计管理员 reads the audit log. None of them holds a power under [24]
+/// (none is in an arm of [`authorize`]), and [`grantable`] keeps every deciding role off their accounts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Administration {
     ManageOrganizations,
     ManageAccounts,
+    GrantRoles,
     ResetSecondFactor,
+    ReadAudit,
 }
 
-/// Allows an act of administration, or says why not. Only the 系统管理员 administers; it holds no power under
-/// [24] in turn (it is in no arm of [`authorize`]), so whoever hands out roles cannot use them.
+impl Administration {
+    /// The one administrator who does it.
+    pub fn by(self) -> Role {
+        match self {
+            Administration::ManageOrganizations | Administration::ManageAccounts => Role::SystemAdmin,
+            Administration::GrantRoles | Administration::ResetSecondFactor => Role::SecurityAdmin,
+            Administration::ReadAudit => Role::AuditAdmin,
+        }
+    }
+
+    fn task(self) -> &'static str {
+        match self {
+            Administration::ManageOrganizations => "管理单位",
+            Administration::ManageAccounts => "管理账号",
+            Administration::GrantRoles => "授予或收回角色",
+            Administration::ResetSecondFactor => "重置动态口令",
+            Administration::ReadAudit => "查阅审计日志",
+        }
+    }
+}
+
+/// Allows an act of administration, or says why not: each is the task of exactly one administrator.
 pub fn administer(actor: &Actor, what: Administration) -> Result<(), Forbidden> {
-    if actor.role == Role::Admin {
+    let by = what.by();
+    if actor.role == by {
         return Ok(());
     }
-    let task = match what {
-        Administration::ManageOrganizations => "管理单位",
-        Administration::ManageAccounts => "管理用户和角色",
-        Administration::ResetSecondFactor => "重置动态口令",
-    };
-    Err(Forbidden { message: format!("仅系统管理员可以{task},{}不能", actor.role.label()) })
+    Err(Forbidden { message: format!("仅{}可以{},{}不能", by.label(), what.task(), actor.role.label()) })
+}
+
+/// What an organisation is, as far as the roles its accounts may hold go: whether it may own projects (it has
+/// a kind under [2][9]) and which department's duty, if any, it exercises.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OrgStanding {
+    pub owns_projects: bool,
+    pub duty: Option<Role>,
+}
+
+/// Whether an account of `org` may hold `roles`, or why not. Each deciding role goes only to an organisation
+/// of its kind: `owner` to one that may own projects, every other to the organisation whose duty it is (the
+/// `government` role only to a people's government, `finance` only to the finance bureau). An administrator's
+/// account holds that one role and nothing else (三员分立): whoever hands out roles or reads the audit log
+/// can neither approve nor be the one approving.
+pub fn grantable(roles: &[Role], org: OrgStanding) -> Result<(), String> {
+    if roles.is_empty() {
+        return Err("至少选择一个角色".to_owned());
+    }
+    if let Some(admin) = roles.iter().find(|r| r.administers())
+        && roles.len() > 1
+    {
+        return Err(format!("{}账号不能兼任其他角色(三员分立,管理员不得兼任业务角色)", admin.label()));
+    }
+    for role in roles {
+        let fits = match role {
+            Role::Owner => org.owns_projects,
+            r if r.administers() => true,
+            r => org.duty == Some(*r),
+        };
+        if !fits {
+            let what = match org.duty {
+                Some(duty) => format!("该单位的职能是{}", duty.label()),
+                None if org.owns_projects => "该单位只是项目建设单位".to_owned(),
+                None => "该单位没有登记职能".to_owned(),
+            };
+            return Err(format!("{what},不能授予“{}”角色", role.label()));
+        }
+    }
+    Ok(())
 }
 
 /// The areas in which each supervising department may order rectification, after [24]'s division of
@@ -288,7 +348,7 @@ pub fn authorize(
 
 /// Whether `actor` may see `project` at all (its page, list row, timeline). Deny by default: an owner sees
 /// its own organisation's projects; an approval authority those it approves; a consultant those it was
-/// commissioned on; the city's departments everything in their jurisdiction; the administrator none [24].
+/// commissioned on; the city's departments everything in their jurisdiction; the administrators none [24].
 pub fn may_view(actor: &Actor, project: Audience<'_>, policies: &PolicySet) -> bool {
     let covers = policies.covers(&actor.jurisdiction, project.jurisdiction);
     let me = Some(&actor.organization);
@@ -308,20 +368,20 @@ pub fn may_view(actor: &Actor, project: Audience<'_>, policies: &PolicySet) -> b
                 && project.industry_authority.is_none_or(|o| o == &actor.organization)
         }
         Role::Consultant => project.consultant == me || project.evaluator == me || project.post_evaluator == me,
-        Role::Admin => false,
+        Role::SystemAdmin | Role::SecurityAdmin | Role::AuditAdmin => false,
     }
 }
 
 /// Whether `actor` may read the contact data of `project`'s 项目责任人 (personal information): the owner
 /// organisation, the project's approval authority and the bureau, in their jurisdictions. Narrower than
-/// [`may_view`] on purpose: supervising departments, consultants and the administrator see the project, not
+/// [`may_view`] on purpose: supervising departments, consultants and the administrators see the project, not
 /// the person's phone or ID number. Deny by default.
 pub fn may_read_contact(actor: &Actor, project: &Project, policies: &PolicySet) -> bool {
     let covers = policies.covers(&actor.jurisdiction, &project.jurisdiction);
     match actor.role {
         Role::Owner => actor.organization == project.owner.name,
         Role::Bureau => covers,
-        Role::Admin => false,
+        role if role.administers() => false,
         role => {
             covers
                 && role == role_of(project.approver)

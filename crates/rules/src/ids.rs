@@ -105,9 +105,55 @@ name_type!(
     OrgName, "单位名称", 100
 );
 name_type!(
+    /// A person's name (姓名): whoever holds an account and acts through it.
+    PersonName, "姓名", 100
+);
+name_type!(
     /// Free text a person writes: a project name, a finding, a reason.
     Text, "文字内容", 2000
 );
+
+/// An account's user name (用户名): 3 to 40 letters, digits, underscores, hyphens or dots. Unique and never
+/// reused, so that an event naming it names one person for good.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct AccountName(String);
+
+impl AccountName {
+    pub fn parse(text: impl Into<String>) -> Result<AccountName, String> {
+        let text: String = text.into();
+        let text = text.trim();
+        let ok = (3..=40).contains(&text.len())
+            && text.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '.');
+        if ok {
+            Ok(AccountName(text.to_owned()))
+        } else {
+            Err("用户名须为3到40个字母、数字、下划线、连字符或点".to_owned())
+        }
+    }
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for AccountName {
+    type Error = String;
+    fn try_from(text: String) -> Result<Self, String> {
+        AccountName::parse(text)
+    }
+}
+
+impl From<AccountName> for String {
+    fn from(v: AccountName) -> String {
+        v.0
+    }
+}
+
+impl fmt::Display for AccountName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
 
 /// A jurisdiction's code in the policy files: `wuhan`, `jiangan`.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]

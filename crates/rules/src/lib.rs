@@ -28,12 +28,12 @@ pub mod state;
 pub mod trail;
 pub mod vocab;
 
-pub use actor::{Actor, Role};
+pub use actor::{Actor, Person, Role};
 pub use command::{Action, Command, Target};
 pub use date::{Date, Year};
 pub use decide::{Context, Decision, World, decide};
 pub use event::{Event, Recorded};
-pub use ids::{JurisdictionId, OrgName, ProjectId, Text};
+pub use ids::{AccountName, JurisdictionId, OrgName, PersonName, ProjectId, Text};
 pub use money::{Money, PositiveMoney};
 pub use notice::{Article, Forbidden, Notice, Refusal, Rejection};
 pub use personal::{IdNumber, Phone};

@@ -388,20 +388,27 @@ fn a_finance_bureau_may_not_order_cybersecurity_rectification_but_the_cyberspace
 // Deny by default: the administrator ------------------------------------------------------------------------
 
 #[test]
-fn the_administrator_may_take_no_action_at_all() {
-    for command in all_project_commands() {
-        let mut sim = Sim::new();
-        sim.under_construction("P", 1_000_000, "2022-03-01");
-        let what = format!("{:?}", command.action());
-        match sim.act("2022-04-01", &admin(), command) {
-            Err(govit_rules::Rejection::Forbidden(_)) => {}
-            other => panic!("{what}: expected forbidden for the administrator, got {other:?}"),
+fn none_of_the_three_administrators_may_take_any_action_or_see_any_project() {
+    for admin in administrators() {
+        for command in all_project_commands() {
+            let mut sim = Sim::new();
+            sim.under_construction("P", 1_000_000, "2022-03-01");
+            assert!(
+                !govit_rules::authz::may_view(&admin, sim.project("P").audience(), &sim.policies),
+                "{:?} sees no project",
+                admin.role
+            );
+            let what = format!("{:?}", command.action());
+            match sim.act("2022-04-01", &admin, command) {
+                Err(govit_rules::Rejection::Forbidden(_)) => {}
+                other => panic!("{what}: expected forbidden for {:?}, got {other:?}", admin.role),
+            }
         }
+        let mut sim = Sim::new();
+        assert_forbidden(sim.register("2022-01-05", &admin, "P", registration(1_000_000)));
+        assert_forbidden(sim.act("2022-01-05", &admin, review_plan(2022, &wuhan())));
+        assert_forbidden(sim.act("2022-01-05", &admin, approve_plan(2022, &wuhan())));
     }
-    let mut sim = Sim::new();
-    assert_forbidden(sim.register("2022-01-05", &admin(), "P", registration(1_000_000)));
-    assert_forbidden(sim.act("2022-01-05", &admin(), review_plan(2022, &wuhan())));
-    assert_forbidden(sim.act("2022-01-05", &admin(), approve_plan(2022, &wuhan())));
 }
 
 #[test]
@@ -444,7 +451,9 @@ fn approvers_and_administrators_need_a_second_factor_and_owners_and_supervisors_
             Role::IndustryAuthority,
             Role::DistrictAuthority,
             Role::DevelopmentReform,
-            Role::Admin
+            Role::SystemAdmin,
+            Role::SecurityAdmin,
+            Role::AuditAdmin
         ]
     );
 }
@@ -456,6 +465,7 @@ fn an_owner_may_not_register_a_project_in_another_jurisdiction() {
         role: Role::Owner,
         organization: govit_rules::OrgName::parse("市信息中心".to_owned()).unwrap(),
         jurisdiction: govit_rules::JurisdictionId::wuhan(),
+        person: None,
     };
     let jiangan = govit_rules::JurisdictionId::parse("jiangan".to_owned()).unwrap();
     let subject = govit_rules::authz::Subject::NewProject { owner: &owner.organization, jurisdiction: &jiangan };
@@ -476,9 +486,9 @@ fn an_owner_may_not_register_a_project_in_another_jurisdiction() {
 }
 
 #[test]
-fn everyone_but_owners_consultants_and_the_administrator_oversees_projects() {
+fn everyone_but_owners_consultants_and_the_administrators_oversees_projects() {
     use govit_rules::authz::oversees;
-    for role in [Role::Owner, Role::Consultant, Role::Admin] {
+    for role in [Role::Owner, Role::Consultant, Role::SystemAdmin, Role::SecurityAdmin, Role::AuditAdmin] {
         assert!(!oversees(role), "{role:?}");
     }
     for role in [
@@ -497,14 +507,59 @@ fn everyone_but_owners_consultants_and_the_administrator_oversees_projects() {
 }
 
 #[test]
-fn only_the_administrator_sets_up_organisations_and_accounts_and_no_one_else_does() {
+fn each_act_of_administration_belongs_to_exactly_one_of_the_three_administrators() {
     use govit_rules::authz::{Administration, administer};
-    for what in [Administration::ManageOrganizations, Administration::ManageAccounts, Administration::ResetSecondFactor]
-    {
-        assert!(administer(&admin(), what).is_ok());
+    let all = [
+        Administration::ManageOrganizations,
+        Administration::ManageAccounts,
+        Administration::GrantRoles,
+        Administration::ResetSecondFactor,
+        Administration::ReadAudit,
+    ];
+    for what in all {
+        let allowed: Vec<Role> =
+            administrators().iter().filter(|a| administer(a, what).is_ok()).map(|a| a.role).collect();
+        assert_eq!(allowed, [what.by()], "{what:?}");
         for who in [owner(), bureau(), government(), consultant(), district_authority("jiangan")] {
             let refused = administer(&who, what).unwrap_err();
-            assert!(refused.message.starts_with("仅系统管理员可以"), "{}", refused.message);
+            assert!(refused.message.starts_with(&format!("仅{}可以", what.by().label())), "{}", refused.message);
+        }
+    }
+    assert!(administer(&admin(), Administration::GrantRoles).is_err(), "the system administrator grants no role");
+    assert!(administer(&security_admin(), Administration::ManageAccounts).is_err());
+    assert!(administer(&audit_admin(), Administration::GrantRoles).is_err(), "the auditor changes nothing");
+}
+
+#[test]
+fn a_deciding_role_is_granted_only_to_an_organisation_of_its_kind() {
+    use govit_rules::authz::{OrgStanding, grantable};
+    let owner = OrgStanding { owns_projects: true, duty: None };
+    let government = OrgStanding { owns_projects: false, duty: Some(Role::Government) };
+    let education = OrgStanding { owns_projects: true, duty: Some(Role::IndustryAuthority) };
+    let admin_office = OrgStanding { owns_projects: false, duty: None };
+    assert!(grantable(&[Role::Owner], owner).is_ok());
+    assert!(grantable(&[Role::Government], government).is_ok());
+    assert!(grantable(&[Role::Owner, Role::IndustryAuthority], education).is_ok());
+    let refused = grantable(&[Role::Government], owner).unwrap_err();
+    assert!(refused.contains("不能授予“人民政府”角色"), "{refused}");
+    assert!(grantable(&[Role::Bureau], government).is_err(), "the government is not the bureau");
+    assert!(grantable(&[Role::Owner], government).is_err(), "the government owns no projects");
+    assert!(grantable(&[Role::Finance], admin_office).is_err());
+    assert!(grantable(&[], owner).is_err(), "an account holds at least one role");
+}
+
+#[test]
+fn an_administrator_holds_that_one_role_and_no_other() {
+    use govit_rules::authz::{OrgStanding, grantable};
+    let bureau = OrgStanding { owns_projects: true, duty: Some(Role::Bureau) };
+    for admin in [Role::SystemAdmin, Role::SecurityAdmin, Role::AuditAdmin] {
+        assert!(grantable(&[admin], bureau).is_ok(), "{admin:?} alone");
+        for other in [Role::Bureau, Role::Owner, Role::SystemAdmin, Role::SecurityAdmin, Role::AuditAdmin] {
+            if other == admin {
+                continue;
+            }
+            let refused = grantable(&[admin, other], bureau).unwrap_err();
+            assert!(refused.contains("三员分立"), "{refused}");
         }
     }
 }

@@ -13,6 +13,8 @@ pub struct OrganizationRow {
     pub jurisdiction: String,
     /// Set when the organisation may own projects (its kind under [2][9]).
     pub owner_kind: Option<String>,
+    /// The deciding role the organisation exercises as a department (a role code), if any.
+    pub duty: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -82,6 +84,7 @@ fn org(r: &AnyRow) -> Result<OrganizationRow, sqlx::Error> {
         name: r.try_get("name")?,
         jurisdiction: r.try_get("jurisdiction")?,
         owner_kind: r.try_get("owner_kind")?,
+        duty: r.try_get("duty")?,
     })
 }
 
@@ -126,14 +129,17 @@ impl Store {
         name: &str,
         jurisdiction: &str,
         owner_kind: Option<&str>,
+        duty: Option<&str>,
         created_at: &str,
     ) -> Result<i64, StoreError> {
         let (id,): (i64,) = sqlx::query_as(
-            "INSERT INTO organizations (name, jurisdiction, owner_kind, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
+            "INSERT INTO organizations (name, jurisdiction, owner_kind, duty, created_at) VALUES ($1, $2, $3, $4, $5) \
+             RETURNING id",
         )
         .bind(name)
         .bind(jurisdiction)
         .bind(owner_kind)
+        .bind(duty)
         .bind(created_at)
         .fetch_one(self.pool())
         .await?;
@@ -142,14 +148,14 @@ impl Store {
 
     pub async fn organizations(&self) -> Result<Vec<OrganizationRow>, StoreError> {
         let rows =
-            sqlx::query("SELECT id, name, jurisdiction, owner_kind FROM organizations ORDER BY jurisdiction, id")
+            sqlx::query("SELECT id, name, jurisdiction, owner_kind, duty FROM organizations ORDER BY jurisdiction, id")
                 .fetch_all(self.pool())
                 .await?;
         Ok(rows.iter().map(org).collect::<Result<_, _>>()?)
     }
 
     pub async fn organization(&self, id: i64) -> Result<Option<OrganizationRow>, StoreError> {
-        let row = sqlx::query("SELECT id, name, jurisdiction, owner_kind FROM organizations WHERE id = $1")
+        let row = sqlx::query("SELECT id, name, jurisdiction, owner_kind, duty FROM organizations WHERE id = $1")
             .bind(id)
             .fetch_optional(self.pool())
             .await?;
@@ -157,7 +163,7 @@ impl Store {
     }
 
     pub async fn organization_by_name(&self, name: &str) -> Result<Option<OrganizationRow>, StoreError> {
-        let row = sqlx::query("SELECT id, name, jurisdiction, owner_kind FROM organizations WHERE name = $1")
+        let row = sqlx::query("SELECT id, name, jurisdiction, owner_kind, duty FROM organizations WHERE name = $1")
             .bind(name)
             .fetch_optional(self.pool())
             .await?;
@@ -361,7 +367,7 @@ impl Store {
                     u.id, u.username, u.display_name, u.organization_id, u.roles, u.password_hash, u.active,
                     u.must_change_password, u.totp_secret, u.totp_pending,
                     u.totp_last_step, u.email,
-                    o.name, o.jurisdiction, o.owner_kind
+                    o.name, o.jurisdiction, o.owner_kind, o.duty
              FROM sessions s JOIN users u ON u.id = s.user_id JOIN organizations o ON o.id = u.organization_id
              WHERE s.id_digest = $1",
         )
@@ -376,6 +382,7 @@ impl Store {
             name: r.try_get("name")?,
             jurisdiction: r.try_get("jurisdiction")?,
             owner_kind: r.try_get("owner_kind")?,
+            duty: r.try_get("duty")?,
         };
         Ok(Some((session, user, organization)))
     }

@@ -236,6 +236,33 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE events DROP COLUMN occurred_on;
     ALTER TABLE events DROP COLUMN recorded_at;
     "#,
+    // 14: the department duty an organisation exercises (a deciding role other than `owner`): a role is
+    // granted only to an account of an organisation of its kind (issue 17). Organisations set up before take
+    // the duty their accounts already act in; where accounts acted in two, the later line here wins, and the
+    // 安全管理员 sees the mismatch when changing those accounts' roles.
+    r#"
+    ALTER TABLE organizations ADD COLUMN duty TEXT;
+    UPDATE organizations SET duty = 'bureau' WHERE duty IS NULL
+        AND id IN (SELECT organization_id FROM users WHERE roles LIKE '%"bureau"%');
+    UPDATE organizations SET duty = 'government' WHERE duty IS NULL
+        AND id IN (SELECT organization_id FROM users WHERE roles LIKE '%"government"%');
+    UPDATE organizations SET duty = 'consultant' WHERE duty IS NULL
+        AND id IN (SELECT organization_id FROM users WHERE roles LIKE '%"consultant"%');
+    UPDATE organizations SET duty = 'industry_authority' WHERE duty IS NULL
+        AND id IN (SELECT organization_id FROM users WHERE roles LIKE '%"industry_authority"%');
+    UPDATE organizations SET duty = 'district_authority' WHERE duty IS NULL
+        AND id IN (SELECT organization_id FROM users WHERE roles LIKE '%"district_authority"%');
+    UPDATE organizations SET duty = 'cyberspace_office' WHERE duty IS NULL
+        AND id IN (SELECT organization_id FROM users WHERE roles LIKE '%"cyberspace_office"%');
+    UPDATE organizations SET duty = 'development_reform' WHERE duty IS NULL
+        AND id IN (SELECT organization_id FROM users WHERE roles LIKE '%"development_reform"%');
+    UPDATE organizations SET duty = 'finance' WHERE duty IS NULL
+        AND id IN (SELECT organization_id FROM users WHERE roles LIKE '%"finance"%');
+    UPDATE organizations SET duty = 'audit' WHERE duty IS NULL
+        AND id IN (SELECT organization_id FROM users WHERE roles LIKE '%"audit"%');
+    UPDATE organizations SET duty = 'secrecy_bureau' WHERE duty IS NULL
+        AND id IN (SELECT organization_id FROM users WHERE roles LIKE '%"secrecy_bureau"%');
+    "#,
 ];
 
 /// The migration after which the import's request ids are given to their organisations: a step that reads

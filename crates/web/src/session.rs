@@ -10,6 +10,11 @@ use govit_app::accounts::SessionUser;
 
 pub const SESSION_COOKIE: &str = "govit_session";
 
+/// The header that carries the session's form token on the API's unsafe methods (and on htmx requests).
+pub const CSRF_HEADER: &str = "X-CSRF-Token";
+
+const API_PREFIX: &str = "/api/v1/";
+
 /// What an account that must change its password may still reach: the change itself, who it is, and logout.
 const PASSWORD_CHANGE_ALLOWS: &[&str] =
     &[crate::error::PASSWORD_PAGE, "/logout", "/api/v1/me", "/api/v1/me/password", "/api/v1/session"];
@@ -79,6 +84,17 @@ impl FromRequestParts<AppState> for CurrentUser {
         let enrol = !session.single_sign_on && state.app.must_enrol_second_factor(&session.user);
         if enrol && !SECOND_FACTOR_ALLOWS.contains(&path) {
             return Err(WebError::SecondFactorRequired);
+        }
+        // The API is reached with the session cookie too, so a forged cross-site request would carry it: an
+        // unsafe method must also bring the token the login handed out, which another site cannot read. The
+        // Origin / Sec-Fetch-Site check (`CsrfLayer`) stays in front; this does not rely on it alone.
+        if path.starts_with(API_PREFIX) && !parts.method.is_safe() {
+            let given = parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok());
+            if given != Some(session.csrf.as_str()) {
+                return Err(WebError::Forbidden(format!(
+                    "请求缺少或带有错误的 {CSRF_HEADER} 请求头:请带上登录时返回的 csrf 值"
+                )));
+            }
         }
         Ok(CurrentUser { session, token })
     }

@@ -39,13 +39,14 @@ impl Layout {
         let s = &user.session;
         let role = s.role;
         let mut nav = vec![("/", "工作台")];
-        if role != Role::Admin {
+        let admin = role.administers();
+        if !admin {
             nav.push(("/projects", "项目库"));
         }
         if role == Role::Owner {
             nav.push(("/projects/new", "登记项目"));
         }
-        if role != Role::Admin && role != Role::Consultant {
+        if !admin && role != Role::Consultant {
             nav.push(("/plans", "年度计划"));
         }
         if oversees(role) || role == Role::Owner {
@@ -54,12 +55,17 @@ impl Layout {
         if oversees(role) {
             nav.push(("/alerts", "预警"));
         }
-        if role != Role::Admin {
+        if !admin {
             nav.push(("/dashboard", "数据看板"));
         }
-        if role == Role::Admin {
+        if matches!(role, Role::SystemAdmin | Role::SecurityAdmin) {
             nav.push(("/admin/users", "用户管理"));
+        }
+        if role == Role::SystemAdmin {
             nav.push(("/admin/organizations", "单位管理"));
+        }
+        if role == Role::AuditAdmin {
+            nav.push(("/admin/audit", "审计日志"));
         }
         nav.push(("/policies", "实施细则"));
         nav.push(("/api/v1/docs", "接口文档"));

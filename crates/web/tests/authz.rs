@@ -33,7 +33,7 @@ use serde_json::{Value, json};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::io::Cursor;
 use std::time::Instant;
-use table::{Mark, Place, Row, SLOTS, Table, Tie, VIEW, rows, slot_name};
+use table::{ADMINISTRATION, Mark, Place, Row, SLOTS, Table, Tie, VIEW, rows, slot_name};
 
 // ---------------------------------------------------------------------------------------------------------
 // Commands
@@ -129,14 +129,29 @@ fn the_matrix_marks_every_cell_of_every_action_and_role() {
             }
         }
         visibility += table.marks(VIEW, *role).len();
+        for row in ADMINISTRATION {
+            let marks = table.marks(row, *role);
+            assert!(marks.iter().all(|m| *m == marks[0]), "{row} × {}: the subject plays no part", role.code());
+            if marks[0] == Mark::Yes {
+                assert!(role.administers(), "{row}: only an administrator administers, not {}", role.code());
+            }
+        }
     }
     let cases = allowed + forbidden + visibility;
     assert_eq!(cases, Role::ALL.len() * (rows().len() + 1) * SLOTS.len());
+    for row in ADMINISTRATION {
+        let by: Vec<Role> = Role::ALL.iter().copied().filter(|r| table.marks(row, *r)[0] == Mark::Yes).collect();
+        assert_eq!(by.len(), 1, "{row} belongs to exactly one administrator: {by:?}");
+    }
     // Spot checks that the file says what the regulation says, so that a slip in editing the table shows.
     assert_eq!(table.marks("approve_stage", Role::Bureau)[2], Mark::No, "[29] a district approves its own");
     assert_eq!(table.marks("approve_stage", Role::DistrictAuthority)[2], Mark::Yes);
-    assert!(table.marks("approve_stage", Role::Admin).iter().all(|m| *m == Mark::No), "admin approves nothing");
-    assert!(table.marks(VIEW, Role::Admin).iter().all(|m| *m == Mark::No), "admin sees no project");
+    for admin in Role::ALL.iter().filter(|r| r.administers()) {
+        for row in rows() {
+            assert!(table.marks(&row.key, *admin).iter().all(|m| *m == Mark::No), "{admin:?} may not {}", row.key);
+        }
+        assert!(table.marks(VIEW, *admin).iter().all(|m| *m == Mark::No), "{admin:?} sees no project");
+    }
     for row in rows() {
         let owner = table.marks(&row.key, Role::Owner);
         assert_eq!(owner[1], Mark::No, "an owner never acts on another's project: {}", row.key);
@@ -235,6 +250,56 @@ async fn every_role_takes_exactly_the_actions_the_matrix_allows_and_is_forbidden
         cases.len(),
         failures.join("\n")
     );
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Administration (三员分立)
+
+/// The session's form token, read from a page every logged-in account may open.
+async fn form_token(city: &City, username: &str) -> String {
+    let html = city.get(username, "/account/password").await.text().await.unwrap();
+    let at = html.find("name=\"_csrf\" value=\"").expect("a form token on the page") + 20;
+    html[at..at + 64].to_owned()
+}
+
+#[tokio::test]
+async fn each_act_of_administration_is_open_to_exactly_the_administrator_the_matrix_names() {
+    let table = Table::parse();
+    let city = spawn_city().await;
+    let fixtures = fixtures(&city).await;
+    let subject = fixtures.subject(Place::City);
+    let target = city.app.store().user_by_username("minzheng").await.unwrap().unwrap().id;
+    let roles_before = city.app.store().user(target).await.unwrap().unwrap().roles;
+    let users_before = city.app.store().users().await.unwrap().len();
+    let mut failures = Vec::new();
+    for role in Role::ALL {
+        let user = account(*role, subject, Tie::Own);
+        let c = city.client(user).await;
+        let csrf = form_token(&city, user).await;
+        for row in ADMINISTRATION {
+            let allowed = table.marks(row, *role)[0] == Mark::Yes;
+            let form = [("_csrf", csrf.as_str())];
+            let r = match row {
+                "administer:manage_organizations" => c.get(format!("{}/admin/organizations", city.base)).send(),
+                "administer:manage_accounts" => c.post(format!("{}/admin/users", city.base)).form(&form).send(),
+                "administer:grant_roles" => {
+                    c.post(format!("{}/admin/users/{target}/roles", city.base)).form(&form).send()
+                }
+                _ => c.get(format!("{}/admin/audit", city.base)).send(),
+            };
+            let status = r.await.unwrap().status().as_u16();
+            let ok = if allowed { [200, 422].contains(&status) } else { status == 403 };
+            if !ok {
+                failures.push(format!(
+                    "{row} as {} ({user}): the matrix says {allowed}, the page answered {status}",
+                    role.code()
+                ));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert_eq!(city.app.store().user(target).await.unwrap().unwrap().roles, roles_before, "no role changed");
+    assert_eq!(city.app.store().users().await.unwrap().len(), users_before, "no account opened");
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -395,7 +460,7 @@ fn in_remit(user: &DemoUser, jurisdiction: &str, p: &Project) -> bool {
                 && p.industry_authority.as_ref().is_none_or(|o| o.as_str() == user.organization)
         }
         Role::Consultant => firms_of(p).contains(user.organization),
-        Role::Admin => false,
+        Role::SystemAdmin | Role::SecurityAdmin | Role::AuditAdmin => false,
     }
 }
 

@@ -174,9 +174,17 @@ async fn the_page_upload_needs_the_form_token_and_returns_a_hidden_attachment_fo
     assert!(form.contains("hx-post=\"/documents\"") && form.contains("enctype=\"multipart/form-data\""), "{form}");
     assert!(form.contains("type=\"file\" id=\"upload-file\" name=\"file\""), "{form}");
 
-    // Without the token (neither field nor header): refused, nothing stored.
+    // Without the token (neither field nor header; the test client sends the header, so it is blanked):
+    // refused, nothing stored.
     let (ctype, body) = multipart(&[("file", Some(("实施方案.pdf", "application/pdf")), PLAN)]);
-    let r = c.post(format!("{}/documents", s.base)).header("content-type", &ctype).body(body).send().await.unwrap();
+    let r = c
+        .post(format!("{}/documents", s.base))
+        .header("content-type", &ctype)
+        .header("x-csrf-token", "")
+        .body(body)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 403);
 
     // With the `_csrf` field.

@@ -344,48 +344,108 @@ async fn the_openapi_document_describes_every_action() {
     assert_eq!(docs.status(), 200);
 }
 
+async fn user_id(s: &common::Server, username: &str) -> i64 {
+    s.app.store().user_by_username(username).await.unwrap().unwrap().id
+}
+
+async fn roles_of(s: &common::Server, username: &str) -> Vec<String> {
+    s.app.store().user_by_username(username).await.unwrap().unwrap().roles
+}
+
 #[tokio::test]
-async fn an_admin_creates_a_user_who_can_then_log_in() {
+async fn the_system_administrator_opens_an_account_and_only_the_security_administrator_gives_it_a_role() {
     let s = spawn().await;
-    let (c, csrf) = login(&s, "admin").await;
-    let r = c
-        .post(format!("{}/admin/users", s.base))
-        .form(&[
-            ("_csrf", csrf.as_str()),
-            ("username", "newbie"),
-            ("display_name", "新用户"),
-            ("organization", "市民政局"),
-            ("password", "Fresh@Pass-2026x"),
-            ("roles", "owner"),
-        ])
+    let (admin, csrf) = login(&s, "admin").await;
+    let new_user = [
+        ("_csrf", csrf.as_str()),
+        ("username", "newbie"),
+        ("display_name", "新用户"),
+        ("organization", "市民政局"),
+        ("password", "Fresh@Pass-2026x"),
+    ];
+    let r = admin.post(format!("{}/admin/users", s.base)).form(&new_user).send().await.unwrap();
+    assert_eq!(r.status(), 303);
+    let newbie = json!({ "username": "newbie", "password": "Fresh@Pass-2026x" });
+    let r = client().post(format!("{}/api/v1/session", s.base)).json(&newbie).send().await.unwrap();
+    assert_eq!(r.status(), 401, "an account without a role opens no session");
+    assert_eq!(r.json::<serde_json::Value>().await.unwrap()["message"], govit_app::accounts::NO_ROLE_YET);
+
+    let id = user_id(&s, "newbie").await;
+    let grant = |csrf: &str, role: &str| vec![("_csrf", csrf.to_owned()), ("roles", role.to_owned())];
+    let r = admin.post(format!("{}/admin/users/{id}/roles", s.base)).form(&grant(&csrf, "owner")).send().await.unwrap();
+    assert_eq!(r.status(), 403, "the system administrator grants no role");
+    let (security, security_csrf) = login(&s, "secadmin").await;
+    let r = security
+        .post(format!("{}/admin/users/{id}/roles", s.base))
+        .form(&grant(&security_csrf, "owner"))
         .send()
         .await
         .unwrap();
     assert_eq!(r.status(), 303);
-    let r = client()
-        .post(format!("{}/api/v1/session", s.base))
-        .json(&json!({ "username": "newbie", "password": "Fresh@Pass-2026x" }))
-        .send()
-        .await
-        .unwrap();
+    let r = client().post(format!("{}/api/v1/session", s.base)).json(&newbie).send().await.unwrap();
     assert_eq!(r.status(), 200);
-    let r = c
-        .post(format!("{}/admin/users", s.base))
-        .form(&[
-            ("_csrf", csrf.as_str()),
-            ("username", "weak"),
-            ("display_name", "弱密码"),
-            ("organization", "市民政局"),
-            ("password", "short"),
-            ("roles", "owner"),
-        ])
-        .send()
-        .await
-        .unwrap();
+
+    let weak = [new_user[0], ("username", "weak"), new_user[2], new_user[3], ("password", "short")];
+    let r = admin.post(format!("{}/admin/users", s.base)).form(&weak).send().await.unwrap();
     assert_eq!(r.status(), 422);
     assert!(r.text().await.unwrap().contains("密码至少12个字符"));
     let (owner, _) = login(&s, "minzheng").await;
     assert_eq!(owner.get(format!("{}/admin/users", s.base)).send().await.unwrap().status(), 403);
+}
+
+#[tokio::test]
+async fn no_administrator_can_make_itself_or_anyone_an_approver_outside_the_rules() {
+    let s = spawn().await;
+    let (admin, admin_csrf) = login(&s, "admin").await;
+    let (security, csrf) = login(&s, "secadmin").await;
+    let before: Vec<Vec<String>> = roles_of_all(&s, &["admin", "secadmin", "auditadmin", "minzheng", "bureau"]).await;
+    let post = |c: &reqwest::Client, csrf: &str, user: i64, roles: &[&str]| {
+        let mut form = vec![("_csrf", csrf.to_owned())];
+        form.extend(roles.iter().map(|r| ("roles", (*r).to_owned())));
+        c.post(format!("{}/admin/users/{user}/roles", s.base)).form(&form).send()
+    };
+    // The system administrator tries to make itself the bureau's approver.
+    let r = post(&admin, &admin_csrf, user_id(&s, "admin").await, &["bureau"]).await.unwrap();
+    assert_eq!(r.status(), 403);
+    // The security administrator tries to give itself a deciding role: never on its own account.
+    let r = post(&security, &csrf, user_id(&s, "secadmin").await, &["bureau"]).await.unwrap();
+    assert_eq!(r.status(), 403);
+    assert!(r.text().await.unwrap().contains("不能变更本人账号的角色"));
+    // ... nor to the system administrator, keeping its administrator's role (三员分立).
+    let r = post(&security, &csrf, user_id(&s, "admin").await, &["admin", "bureau"]).await.unwrap();
+    assert_eq!(r.status(), 422);
+    assert!(r.text().await.unwrap().contains("三员分立"));
+    // An owner of 市民政局 made the government: the role fits no organisation but a people's government.
+    let r = post(&security, &csrf, user_id(&s, "minzheng").await, &["government"]).await.unwrap();
+    assert_eq!(r.status(), 422);
+    assert!(r.text().await.unwrap().contains("不能授予“人民政府”角色"));
+    // A role code that does not exist is bad input, not silently dropped.
+    let r = post(&security, &csrf, user_id(&s, "minzheng").await, &["owner", "king"]).await.unwrap();
+    assert_eq!(r.status(), 422);
+    let after = roles_of_all(&s, &["admin", "secadmin", "auditadmin", "minzheng", "bureau"]).await;
+    assert_eq!(after, before, "no role changed");
+
+    // The audit administrator reads who granted which role and who tried, and can change nothing; no one else
+    // reads the log.
+    let (auditor, auditor_csrf) = login(&s, "auditadmin").await;
+    let page = auditor.get(format!("{}/admin/audit", s.base)).send().await.unwrap();
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.unwrap();
+    assert!(html.contains("授予角色") && html.contains("secadmin用户"), "the grants name the administrator");
+    assert!(html.contains("授予角色被拒") && html.contains("越权管理被拒"), "and so do the attempts refused");
+    let r = post(&auditor, &auditor_csrf, user_id(&s, "minzheng").await, &["owner"]).await.unwrap();
+    assert_eq!(r.status(), 403);
+    for other in [&admin, &security] {
+        assert_eq!(other.get(format!("{}/admin/audit", s.base)).send().await.unwrap().status(), 403);
+    }
+}
+
+async fn roles_of_all(s: &common::Server, users: &[&str]) -> Vec<Vec<String>> {
+    let mut roles = Vec::new();
+    for u in users {
+        roles.push(roles_of(s, u).await);
+    }
+    roles
 }
 
 #[tokio::test]
@@ -437,4 +497,33 @@ async fn the_plan_the_project_list_and_the_template_download_as_xlsx() {
         assert!(bytes.starts_with(b"PK\x03\x04"), "{path}: not an xlsx");
     }
     assert_eq!(client().get(format!("{}/projects/export.xlsx", s.base)).send().await.unwrap().status(), 303);
+}
+
+#[tokio::test]
+async fn a_forged_api_request_without_the_csrf_token_is_refused_and_changes_nothing() {
+    let s = spawn().await;
+    let jar = std::sync::Arc::new(reqwest::cookie::Jar::default());
+    let cookie_only = common::session_client(&jar, None);
+    let r = cookie_only
+        .post(format!("{}/api/v1/session", s.base))
+        .json(&json!({ "username": "minzheng", "password": PASSWORD }))
+        .send()
+        .await
+        .unwrap();
+    let csrf = r.json::<serde_json::Value>().await.unwrap()["csrf"].as_str().unwrap().to_owned();
+    // What another site's form or script can make the browser send: the cookie, not the token.
+    let r = cookie_only.get(format!("{}/api/v1/me", s.base)).send().await.unwrap();
+    assert_eq!(r.status(), 200, "reading needs no token");
+    let before = s.app.store().event_count().await.unwrap();
+    let (status, body) = command(&s, &cookie_only, register("伪造请求项目", 1_200_000)).await;
+    assert_eq!((status, body["code"].as_str()), (403, Some("forbidden")), "{body}");
+    assert!(body["message"].as_str().unwrap().contains("X-CSRF-Token"), "{body}");
+    let wrong = common::session_client(&jar, Some(&"0".repeat(64)));
+    assert_eq!(command(&s, &wrong, register("伪造请求项目", 1_200_000)).await.0, 403);
+    let r =
+        cookie_only.post(format!("{}/api/v1/me/email", s.base)).json(&json!({ "email": null })).send().await.unwrap();
+    assert_eq!(r.status(), 403);
+    assert_eq!(s.app.store().event_count().await.unwrap(), before, "nothing was written");
+    let right = common::session_client(&jar, Some(&csrf));
+    assert_eq!(command(&s, &right, register("真实请求项目", 1_200_000)).await.0, 200);
 }

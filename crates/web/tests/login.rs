@@ -4,28 +4,28 @@
 
 mod common;
 
-use govit_app::accounts::NewUserInput;
+use govit_app::administration::NewUserInput;
 use govit_rules::Role;
 use serde_json::{Value, json};
 
 #[tokio::test]
 async fn an_account_that_must_change_its_password_reaches_nothing_else_until_it_has() {
     let server = common::spawn().await;
-    server
+    let id = server
         .app
         .create_user(
-            &admin_actor(),
+            &common::administrator(Role::SystemAdmin),
             NewUserInput {
                 username: "newcomer".to_owned(),
                 display_name: "新用户".to_owned(),
                 organization: "市民政局".to_owned(),
-                roles: vec![Role::Owner],
                 password: common::PASSWORD.to_owned(),
                 must_change_password: true,
             },
         )
         .await
         .unwrap();
+    server.app.grant_roles(&common::administrator(Role::SecurityAdmin), id, vec![Role::Owner]).await.unwrap();
     let (c, csrf) = common::login(&server, "newcomer").await;
 
     let r = c.get(format!("{}/projects", server.base)).send().await.unwrap();
@@ -155,13 +155,4 @@ async fn hsts_and_secure_cookies_only_when_the_operator_says_the_site_is_served_
     assert!(!plain_cookie.contains("Secure"), "{plain_cookie}");
     let tls_cookie = set_cookie(&api_login(&common::client(), &tls, "minzheng").await);
     assert!(tls_cookie.ends_with("; Secure") && tls_cookie.contains("HttpOnly"), "{tls_cookie}");
-}
-
-/// The administrator who sets up the test's organisations and accounts.
-fn admin_actor() -> govit_rules::Actor {
-    govit_rules::Actor {
-        role: govit_rules::Role::Admin,
-        organization: govit_rules::OrgName::parse("系统管理").unwrap(),
-        jurisdiction: govit_rules::JurisdictionId::wuhan(),
-    }
 }

@@ -16,15 +16,16 @@ fn code(server: &common::Server, secret: &str, ahead: u64) -> String {
 }
 
 async fn login(server: &common::Server, username: &str, totp: Option<&str>) -> (u16, Value, reqwest::Client) {
-    let c = common::client();
-    let r = c
+    let jar = std::sync::Arc::new(reqwest::cookie::Jar::default());
+    let r = common::session_client(&jar, None)
         .post(format!("{}/api/v1/session", server.base))
         .json(&json!({ "username": username, "password": common::PASSWORD, "totp": totp }))
         .send()
         .await
         .unwrap();
     let status = r.status().as_u16();
-    (status, r.json().await.unwrap(), c)
+    let body: Value = r.json().await.unwrap();
+    (status, body.clone(), common::session_client(&jar, body["csrf"].as_str()))
 }
 
 #[tokio::test]

@@ -83,7 +83,7 @@ async fn a_single_sign_on_session_is_not_sent_to_enrol_the_local_second_factor()
 }
 
 #[tokio::test]
-async fn an_account_made_by_single_sign_on_and_waiting_for_roles_is_marked_on_the_admin_page() {
+async fn an_account_made_by_single_sign_on_and_waiting_for_roles_is_marked_for_the_security_administrator() {
     let server = common::spawn().await;
     let store = server.app.store();
     let org = store.organization_by_name("市民政局").await.unwrap().unwrap();
@@ -96,11 +96,11 @@ async fn an_account_made_by_single_sign_on_and_waiting_for_roles_is_marked_on_th
         must_change_password: false,
     };
     let id = store.insert_user(&new, "2026-03-02T09:00:00+08:00").await.unwrap();
-    store.update_user(id, &[], false).await.unwrap();
-    let (admin, _) = common::login(&server, "admin").await;
+    store.update_user(id, &[], true).await.unwrap();
+    let (admin, _) = common::login(&server, "secadmin").await;
     let page = admin.get(format!("{}/admin/users", server.base)).send().await.unwrap().text().await.unwrap();
     let row = page.split("li.waiting").nth(1).unwrap().split("</tr>").next().unwrap();
-    assert!(row.contains("统一身份认证") && row.contains("待分配角色"), "{row}");
+    assert!(row.contains("统一身份认证") && row.contains("待授予角色"), "{row}");
     let minzheng = page.split(">minzheng").nth(1).unwrap().split("</tr>").next().unwrap();
     assert!(!minzheng.contains("统一身份认证"), "a password account is not marked: {minzheng}");
 }

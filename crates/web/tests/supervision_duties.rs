@@ -289,6 +289,7 @@ async fn the_demo_city_shows_filings_with_the_bureau_and_surpluses_on_its_projec
         role: Role::Bureau,
         organization: OrgName::parse("市政务服务和大数据管理局").unwrap(),
         jurisdiction: JurisdictionId::parse("wuhan").unwrap(),
+        person: None,
     };
     let projects = s.app.visible_projects(&actor).await.unwrap();
     let page = |id: String| {

@@ -15,7 +15,7 @@ mod script;
 mod stories;
 mod tables;
 
-use crate::accounts::{NewOrganization, NewUserInput};
+use crate::administration::{NewOrganization, NewUserInput};
 use crate::{App, AppError};
 use chrono::{Days, Months, NaiveDate};
 use govit_rules::{Date, Role};
@@ -92,29 +92,25 @@ pub async fn seed_city(
         script.story(n)?;
     }
     let steps = script.finish()?;
-    let installer = app.installer()?;
+    let installer = app.installer(Role::SystemAdmin)?;
     for (name, jurisdiction, owner_kind) in ORGANIZATIONS {
         let org = NewOrganization {
             name: (*name).to_owned(),
             jurisdiction: (*jurisdiction).to_owned(),
             owner_kind: *owner_kind,
+            duty: tables::duty_of(name),
         };
         app.create_organization(&installer, org).await?;
     }
     for u in USERS {
-        let id = app
-            .create_user(
-                &installer,
-                NewUserInput {
-                    username: u.username.to_owned(),
-                    display_name: u.display_name.to_owned(),
-                    organization: u.organization.to_owned(),
-                    roles: u.roles.to_vec(),
-                    password: DEMO_PASSWORD.to_owned(),
-                    must_change_password: false,
-                },
-            )
-            .await?;
+        let input = NewUserInput {
+            username: u.username.to_owned(),
+            display_name: u.display_name.to_owned(),
+            organization: u.organization.to_owned(),
+            password: DEMO_PASSWORD.to_owned(),
+            must_change_password: false,
+        };
+        let id = app.install_account(input, u.roles.to_vec()).await?;
         // Where `govit serve --demo --smtp-url …` mails their reminders (a local sink, in a demonstration).
         app.set_email(id, Some(&format!("{}@{DEMO_MAIL_DOMAIN}", u.username))).await?;
     }

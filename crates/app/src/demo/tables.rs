@@ -3,7 +3,7 @@
 use super::{DemoUser, bug};
 use crate::AppError;
 use govit_rules::vocab::OwnerKind;
-use govit_rules::{Actor, JurisdictionId, OrgName, Role};
+use govit_rules::{AccountName, Actor, JurisdictionId, OrgName, Person, PersonName, Role};
 use std::sync::Arc;
 
 pub(super) const BUREAU: &str = "市政务服务和大数据管理局";
@@ -93,7 +93,9 @@ const fn user(
 const OWNER: &[Role] = &[Role::Owner];
 
 pub(super) const USERS: &[DemoUser] = &[
-    user("admin", "系统管理员", BUREAU, &[Role::Admin]),
+    user("admin", "方志远", BUREAU, &[Role::SystemAdmin]),
+    user("secadmin", "邱雅琴", BUREAU, &[Role::SecurityAdmin]),
+    user("auditadmin", "潘立群", BUREAU, &[Role::AuditAdmin]),
     user("bureau", "刘建华", BUREAU, &[Role::Bureau]),
     user("government", "陈立新", GOVERNMENT, &[Role::Government]),
     user("finance", "王海燕", FINANCE, &[Role::Finance]),
@@ -145,11 +147,27 @@ pub(super) fn organization(name: &str) -> Result<&'static (&'static str, &'stati
     ORGANIZATIONS.iter().find(|o| o.0 == name).ok_or_else(|| bug(format!("单位“{name}”不在演示单位表中")))
 }
 
+/// `org` acting in `role` in the demo's steps, through its demo account in that role: a demo decision names
+/// its person wherever the organisation has an account (the owners without one act as the organisation).
 pub(super) fn actor(role: Role, org: &str) -> Result<Arc<Actor>, AppError> {
     let (name, jurisdiction, _) = organization(org)?;
+    let account = USERS.iter().find(|u| u.organization == org && u.roles.contains(&role));
+    let person = match account {
+        Some(a) => Some(Person {
+            account: AccountName::parse(a.username).map_err(bug)?,
+            name: PersonName::parse(a.display_name).map_err(bug)?,
+        }),
+        None => None,
+    };
     Ok(Arc::new(Actor {
         role,
         organization: OrgName::parse(*name).map_err(bug)?,
         jurisdiction: JurisdictionId::parse(*jurisdiction).map_err(bug)?,
+        person,
     }))
+}
+
+/// The department duty of demo organisation `org`: the deciding role other than `owner` its accounts act in.
+pub(super) fn duty_of(org: &str) -> Option<Role> {
+    USERS.iter().filter(|u| u.organization == org).flat_map(|u| u.roles.iter().copied()).find(|r| r.is_duty())
 }

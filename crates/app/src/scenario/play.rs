@@ -222,7 +222,7 @@ impl Run {
                 (role, org(role.label())?, city)
             }
         };
-        Ok(Actor { role, organization, jurisdiction })
+        Ok(Actor { role, organization, jurisdiction, person: None })
     }
 }
 

@@ -2,9 +2,9 @@
 //! the operator chose to trust, or created when `provision` allows.
 
 use super::{Identity, SsoConfig};
-use crate::accounts::valid_username;
+use crate::administration::standing;
 use crate::{App, AppError};
-use govit_rules::{OrgName, Role};
+use govit_rules::{AccountName, PersonName, Role};
 use govit_store::{NO_PASSWORD, NewUser, OrganizationRow, UserRow};
 
 impl App {
@@ -24,7 +24,7 @@ impl App {
     async fn sso_account_checked(&self, identity: &Identity, config: &SsoConfig) -> Result<UserRow, AppError> {
         let refuse = |reason: String| AppError::invalid("sso", reason);
         let username = identity.username.as_str();
-        if !valid_username(username) {
+        if AccountName::parse(username).is_err() {
             return Err(refuse(format!(
                 "统一身份认证提供的用户名“{username}”不符合本系统的用户名规则(3到40个字母、数字、下划线、连字符或点),\
                  请联系管理员"
@@ -46,7 +46,7 @@ impl App {
             return Err(refuse("统一身份认证未授予本系统的任何角色,请联系管理员".to_owned()));
         }
         let email = identity.email.clone().filter(|e| e.parse::<lettre::Address>().is_ok());
-        let display_name = OrgName::parse(identity.display_name.clone())
+        let display_name = PersonName::parse(identity.display_name.clone())
             .map(|n| n.as_str().to_owned())
             .unwrap_or_else(|_| username.to_owned());
         match self.store.user_by_username(username).await? {
@@ -70,12 +70,10 @@ impl App {
         email: Option<String>,
     ) -> Result<UserRow, AppError> {
         if !user.active {
-            let reason = if user.roles.is_empty() {
-                "账号已开通,待管理员分配角色后方可使用"
-            } else {
-                "账号已停用,请联系管理员"
-            };
-            return Err(AppError::invalid("sso", reason));
+            return Err(AppError::invalid("sso", "账号已停用,请联系管理员"));
+        }
+        if user.roles.is_empty() && roles.is_none() {
+            return Err(AppError::invalid("sso", AWAITING_ROLES));
         }
         let organization = match organization {
             Some(o) => o,
@@ -87,7 +85,7 @@ impl App {
         };
         let codes: Vec<String> = match roles {
             Some(roles) => {
-                check_owner(roles, &organization)?;
+                check_roles(roles, &organization)?;
                 roles.iter().map(|r| r.code().to_owned()).collect()
             }
             None => user.roles.clone(),
@@ -115,8 +113,8 @@ impl App {
         self.user_row(user.id).await
     }
 
-    /// Creates an account the provider vouches for. Without roles from the provider it is created switched
-    /// off, for an administrator to give roles to.
+    /// Creates an account the provider vouches for. Without roles from the provider it is created with none,
+    /// for the 安全管理员 to grant.
     async fn sso_provision(
         &self,
         username: &str,
@@ -126,7 +124,7 @@ impl App {
         roles: Option<&[Role]>,
     ) -> Result<UserRow, AppError> {
         if let Some(roles) = roles {
-            check_owner(roles, organization)?;
+            check_roles(roles, organization)?;
         }
         let codes: Vec<String> = roles.unwrap_or_default().iter().map(|r| r.code().to_owned()).collect();
         let new = NewUser {
@@ -140,10 +138,9 @@ impl App {
         let id = self.store.insert_user(&new, &self.clock.now().to_rfc3339()).await?;
         self.store.set_user_profile(id, organization.id, display_name, email.as_deref()).await?;
         if codes.is_empty() {
-            self.store.update_user(id, &codes, false).await?;
-            let detail = format!("统一身份认证开通,单位“{}”,待管理员分配角色", organization.name);
+            let detail = format!("统一身份认证开通,单位“{}”,待安全管理员授予角色", organization.name);
             self.record_security("user_created", username, detail).await?;
-            return Err(AppError::invalid("sso", "账号已开通,待管理员分配角色后方可使用"));
+            return Err(AppError::invalid("sso", AWAITING_ROLES));
         }
         let detail = format!("统一身份认证开通,单位“{}”,角色 {}", organization.name, codes.join(","));
         self.record_security("user_created", username, detail).await?;
@@ -151,12 +148,17 @@ impl App {
     }
 }
 
-fn check_owner(roles: &[Role], organization: &OrganizationRow) -> Result<(), AppError> {
-    if roles.contains(&Role::Owner) && organization.owner_kind.is_none() {
-        return Err(AppError::invalid(
+/// What an account the provider vouches for, with no roles, is told.
+const AWAITING_ROLES: &str = "账号已开通,待安全管理员授予角色后方可使用";
+
+/// The provider's roles hold to the same rules as the 安全管理员's grants ([`govit_rules::authz::grantable`]):
+/// a provider that sends `government` for an account of 市民政局, or an administrator's role with a deciding
+/// one, is refused and changes nothing.
+fn check_roles(roles: &[Role], organization: &OrganizationRow) -> Result<(), AppError> {
+    govit_rules::authz::grantable(roles, standing(organization)).map_err(|reason| {
+        AppError::invalid(
             "sso",
-            format!("“{}”不是项目建设单位,统一身份认证授予的建设单位角色不能生效,请联系管理员", organization.name),
-        ));
-    }
-    Ok(())
+            format!("统一身份认证授予的角色不能生效:“{}”{reason},请联系安全管理员", organization.name),
+        )
+    })
 }

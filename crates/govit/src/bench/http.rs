@@ -152,15 +152,23 @@ async fn owners(app: &App) -> Result<Vec<(String, String, String, String)>> {
     Ok(out)
 }
 
+/// A client logged in as `username`, sending the session's token as `X-CSRF-Token` (the API's unsafe methods
+/// need it).
 async fn login(base: &str, username: &str) -> Result<reqwest::Client> {
-    let client = reqwest::Client::builder().cookie_store(true).build()?;
-    let r = client
+    let jar = std::sync::Arc::new(reqwest::cookie::Jar::default());
+    let r = reqwest::Client::builder()
+        .cookie_provider(jar.clone())
+        .build()?
         .post(format!("{base}/api/v1/session"))
         .json(&json!({"username": username, "password": DEMO_PASSWORD}))
         .send()
         .await?;
     anyhow::ensure!(r.status().is_success(), "{username} 登录失败:{}", r.status());
-    Ok(client)
+    let body: serde_json::Value = r.json().await?;
+    let csrf = body["csrf"].as_str().unwrap_or_default();
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert("x-csrf-token", reqwest::header::HeaderValue::from_str(csrf)?);
+    Ok(reqwest::Client::builder().cookie_provider(jar).default_headers(headers).build()?)
 }
 
 pub(crate) fn micros(d: Duration) -> u64 {

@@ -73,7 +73,7 @@ pub fn approver_of(p: &Project) -> Actor {
 }
 
 pub fn actor(role: Role, organization: &str, jurisdiction: &str) -> Actor {
-    Actor { role, organization: org(organization), jurisdiction: jur(jurisdiction) }
+    Actor { role, organization: org(organization), jurisdiction: jur(jurisdiction), person: None }
 }
 
 /// The owner of every project the helpers register (unless a test names another).
@@ -123,7 +123,20 @@ pub fn industry_authority() -> Actor {
 }
 
 pub fn admin() -> Actor {
-    actor(Role::Admin, "系统管理员", "wuhan")
+    actor(Role::SystemAdmin, "系统管理", "wuhan")
+}
+
+pub fn security_admin() -> Actor {
+    actor(Role::SecurityAdmin, "系统管理", "wuhan")
+}
+
+pub fn audit_admin() -> Actor {
+    actor(Role::AuditAdmin, "系统管理", "wuhan")
+}
+
+/// The three administrators of 三员分立.
+pub fn administrators() -> [Actor; 3] {
+    [admin(), security_admin(), audit_admin()]
 }
 
 /// The district authority of `district` (`jiangan`, `wuchang`).

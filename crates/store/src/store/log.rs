@@ -27,9 +27,14 @@ pub struct SecurityRecord {
     /// `login_succeeded`, `login_failed`, `account_locked`, `logout`, `password_changed`,
     /// `password_change_failed`, `user_created`, `user_changed`, `organization_created`, `policies_loaded`.
     pub kind: String,
-    /// The account concerned (or the one acting).
+    /// The account concerned.
     pub username: String,
     pub detail: String,
+    /// Who acted: the account with its organisation and role, when a person did (an administrator changing an
+    /// account, a user changing their password or logging in). Absent where no one is logged in yet (a failed
+    /// login), where the identity provider or the system itself acted, and on records kept before it was.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub by: Option<govit_rules::Actor>,
 }
 
 /// Writes one row of the log and returns its hash.

@@ -151,11 +151,14 @@ fn core_spec() -> Value {
         "info": {
             "title": "govit API",
             "version": env!("CARGO_PKG_VERSION"),
-            "description": "政务信息化项目建设管理平台接口。依据《武汉市政务信息化项目建设管理办法》。先以 POST /api/v1/session 登录(会话 Cookie),再调用其他接口。所有命令经 POST /api/v1/commands 提交,与网页和场景运行器走同一条应用层路径;依《办法》不予办理时返回 422,并列出所依据的条款。"
+            "description": "政务信息化项目建设管理平台接口。依据《武汉市政务信息化项目建设管理办法》。先以 POST /api/v1/session 登录(会话 Cookie),再调用其他接口;POST、PUT、PATCH、DELETE 请求须带 X-CSRF-Token 请求头,值为登录返回的 csrf。所有命令经 POST /api/v1/commands 提交,与网页和场景运行器走同一条应用层路径;依《办法》不予办理时返回 422,并列出所依据的条款。"
         },
         "servers": [{ "url": "/" }],
         "components": {
-            "securitySchemes": { "session": { "type": "apiKey", "in": "cookie", "name": crate::SESSION_COOKIE } },
+            "securitySchemes": {
+                "session": { "type": "apiKey", "in": "cookie", "name": crate::SESSION_COOKIE },
+                "csrf": { "type": "apiKey", "in": "header", "name": crate::session::CSRF_HEADER, "description": "登录返回的 csrf;POST、PUT、PATCH、DELETE 必带,GET 不检查" }
+            },
             "schemas": {
                 "Error": {
                     "type": "object",
@@ -195,7 +198,7 @@ fn core_spec() -> Value {
                 }
             }
         },
-        "security": [{ "session": [] }],
+        "security": [{ "session": [], "csrf": [] }],
         "paths": {
             "/api/v1/session": {
                 "post": {

@@ -25,7 +25,7 @@ impl FromRequestParts<AppState> for ApiUser {
                 "second_factor_required",
                 "本系统要求该岗位使用动态口令,请先启用(POST /api/v1/me/second-factor,再 POST /api/v1/me/second-factor/confirm)",
             ),
-            e @ (WebError::Internal(_) | WebError::Unavailable { .. }) => e.into(),
+            e @ (WebError::Internal(_) | WebError::Unavailable { .. } | WebError::Forbidden(_)) => e.into(),
             _ => ApiError::new(StatusCode::UNAUTHORIZED, "unauthenticated", "请先登录(POST /api/v1/session)"),
         })
     }

@@ -3,6 +3,7 @@
 mod account;
 mod actions;
 mod admin;
+mod audit_log;
 mod dashboard;
 pub(crate) mod documents;
 pub(crate) mod exports;
@@ -61,7 +62,9 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/public/projects.csv", get(public::csv))
         .route("/public/projects.json", get(public::json))
         .route("/admin/users", get(admin::users).post(admin::create_user))
-        .route("/admin/users/{id}", post(admin::update_user))
+        .route("/admin/users/{id}", post(admin::update_account))
+        .route("/admin/users/{id}/roles", post(admin::grant_roles))
+        .route("/admin/audit", get(audit_log::page))
         .route("/admin/organizations", get(admin::organizations).post(admin::create_organization))
 }
 

@@ -368,7 +368,7 @@ pub(super) async fn detail(
         .map(|e| TimelineRow {
             seq: e.seq,
             on: e.record.on.to_string(),
-            actor: format!("{}({})", e.record.actor.organization, e.record.actor.role.label()),
+            actor: e.record.actor.to_string(),
             what: describe(&e.record.event),
             policy: e.record.policy.clone(),
             warnings: e.record.warnings.iter().map(ToString::to_string).collect::<Vec<_>>().join(";"),

@@ -50,14 +50,16 @@ impl City {
         if let Some(c) = clients.get(username) {
             return c.clone();
         }
-        let c = common::client();
-        let r = c
+        let jar = Arc::new(reqwest::cookie::Jar::default());
+        let r = common::session_client(&jar, None)
             .post(format!("{}/api/v1/session", self.base))
             .json(&json!({ "username": username, "password": DEMO_PASSWORD }))
             .send()
             .await
             .unwrap();
-        assert_eq!(r.status(), 200, "demo account {username} logs in: {}", r.text().await.unwrap_or_default());
+        assert_eq!(r.status(), 200, "demo account {username} logs in");
+        let csrf = r.json::<Value>().await.unwrap()["csrf"].as_str().unwrap().to_owned();
+        let c = common::session_client(&jar, Some(&csrf));
         clients.insert(username.to_owned(), c.clone());
         c
     }
@@ -152,7 +154,9 @@ pub fn account(role: Role, subject: &Subject, tie: Tie) -> &'static str {
         Role::Finance => "finance",
         Role::Audit => "audit",
         Role::SecrecyBureau => "secrecy",
-        Role::Admin => "admin",
+        Role::SystemAdmin => "admin",
+        Role::SecurityAdmin => "secadmin",
+        Role::AuditAdmin => "auditadmin",
     }
 }
 

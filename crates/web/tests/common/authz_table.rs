@@ -9,6 +9,13 @@ use std::collections::{BTreeMap, BTreeSet};
 const MATRIX: &str = include_str!("../authz_matrix.csv");
 /// The row of the table that says who sees the project.
 pub const VIEW: &str = "view";
+/// The rows of the acts of administration (三员分立), whose subject plays no part.
+pub const ADMINISTRATION: [&str; 4] = [
+    "administer:manage_organizations",
+    "administer:manage_accounts",
+    "administer:grant_roles",
+    "administer:read_audit",
+];
 
 /// One mark of a cell: `A` (allowed) or `V` (visible) against `-` (forbidden, not visible).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -63,7 +70,12 @@ impl Table {
             .iter()
             .map(|c| Role::from_code(c).unwrap_or_else(|| panic!("the table names an unknown role `{c}`")))
             .collect();
-        let known: BTreeSet<String> = rows().into_iter().map(|r| r.key).chain([VIEW.to_owned()]).collect();
+        let known: BTreeSet<String> = rows()
+            .into_iter()
+            .map(|r| r.key)
+            .chain([VIEW.to_owned()])
+            .chain(ADMINISTRATION.map(str::to_owned))
+            .collect();
         let mut cells = BTreeMap::new();
         for line in lines {
             let fields: Vec<&str> = line.split(',').map(str::trim).collect();

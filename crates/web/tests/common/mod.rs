@@ -1,7 +1,7 @@
 //! A real server on port 0 over an in-memory store, with a small city of accounts.
 #![allow(dead_code)]
 
-use govit_app::accounts::{NewOrganization, NewUserInput};
+use govit_app::administration::{NewOrganization, NewUserInput};
 use govit_app::{App, FixedClock};
 use govit_rules::Role;
 use govit_rules::vocab::OwnerKind;
@@ -32,47 +32,53 @@ pub async fn spawn_app_on(listener: tokio::net::TcpListener, adjust: impl FnOnce
     let policies = govit_rules::policy::load(govit_rules::policy::BUILTIN).unwrap();
     let app = App::new(store, policies, Arc::new(FixedClock::at("2026-03-02".parse().unwrap())));
     let app = Arc::new(adjust(app));
-    let orgs: &[(&str, &str, Option<OwnerKind>)] = &[
-        ("市民政局", "wuhan", Some(OwnerKind::PartyGovernmentOrgan)),
-        ("市教育局", "wuhan", Some(OwnerKind::PartyGovernmentOrgan)),
-        ("市政务服务和大数据管理局", "wuhan", None),
-        ("武汉市人民政府", "wuhan", None),
-        ("市财政局", "wuhan", None),
-        ("武汉某工程咨询公司", "wuhan", None),
+    let organ = Some(OwnerKind::PartyGovernmentOrgan);
+    let orgs: &[(&str, Option<OwnerKind>, Option<Role>)] = &[
+        ("市民政局", organ, None),
+        ("市教育局", organ, Some(Role::IndustryAuthority)),
+        ("市政务服务和大数据管理局", None, Some(Role::Bureau)),
+        ("武汉市人民政府", None, Some(Role::Government)),
+        ("市财政局", None, Some(Role::Finance)),
+        ("武汉某工程咨询公司", None, Some(Role::Consultant)),
     ];
-    for (name, j, kind) in orgs {
-        app.create_organization(
-            &admin_actor(),
-            NewOrganization { name: (*name).to_owned(), jurisdiction: (*j).to_owned(), owner_kind: *kind },
-        )
-        .await
-        .unwrap();
+    for (name, kind, duty) in orgs {
+        let org = NewOrganization {
+            name: (*name).to_owned(),
+            jurisdiction: "wuhan".to_owned(),
+            owner_kind: *kind,
+            duty: *duty,
+        };
+        app.create_organization(&administrator(Role::SystemAdmin), org).await.unwrap();
     }
     let users: &[(&str, &str, &[Role])] = &[
         ("minzheng", "市民政局", &[Role::Owner]),
         ("jiaoyu", "市教育局", &[Role::Owner, Role::IndustryAuthority]),
         ("bureau", "市政务服务和大数据管理局", &[Role::Bureau]),
-        ("admin", "市政务服务和大数据管理局", &[Role::Admin]),
+        ("admin", "市政务服务和大数据管理局", &[Role::SystemAdmin]),
+        ("secadmin", "市政务服务和大数据管理局", &[Role::SecurityAdmin]),
+        ("auditadmin", "市政务服务和大数据管理局", &[Role::AuditAdmin]),
         ("government", "武汉市人民政府", &[Role::Government]),
         ("finance", "市财政局", &[Role::Finance]),
         ("consultant", "武汉某工程咨询公司", &[Role::Consultant]),
     ];
     for (username, org, roles) in users {
-        app.create_user(
-            &admin_actor(),
-            NewUserInput {
-                username: (*username).to_owned(),
-                display_name: format!("{username}用户"),
-                organization: (*org).to_owned(),
-                roles: roles.to_vec(),
-                password: PASSWORD.to_owned(),
-                must_change_password: false,
-            },
-        )
-        .await
-        .unwrap();
+        open_account(&app, username, org, roles).await;
     }
     serve_on(app, govit_web::WebOptions::default(), listener).await
+}
+
+/// Opens account `username` of `org` (as the 系统管理员) and grants it `roles` (as the 安全管理员).
+pub async fn open_account(app: &App, username: &str, org: &str, roles: &[Role]) -> i64 {
+    let input = NewUserInput {
+        username: username.to_owned(),
+        display_name: format!("{username}用户"),
+        organization: org.to_owned(),
+        password: PASSWORD.to_owned(),
+        must_change_password: false,
+    };
+    let id = app.create_user(&administrator(Role::SystemAdmin), input).await.unwrap();
+    app.grant_roles(&administrator(Role::SecurityAdmin), id, roles.to_vec()).await.unwrap();
+    id
 }
 
 /// Adds a department (no projects of its own) and one account acting for it in `role`, password [`PASSWORD`].
@@ -80,26 +86,17 @@ pub async fn add_department(server: &Server, organization: &str, username: &str,
     server
         .app
         .create_organization(
-            &admin_actor(),
-            NewOrganization { name: organization.to_owned(), jurisdiction: "wuhan".to_owned(), owner_kind: None },
-        )
-        .await
-        .unwrap();
-    server
-        .app
-        .create_user(
-            &admin_actor(),
-            NewUserInput {
-                username: username.to_owned(),
-                display_name: format!("{username}用户"),
-                organization: organization.to_owned(),
-                roles: vec![role],
-                password: PASSWORD.to_owned(),
-                must_change_password: false,
+            &administrator(Role::SystemAdmin),
+            NewOrganization {
+                name: organization.to_owned(),
+                jurisdiction: "wuhan".to_owned(),
+                owner_kind: None,
+                duty: Some(role),
             },
         )
         .await
         .unwrap();
+    open_account(&server.app, username, organization, &[role]).await;
 }
 
 /// A real server over the demo city (`govit_app::demo`) on its last day, 2026-11-29; every demo account's
@@ -152,10 +149,11 @@ pub async fn login(server: &Server, username: &str) -> (reqwest::Client, String)
     login_with(server, username, PASSWORD).await
 }
 
-/// [`login`] with a given password (the demo city's, say).
+/// [`login`] with a given password (the demo city's, say). The client sends the session's token as the
+/// `X-CSRF-Token` header on every request, as an API client must on its unsafe methods.
 pub async fn login_with(server: &Server, username: &str, password: &str) -> (reqwest::Client, String) {
-    let c = client();
-    let r = c
+    let jar = std::sync::Arc::new(reqwest::cookie::Jar::default());
+    let r = session_client(&jar, None)
         .post(format!("{}/api/v1/session", server.base))
         .json(&serde_json::json!({ "username": username, "password": password }))
         .send()
@@ -163,7 +161,23 @@ pub async fn login_with(server: &Server, username: &str, password: &str) -> (req
         .unwrap();
     assert_eq!(r.status(), 200, "login {username}");
     let body: serde_json::Value = r.json().await.unwrap();
-    (c, body["csrf"].as_str().unwrap().to_owned())
+    let csrf = body["csrf"].as_str().unwrap().to_owned();
+    (session_client(&jar, Some(&csrf)), csrf)
+}
+
+/// A client over cookie `jar` that follows no redirects and, given the session's `csrf`, sends it on every
+/// request as `X-CSRF-Token`.
+pub fn session_client(jar: &std::sync::Arc<reqwest::cookie::Jar>, csrf: Option<&str>) -> reqwest::Client {
+    let mut headers = reqwest::header::HeaderMap::new();
+    if let Some(csrf) = csrf {
+        headers.insert("x-csrf-token", csrf.parse().unwrap());
+    }
+    reqwest::Client::builder()
+        .cookie_provider(jar.clone())
+        .default_headers(headers)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
 }
 
 /// Posts a command through the API and returns (status, body).
@@ -173,11 +187,12 @@ pub async fn command(server: &Server, c: &reqwest::Client, body: serde_json::Val
     (status, r.json().await.unwrap_or(serde_json::Value::Null))
 }
 
-/// The administrator who sets up the test's organisations and accounts.
-fn admin_actor() -> govit_rules::Actor {
+/// The administrator in `role` who sets up the test's organisations, accounts and roles.
+pub fn administrator(role: Role) -> govit_rules::Actor {
     govit_rules::Actor {
-        role: govit_rules::Role::Admin,
+        role,
         organization: govit_rules::OrgName::parse("系统管理").unwrap(),
         jurisdiction: govit_rules::JurisdictionId::wuhan(),
+        person: None,
     }
 }
