@@ -28,6 +28,9 @@ pub struct AuditReport {
     pub bytes: u64,
     pub checkpoints: usize,
     pub head: String,
+    /// The projects and plans whose projections were found equal to folding the log.
+    pub projects: usize,
+    pub plans: usize,
     pub first_break: Option<Finding>,
 }
 
@@ -41,7 +44,8 @@ fn internal(e: govit_store::StoreError) -> AppError {
     AppError::Store(e)
 }
 
-/// Checks the whole chain, then every checkpoint against it and against `key`. `progress` hears
+/// Checks the whole chain, then every checkpoint against it and against `key`, then every projection against
+/// a fold of the log ([`govit_store::Store::verify_projections`]). `progress` hears
 /// `(events verified, events in the log)` as the walk goes.
 pub async fn verify(
     app: &App,
@@ -68,6 +72,8 @@ pub async fn verify(
         bytes: chain.bytes,
         checkpoints: checkpoints.len(),
         head: hex::encode(chain.head),
+        projects: 0,
+        plans: 0,
         first_break: chain.first_break.map(|b| Finding { seq: b.seq, reason: b.reason }),
     };
     if report.first_break.is_some() {
@@ -93,6 +99,11 @@ pub async fn verify(
             return Ok(report);
         }
     }
+    // The chain holds; what pages and lists read must then be what it says.
+    let projections = store.verify_projections().await?;
+    report.projects = projections.projects;
+    report.plans = projections.plans;
+    report.first_break = projections.first_difference.map(|b| Finding { seq: b.seq, reason: b.reason });
     Ok(report)
 }
 

@@ -97,6 +97,32 @@ fn the_private_key_is_readable_by_its_owner_only() {
 }
 
 #[tokio::test]
+async fn a_projection_changed_beside_the_log_is_caught_naming_the_project_and_the_column() {
+    let tampering = [
+        ("UPDATE projects SET status = 'accepted' WHERE id LIKE '%-0003'", "列表数据(status)"),
+        ("UPDATE projects SET investment = 100 WHERE id LIKE '%-0002'", "列表数据(investment)"),
+        ("UPDATE projects SET state = replace(state, '项目4', '项目Z') WHERE id LIKE '%-0005'", "状态数据"),
+        ("DELETE FROM project_events WHERE seq = 4", "办理记录缺少第4号事件"),
+        ("DELETE FROM projects WHERE id LIKE '%-0006'", "不在项目表中"),
+        (
+            "INSERT INTO plans (jurisdiction, year, status, state) VALUES ('wuhan', 2022, 'approved', '{}')",
+            "在日志中没有记载",
+        ),
+    ];
+    for (statement, said) in tampering {
+        let dir = tempfile::tempdir().unwrap();
+        let key = seeded(dir.path()).await;
+        let untouched = check(dir.path(), &key.public()).await;
+        assert!(untouched.ok() && untouched.projects == 6, "{untouched:?}");
+        sql(dir.path(), &[statement]).await;
+        let report = check(dir.path(), &key.public()).await;
+        assert_eq!(report.events, 6, "the chain itself still holds");
+        let f = report.first_break.unwrap_or_else(|| panic!("`{statement}` passes verify"));
+        assert!(f.reason.contains(said), "{statement}: {f:?}");
+    }
+}
+
+#[tokio::test]
 async fn changing_a_byte_of_an_event_is_caught_at_that_event() {
     let dir = tempfile::tempdir().unwrap();
     let key = seeded(dir.path()).await;

@@ -92,8 +92,15 @@ pub async fn run(command: AuditCommand) -> Result<ExitCode> {
             match &report.first_break {
                 None => {
                     println!(
-                        "校验通过:{} 条事件({} 字节,{rate:.1} MB/s),{} 个检查点签名有效(公钥 {}),链头 {}",
-                        report.events, report.bytes, report.checkpoints, key.key_id, report.head
+                        "校验通过:{} 条事件({} 字节,{rate:.1} MB/s),{} 个检查点签名有效(公钥 {}),链头 {};\
+                         {} 个项目和 {} 个年度计划的列表数据与日志重算一致",
+                        report.events,
+                        report.bytes,
+                        report.checkpoints,
+                        key.key_id,
+                        report.head,
+                        report.projects,
+                        report.plans
                     );
                     Ok(ExitCode::SUCCESS)
                 }

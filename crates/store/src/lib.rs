@@ -34,6 +34,6 @@ pub use notify::{NewNotification, NotificationRow, Once};
 pub use personal::PersonalRow;
 pub use pg_tools::{postgres_admin, postgres_tool};
 pub use store::{
-    Appended, Backend, DoneRequest, Durability, ProjectFilter, ProjectRow, Replay, RequestKey, Requester,
-    SecurityRecord, Store, StoredEvent, WriteGuard,
+    Appended, Backend, DoneRequest, Durability, ProjectFilter, ProjectRow, ProjectionReport, Replay, RequestKey,
+    Requester, SecurityRecord, Store, StoredEvent, WriteGuard,
 };

@@ -11,16 +11,64 @@ use std::collections::HashMap;
 /// Folds events into projections: loads what it touches once, writes each changed row once at the end.
 #[derive(Default)]
 pub(crate) struct Fold {
-    projects: HashMap<ProjectId, (Project, i64)>,
-    plans: HashMap<(JurisdictionId, i32), Plan>,
-    links: Vec<(ProjectId, i64)>,
+    pub(super) projects: HashMap<ProjectId, (Project, i64)>,
+    pub(super) plans: HashMap<(JurisdictionId, i32), Plan>,
+    pub(super) links: Vec<(ProjectId, i64)>,
     /// The documents the records used: the `document_links` projection.
-    documents: Vec<Link>,
+    pub(super) documents: Vec<Link>,
     /// The highest number registered per `jurisdiction-year-` prefix: the `project_numbers` projection.
     numbers: HashMap<String, i64>,
+    /// Folding the whole log from its first event, reading nothing from the projections: what a check of the
+    /// projections compares them with, so they cannot vouch for themselves.
+    from_log_only: bool,
+}
+
+/// A project's row in `projects` beside its state: what the fold writes, and what the check reads back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct ProjectLine {
+    pub(crate) id: String,
+    pub(crate) name: String,
+    pub(crate) owner: String,
+    pub(crate) jurisdiction: String,
+    pub(crate) status: String,
+    pub(crate) route: String,
+    pub(crate) approver: String,
+    pub(crate) category: String,
+    pub(crate) investment: i64,
+    pub(crate) approved_investment: Option<i64>,
+    pub(crate) plan_year: Option<i64>,
+    pub(crate) supplementary: i64,
+    pub(crate) registered_on: String,
+    pub(crate) last_seq: i64,
+}
+
+impl ProjectLine {
+    pub(crate) fn of(p: &Project, last_seq: i64) -> ProjectLine {
+        ProjectLine {
+            id: p.id.to_string(),
+            name: p.name.to_string(),
+            owner: p.owner.name.to_string(),
+            jurisdiction: p.jurisdiction.to_string(),
+            status: p.status.code().to_owned(),
+            route: p.route.code().to_owned(),
+            approver: p.approver.code().to_owned(),
+            category: p.category.code().to_owned(),
+            investment: p.investment.yuan(),
+            approved_investment: p.approved_investment.map(|m| m.yuan()),
+            plan_year: p.plan.as_ref().map(|e| i64::from(e.year)),
+            supplementary: i64::from(p.plan.as_ref().is_some_and(|e| e.supplementary.is_some())),
+            registered_on: p.registered_on.to_string(),
+            last_seq,
+        }
+    }
 }
 
 impl Fold {
+    /// A fold of the whole log from its first event that reads nothing from the projections.
+    pub(crate) fn from_log() -> Fold {
+        Fold { from_log_only: true, ..Fold::default() }
+    }
+
     pub(crate) async fn apply(
         &mut self,
         tx: &mut Transaction<'_, Any>,
@@ -36,6 +84,9 @@ impl Fold {
             *last = (*last).max(n);
         }
         for id in record.event.projects() {
+            if !self.projects.contains_key(id) && self.from_log_only {
+                return Err(StoreError::corrupt(seq, format!("事件涉及的项目 {id} 在此前的日志中没有登记")));
+            }
             if !self.projects.contains_key(id) {
                 let row: Option<(String,)> = sqlx::query_as("SELECT state FROM projects WHERE id = $1")
                     .bind(id.as_str())
@@ -61,6 +112,9 @@ impl Fold {
         }
         if let Some((jurisdiction, year)) = record.event.plan() {
             let key = (jurisdiction.clone(), year);
+            if !self.plans.contains_key(&key) && self.from_log_only {
+                self.plans.insert(key.clone(), Plan::new(jurisdiction.clone(), year));
+            }
             if !self.plans.contains_key(&key) {
                 let row: Option<(String,)> =
                     sqlx::query_as("SELECT state FROM plans WHERE jurisdiction = $1 AND year = $2")
@@ -104,9 +158,9 @@ impl Fold {
     /// many round trips to the database as one.
     pub(crate) async fn write(self, tx: &mut Transaction<'_, Any>) -> Result<(), StoreError> {
         let mut projects = Vec::with_capacity(self.projects.len());
-        for (id, (p, last_seq)) in &self.projects {
+        for (p, last_seq) in self.projects.values() {
             let state = serde_json::to_string(p).map_err(|e| StoreError::corrupt(*last_seq, e))?;
-            projects.push((id, p, *last_seq, state));
+            projects.push((ProjectLine::of(p, *last_seq), state));
         }
         insert_many(
             tx,
@@ -116,22 +170,21 @@ impl Fold {
                supplementary = excluded.supplementary, last_seq = excluded.last_seq, state = excluded.state",
             15,
             &projects,
-            |q, (id, p, last_seq, state)| {
-                let supplementary = p.plan.as_ref().is_some_and(|e| e.supplementary.is_some());
-                q.bind(id.as_str())
-                    .bind(p.name.as_str())
-                    .bind(p.owner.name.as_str())
-                    .bind(p.jurisdiction.as_str())
-                    .bind(p.status.code())
-                    .bind(p.route.code())
-                    .bind(p.approver.code())
-                    .bind(p.category.code())
-                    .bind(p.investment.yuan())
-                    .bind(p.approved_investment.map(|m| m.yuan()))
-                    .bind(p.plan.as_ref().map(|e| e.year))
-                    .bind(i64::from(supplementary))
-                    .bind(p.registered_on.to_string())
-                    .bind(*last_seq)
+            |q, (line, state)| {
+                q.bind(line.id.clone())
+                    .bind(line.name.clone())
+                    .bind(line.owner.clone())
+                    .bind(line.jurisdiction.clone())
+                    .bind(line.status.clone())
+                    .bind(line.route.clone())
+                    .bind(line.approver.clone())
+                    .bind(line.category.clone())
+                    .bind(line.investment)
+                    .bind(line.approved_investment)
+                    .bind(line.plan_year)
+                    .bind(line.supplementary)
+                    .bind(line.registered_on.clone())
+                    .bind(line.last_seq)
                     .bind(state.clone())
             },
         )

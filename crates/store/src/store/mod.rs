@@ -1,11 +1,13 @@
 //! The store: the handle on the database, its single writer's lock and write transactions.
 
+mod check;
 mod fold;
 mod log;
 mod open;
 mod projections;
 mod requests;
 
+pub use check::ProjectionReport;
 pub(crate) use fold::{Fold, insert_many, linked_project};
 pub use log::{Appended, SecurityRecord, StoredEvent};
 pub(crate) use log::{Body, append_security_in, decode_hash, events_between_in, head_in};
