@@ -1,5 +1,7 @@
 //! Checking the projections against the log: every row that pages and lists read (`projects`, `plans`,
-//! `project_events`, `document_links`) must be what folding the hashed log from its first event gives. A
+//! `project_events`, `document_links`), and the counter the next project number comes from
+//! (`project_numbers`, which lowered would hand out a number already taken), must be what folding the hashed
+//! log from its first event gives. A
 //! projection is a copy beside the hashed bodies like any other column (issue 17): changed in the database
 //! file, it would show a project as accepted that never was while the chain still verified.
 //!
@@ -52,6 +54,7 @@ impl Store {
             plans(&mut tx, &fold).await?,
             timelines(&mut tx, &fold).await?,
             documents(&mut tx, &fold).await?,
+            numbers(&mut tx, &fold).await?,
         ];
         report.first_difference = differences.into_iter().flatten().next();
         tx.rollback().await?;
@@ -180,4 +183,22 @@ async fn documents(tx: &mut Tx<'_>, fold: &Fold) -> Result<Option<ChainBreak>, S
         fold.documents.iter().map(|l| (l.digest.clone(), l.seq, l.project.clone(), l.position)).collect();
     let first = stored.symmetric_difference(&folded).next();
     Ok(first.and_then(|(digest, seq, _, _)| differs(*seq, format!("第{seq}号事件所用文件 {digest} 的记录与日志不符"))))
+}
+
+/// The last number registered under each `jurisdiction-year-` prefix.
+async fn numbers(tx: &mut Tx<'_>, fold: &Fold) -> Result<Option<ChainBreak>, StoreError> {
+    let rows: Vec<(String, i64)> =
+        sqlx::query_as("SELECT prefix, last FROM project_numbers").fetch_all(&mut **tx).await?;
+    let stored: BTreeMap<String, i64> = rows.into_iter().collect();
+    let folded: BTreeMap<String, i64> = fold.numbers.iter().map(|(p, n)| (p.clone(), *n)).collect();
+    let first = stored
+        .iter()
+        .map(|(p, n)| (p, Some(*n), folded.get(p).copied()))
+        .chain(folded.iter().filter(|(p, _)| !stored.contains_key(*p)).map(|(p, n)| (p, None, Some(*n))))
+        .find(|(_, kept, logged)| kept != logged);
+    Ok(first.and_then(|(prefix, kept, logged)| {
+        let shown = |n: Option<i64>| n.map_or_else(|| "无".to_owned(), |n| n.to_string());
+        let reason = format!("编号 {prefix} 的计数为{},日志中最大编号为{}", shown(kept), shown(logged));
+        differs(0, reason)
+    }))
 }

@@ -17,7 +17,7 @@ pub(crate) struct Fold {
     /// The documents the records used: the `document_links` projection.
     pub(super) documents: Vec<Link>,
     /// The highest number registered per `jurisdiction-year-` prefix: the `project_numbers` projection.
-    numbers: HashMap<String, i64>,
+    pub(super) numbers: HashMap<String, i64>,
     /// Folding the whole log from its first event, reading nothing from the projections: what a check of the
     /// projections compares them with, so they cannot vouch for themselves.
     from_log_only: bool,
