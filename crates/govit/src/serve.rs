@@ -35,6 +35,11 @@ pub struct Options {
     /// session cookie Secure.
     #[arg(long)]
     pub hsts: bool,
+    /// The address of a reverse proxy (TLS terminator) in front of govit whose X-Forwarded-For and
+    /// X-Forwarded-Proto are believed: the client's address for the login lockout, HTTPS for the Secure cookie.
+    /// Repeat for several; from any other address these headers are ignored.
+    #[arg(long = "trusted-proxy", value_name = "ADDRESS")]
+    pub trusted_proxies: Vec<std::net::IpAddr>,
     /// Approvers and administrators must log in with a second factor (TOTP); they enrol at their next login.
     #[arg(long)]
     pub require_second_factor: bool,
@@ -119,7 +124,7 @@ pub async fn serve(o: Options) -> Result<()> {
     let open_data = govit_app::stats::OpenDataConfig::load(&o.data.join("open-data.yaml"))?;
     govit_web::serve_with(
         app.clone(),
-        govit_web::WebOptions { open_data, hsts: o.hsts, ..Default::default() },
+        govit_web::WebOptions { open_data, hsts: o.hsts, trusted_proxies: o.trusted_proxies, ..Default::default() },
         listener,
         shutdown(),
     )

@@ -6,6 +6,7 @@
 
 mod api;
 mod assets;
+mod client;
 mod download;
 mod error;
 mod forms;
@@ -45,8 +46,6 @@ pub struct AppState {
     pub app: Arc<App>,
     /// What the public page and open-data exports show.
     pub open_data: Arc<govit_app::stats::OpenDataConfig>,
-    /// The site is reached over HTTPS (`WebOptions::hsts`): session cookies are marked `Secure`.
-    pub https: bool,
 }
 
 /// Settings of the web front end that are the operator's to choose.
@@ -57,6 +56,8 @@ pub struct WebOptions {
     /// Send `Strict-Transport-Security` and mark the session cookie `Secure`: set when the site is reached over
     /// TLS (govit itself speaks plain HTTP behind the operator's TLS terminator, so only the operator knows).
     pub hsts: bool,
+    /// The reverse proxies whose `X-Forwarded-For` and `X-Forwarded-Proto` are believed (`client`).
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 /// The whole site: pages, API, static files, with the security layers around them.
@@ -67,7 +68,8 @@ pub fn router(app: Arc<App>) -> Router {
 /// The site with the operator's options.
 pub fn router_with(app: Arc<App>, options: WebOptions) -> Router {
     let limiters = limits::Limiters::new(options.rate_limits);
-    let state = AppState { app, open_data: Arc::new(options.open_data), https: options.hsts };
+    let front = Arc::new(client::Front { hsts: options.hsts, trusted_proxies: options.trusted_proxies });
+    let state = AppState { app, open_data: Arc::new(options.open_data) };
     let csp = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; \
                frame-ancestors 'none'; form-action 'self'; base-uri 'none'; object-src 'none'";
     // Uploads get their own, larger body limit; everything else keeps BODY_LIMIT.
@@ -99,6 +101,7 @@ pub fn router_with(app: Arc<App>, options: WebOptions) -> Router {
             options.hsts.then(|| HeaderValue::from_static("max-age=31536000; includeSubDomains")),
         ))
         .layer(axum::middleware::from_fn(move |request, next| limits::limit(limiters.clone(), request, next)))
+        .layer(axum::middleware::from_fn(move |request, next| client::identify(front.clone(), request, next)))
         .layer(CatchPanicLayer::custom(error::panic_response))
         .layer(TraceLayer::new_for_http())
 }

@@ -7,13 +7,12 @@
 //! starve the others; requests without a session count against their address.
 
 use crate::session::token_in;
-use axum::extract::{ConnectInfo, Request};
+use axum::extract::Request;
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota};
-use std::net::SocketAddr;
 use std::num::NonZeroU32;
 use std::sync::Arc;
 
@@ -53,23 +52,7 @@ impl Limiters {
 }
 
 fn address(request: &Request) -> String {
-    address_in(request.extensions())
-}
-
-/// The client's address as the server saw the connection (`unknown` where it was served without one).
-fn address_in(extensions: &axum::http::Extensions) -> String {
-    extensions.get::<ConnectInfo<SocketAddr>>().map_or_else(|| "unknown".to_owned(), |c| c.0.ip().to_string())
-}
-
-/// The client's address, for a handler: what failed logins are counted against, with the account.
-pub(crate) struct ClientAddress(pub String);
-
-impl<S: Send + Sync> axum::extract::FromRequestParts<S> for ClientAddress {
-    type Rejection = std::convert::Infallible;
-
-    async fn from_request_parts(parts: &mut axum::http::request::Parts, _: &S) -> Result<Self, Self::Rejection> {
-        Ok(ClientAddress(address_in(&parts.extensions)))
-    }
+    crate::client::client_in(request.extensions()).address
 }
 
 /// The middleware: which limiter a request falls under, if any, and its verdict.

@@ -156,3 +156,48 @@ async fn hsts_and_secure_cookies_only_when_the_operator_says_the_site_is_served_
     let tls_cookie = set_cookie(&api_login(&common::client(), &tls, "minzheng").await);
     assert!(tls_cookie.ends_with("; Secure") && tls_cookie.contains("HttpOnly"), "{tls_cookie}");
 }
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_its_forwarded_scheme_and_address_count_and_from_anyone_else_they_do_not() {
+    let proxied = common::spawn_with(govit_web::WebOptions {
+        trusted_proxies: vec!["127.0.0.1".parse().unwrap()],
+        ..Default::default()
+    })
+    .await;
+    let login_from = |server: &common::Server, forwarded_for: &'static str, proto: &'static str, password: &str| {
+        let body = json!({ "username": "minzheng", "password": password });
+        common::client()
+            .post(format!("{}/api/v1/session", server.base))
+            .header("x-forwarded-for", forwarded_for)
+            .header("x-forwarded-proto", proto)
+            .json(&body)
+            .send()
+    };
+    let set_cookie = |r: &reqwest::Response| r.headers()["set-cookie"].to_str().unwrap().to_owned();
+    let r = login_from(&proxied, "203.0.113.7", "https", common::PASSWORD).await.unwrap();
+    assert!(set_cookie(&r).ends_with("; Secure"), "the proxy terminated TLS: {}", set_cookie(&r));
+    let r = login_from(&proxied, "203.0.113.7", "http", common::PASSWORD).await.unwrap();
+    assert!(!set_cookie(&r).contains("Secure"));
+
+    // Five failures from one client behind the proxy lock that client out, not everyone behind the proxy.
+    for _ in 0..5 {
+        let r = login_from(&proxied, "1.2.3.4, 203.0.113.7", "https", "Wrong@password-1").await.unwrap();
+        assert_eq!(r.status(), 401);
+    }
+    let r = login_from(&proxied, "203.0.113.7", "https", common::PASSWORD).await.unwrap();
+    assert_eq!(r.status(), 401, "the client behind the proxy is locked out");
+    let r = login_from(&proxied, "203.0.113.8", "https", common::PASSWORD).await.unwrap();
+    assert_eq!(r.status(), 200, "another client behind the same proxy is not");
+    let r = login_from(&proxied, "1.2.3.4", "https", common::PASSWORD).await.unwrap();
+    assert_eq!(r.status(), 200, "the address the client wrote to the left was never the one counted");
+
+    // Without the operator naming the proxy, a client writing these headers itself changes nothing.
+    let direct = common::spawn().await;
+    let r = login_from(&direct, "203.0.113.7", "https", common::PASSWORD).await.unwrap();
+    assert!(!set_cookie(&r).contains("Secure"), "a client cannot ask for a Secure cookie over plain HTTP");
+    for _ in 0..5 {
+        login_from(&direct, "203.0.113.9", "http", "Wrong@password-1").await.unwrap();
+    }
+    let r = login_from(&direct, "203.0.113.10", "http", common::PASSWORD).await.unwrap();
+    assert_eq!(r.status(), 401, "the failures were counted against the connection's own address");
+}

@@ -3,7 +3,7 @@
 
 use super::{ApiError, ApiUser, parse_body};
 use crate::AppState;
-use crate::limits::ClientAddress;
+use crate::client::Client;
 use crate::session::{clear_cookie, cookie, token};
 use axum::Json;
 use axum::extract::State;
@@ -26,14 +26,14 @@ struct Login {
 
 pub(super) async fn login(
     State(state): State<AppState>,
-    ClientAddress(source): ClientAddress,
+    client: Client,
     headers: HeaderMap,
     body: axum::body::Bytes,
 ) -> Result<Response, ApiError> {
     let login: Login = parse_body(&headers, &body)?;
-    match state.app.login(&login.username, &login.password, login.totp.as_deref(), &source).await {
+    match state.app.login(&login.username, &login.password, login.totp.as_deref(), &client.address).await {
         Ok(session) => {
-            Ok(([(header::SET_COOKIE, cookie(&session.token, state.https))], Json(json!({ "csrf": session.csrf })))
+            Ok(([(header::SET_COOKIE, cookie(&session.token, client.https))], Json(json!({ "csrf": session.csrf })))
                 .into_response())
         }
         Err(AppError::Invalid { field, reason }) => {

@@ -1,9 +1,9 @@
 //! Login, logout and switching the role one acts in.
 
 use crate::AppState;
+use crate::client::Client;
 use crate::error::{WebError, render, shown};
 use crate::forms::Submitted;
-use crate::limits::ClientAddress;
 use crate::session::{Posted, clear_cookie, cookie, cookie_in};
 use askama::Template;
 use axum::body::Bytes;
@@ -52,16 +52,14 @@ fn refused(state: &AppState, e: govit_app::AppError, username: String) -> Respon
     page
 }
 
-pub(super) async fn submit(
-    State(state): State<AppState>,
-    ClientAddress(source): ClientAddress,
-    body: Bytes,
-) -> Response {
+pub(super) async fn submit(State(state): State<AppState>, client: Client, body: Bytes) -> Response {
     let form = Submitted::parse(&body);
     let username = form.one("username").unwrap_or_default().to_owned();
     let password = form.all("password").first().map(|s| (*s).to_owned()).unwrap_or_default();
-    match state.app.login(&username, &password, form.one("totp"), &source).await {
-        Ok(session) => ([(header::SET_COOKIE, cookie(&session.token, state.https))], Redirect::to("/")).into_response(),
+    match state.app.login(&username, &password, form.one("totp"), &client.address).await {
+        Ok(session) => {
+            ([(header::SET_COOKIE, cookie(&session.token, client.https))], Redirect::to("/")).into_response()
+        }
         Err(e) => {
             tracing::info!(user = %username, "login failed");
             refused(&state, e, username)
@@ -95,6 +93,7 @@ pub(super) struct Callback {
 /// Where the provider sends the browser back: the state must be the one this browser was given.
 pub(super) async fn sso_callback(
     State(state): State<AppState>,
+    client: Client,
     headers: axum::http::HeaderMap,
     Query(back): Query<Callback>,
 ) -> Response {
@@ -115,7 +114,7 @@ pub(super) async fn sso_callback(
         Ok(session) => {
             let mut page = render(&SsoDone);
             let headers = page.headers_mut();
-            for value in [cookie(&session.token, state.https), clear] {
+            for value in [cookie(&session.token, client.https), clear] {
                 if let Ok(value) = header::HeaderValue::from_str(&value) {
                     headers.append(header::SET_COOKIE, value);
                 }
