@@ -117,6 +117,10 @@ fn rule_sites() -> RuleSites {
                 pending.extend(citations(t, false));
                 continue;
             }
+            // An attribute stands between a doc comment and its item: the comment's citations wait for the item.
+            if t.starts_with("#[") {
+                continue;
+            }
             match opens(line) {
                 Some(Opens::Item(name)) => (item, arm) = (name, None),
                 Some(Opens::Arm(name)) => arm = Some(name),
