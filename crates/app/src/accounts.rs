@@ -254,8 +254,8 @@ impl App {
             .await?
             .ok_or_else(|| AppError::invalid("organization", format!("账号“{}”的单位不存在", user.username)))?;
         let me = actor_of(user, &organization, role)?;
-        self.record_security_by(&me, "login_succeeded", &user.username, format!("{how},角色 {}", user.roles.join(",")))
-            .await?;
+        let roles = crate::administration::labels(&user.roles);
+        self.record_security_by(&me, "login_succeeded", &user.username, format!("{how},角色:{roles}")).await?;
         tracing::info!(user = %user.username, method, "login");
         Ok(NewSession { token, csrf })
     }

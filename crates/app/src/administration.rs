@@ -195,7 +195,8 @@ impl App {
     }
 }
 
-fn labels(codes: &[String]) -> String {
+/// Role codes in words, `、`-separated (`无` for none).
+pub(crate) fn labels(codes: &[String]) -> String {
     let labels: Vec<&str> = codes.iter().filter_map(|c| parse_role(c)).map(Role::label).collect();
     if labels.is_empty() { "无".to_owned() } else { labels.join("、") }
 }

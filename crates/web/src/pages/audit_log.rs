@@ -71,7 +71,7 @@ pub(super) async fn page(State(state): State<AppState>, user: CurrentUser) -> Re
         .into_iter()
         .map(|(seq, at, r)| SecurityRow {
             seq,
-            at,
+            at: chrono::DateTime::parse_from_rfc3339(&at).map_or(at, |t| t.format("%Y-%m-%d %H:%M:%S").to_string()),
             what: kind_label(&r.kind),
             by: r.by.as_ref().map_or_else(|| nobody.clone(), ToString::to_string),
             account: r.username,

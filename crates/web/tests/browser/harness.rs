@@ -108,6 +108,10 @@ impl Drop for Driver {
 }
 
 /// One browser session against one server, for one test.
+/// The window sizes screenshots are taken at: a desktop, and a phone (an iPhone 12's CSS pixels).
+pub(crate) const DESKTOP: (u32, u32) = (1400, 1000);
+pub(crate) const PHONE: (u32, u32) = (390, 844);
+
 pub(crate) struct Browser {
     pub(crate) client: Client,
     pub(crate) base: String,
@@ -410,6 +414,28 @@ impl Browser {
         let text = notice.text().await?;
         ensure(got == kind, || format!("outcome is `{got}`, expected `{kind}`: {text}"))?;
         Ok(text)
+    }
+
+    /// Screenshots of the page at desktop and phone width, scrolled to `css`; at phone width a second one
+    /// scrolled to the right as well (govit's pages keep a minimum width of 1024px, `body { min-width }` in
+    /// govit.css, so a phone scrolls them sideways). Returns the paths.
+    pub(crate) async fn screenshots(&self, step: &str, css: &str) -> Res<Vec<String>> {
+        let mut paths = Vec::new();
+        for (label, (width, height)) in [("desktop", DESKTOP), ("phone", PHONE)] {
+            self.client.set_window_size(width, height).await?;
+            let element = self.find(css).await?;
+            let to = vec![serde_json::to_value(&element)?];
+            // Below the sticky top bar.
+            let scroll = "arguments[0].scrollIntoView({block: 'start', inline: 'start'}); window.scrollBy(0, -72);";
+            self.client.execute(scroll, to).await?;
+            paths.push(self.screenshot(&format!("{step}-{label}")).await);
+            if width < 1024 {
+                self.client.execute("window.scrollBy(document.documentElement.scrollWidth, 0);", vec![]).await?;
+                paths.push(self.screenshot(&format!("{step}-{label}-right")).await);
+            }
+        }
+        self.client.set_window_size(DESKTOP.0, DESKTOP.1).await?;
+        Ok(paths)
     }
 
     /// Logs in through the login form and lands on the workbench.

@@ -8,6 +8,7 @@
 //! the paths of the two programs.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod administration;
 #[path = "../common/mod.rs"]
 mod common;
 mod harness;

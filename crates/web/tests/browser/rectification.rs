@@ -12,8 +12,6 @@ use serde_json::{Value, json};
 const PROJECT: &str = "社区养老服务小程序";
 /// The test server's today (`common::spawn`).
 const TODAY: &str = "2026-03-02";
-const DESKTOP: (u32, u32) = (1400, 1000);
-const PHONE: (u32, u32) = (390, 844);
 
 /// 市审计局 and its account `audit` (display name `audit用户`, as the harness's login expects).
 async fn add_audit(s: &Server) {
@@ -105,28 +103,6 @@ impl Browser {
         let text = row.text().await?;
         ensure(got == state, || format!("order #{number} is `{got}`, expected `{state}`: {text}"))?;
         self.expect_text(&css, wanted).await
-    }
-
-    /// Screenshots of the page at desktop and phone width, scrolled to `css`; at phone width a second one
-    /// scrolled to the right as well (govit's pages keep a minimum width of 1024px, `body { min-width }` in
-    /// govit.css, so a phone scrolls them sideways). Returns the paths.
-    async fn screenshots(&self, step: &str, css: &str) -> Res<Vec<String>> {
-        let mut paths = Vec::new();
-        for (label, (width, height)) in [("desktop", DESKTOP), ("phone", PHONE)] {
-            self.client.set_window_size(width, height).await?;
-            let element = self.find(css).await?;
-            let to = vec![serde_json::to_value(&element)?];
-            // Below the sticky top bar.
-            let scroll = "arguments[0].scrollIntoView({block: 'start', inline: 'start'}); window.scrollBy(0, -72);";
-            self.client.execute(scroll, to).await?;
-            paths.push(self.screenshot(&format!("{step}-{label}")).await);
-            if width < 1024 {
-                self.client.execute("window.scrollBy(document.documentElement.scrollWidth, 0);", vec![]).await?;
-                paths.push(self.screenshot(&format!("{step}-{label}-right")).await);
-            }
-        }
-        self.client.set_window_size(DESKTOP.0, DESKTOP.1).await?;
-        Ok(paths)
     }
 }
 
