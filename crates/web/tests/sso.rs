@@ -99,8 +99,8 @@ async fn an_account_made_by_single_sign_on_and_waiting_for_roles_is_marked_for_t
     store.update_user(id, &[], true).await.unwrap();
     let (admin, _) = common::login(&server, "secadmin").await;
     let page = admin.get(format!("{}/admin/users", server.base)).send().await.unwrap().text().await.unwrap();
-    let row = page.split("li.waiting").nth(1).unwrap().split("</tr>").next().unwrap();
+    let row = page.split(r#"data-username="li.waiting""#).nth(1).unwrap().split("</tr>").next().unwrap();
     assert!(row.contains("统一身份认证") && row.contains("待授予角色"), "{row}");
-    let minzheng = page.split(">minzheng").nth(1).unwrap().split("</tr>").next().unwrap();
+    let minzheng = page.split(r#"data-username="minzheng""#).nth(1).unwrap().split("</tr>").next().unwrap();
     assert!(!minzheng.contains("统一身份认证"), "a password account is not marked: {minzheng}");
 }
