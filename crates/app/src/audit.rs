@@ -125,8 +125,11 @@ impl App {
             key_id: key.key_id.clone(),
             signature: hex::encode(key.sign(message.as_bytes())),
         };
-        self.store.insert_checkpoint(&row).await.map_err(internal)?;
+        let kept = self.store.insert_checkpoint(&row).await.map_err(internal)?;
         drop(guard);
+        if !kept {
+            return Ok(None);
+        }
         tracing::info!(seq, "checkpoint signed");
         Ok(Some(row))
     }

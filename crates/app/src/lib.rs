@@ -20,6 +20,7 @@ mod idempotency;
 pub mod index;
 pub mod keys;
 pub mod listing;
+mod node;
 pub mod personal;
 mod query;
 pub mod remind;

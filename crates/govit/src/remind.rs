@@ -83,6 +83,10 @@ pub async fn scheduler(app: Arc<App>, delivery: Delivery, every: Duration) {
     let mut tick = tokio::time::interval_at(tokio::time::Instant::now() + Duration::from_secs(60), every);
     loop {
         tick.tick().await;
+        // Every node may run the scheduler; only the one leading sends (each reminder is recorded once anyway).
+        if !crate::serve::leads(&app).await {
+            continue;
+        }
         let today = app.clock().today();
         if let Err(e) = app.remind(today, &delivery).await {
             tracing::error!(error = %e, "reminders failed");

@@ -80,6 +80,10 @@ pub async fn serve(o: Options) -> Result<()> {
         .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")))
         .init();
     std::fs::create_dir_all(&o.data).with_context(|| format!("无法创建数据目录 {}", o.data.display()))?;
+    let _only_server = match crate::database::postgres_url() {
+        Some(_) => None,
+        None => Some(only_server_on(&crate::database::sqlite_file(&o.data))?),
+    };
     let store = crate::database::open(&o.data, true).await?;
     let db = crate::database::postgres_url()
         .map_or_else(|| crate::database::sqlite_file(&o.data).display().to_string(), crate::database::redacted);
@@ -95,6 +99,8 @@ pub async fn serve(o: Options) -> Result<()> {
         app = app.with_sso(sso);
     }
     let app = Arc::new(app);
+    let checked = app.check_node_keys(&key).await?;
+    tracing::info!(audit_key = %key.key_id, personal_keys = checked, "this node holds the database's keys");
     if o.demo {
         seed_demo(&app).await?;
     }
@@ -139,13 +145,53 @@ pub async fn serve(o: Options) -> Result<()> {
     Ok(())
 }
 
+/// SQLite is one server's store: a second `govit serve` on the same file is refused, naming why, rather than
+/// left to contend for the file. The lock is held while the returned file is open (the process's life).
+fn only_server_on(database: &std::path::Path) -> Result<std::fs::File> {
+    let path = database.with_extension("db.lock");
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .with_context(|| format!("无法打开锁文件 {}", path.display()))?;
+    match file.try_lock() {
+        Ok(()) => Ok(file),
+        Err(std::fs::TryLockError::WouldBlock) => anyhow::bail!(
+            "另一个 govit serve 进程正在使用 {}:SQLite 只支持单个服务进程。需要多个节点(热冗余)时,请改用 PostgreSQL:\
+             govit --database postgres://… serve(见 docs/DEPLOY.md)",
+            database.display()
+        ),
+        Err(std::fs::TryLockError::Error(e)) => Err(e).with_context(|| format!("无法锁定 {}", path.display())),
+    }
+}
+
+/// Whether this node runs the scheduled work now ([`govit_store::Store::leadership`]); says so when it takes
+/// it over.
+pub(crate) async fn leads(app: &App) -> bool {
+    match app.store().leadership().await {
+        Ok(govit_store::Leadership::Took) => {
+            tracing::info!("this node now runs the scheduled work (checkpoints, reminders, digests)");
+            true
+        }
+        Ok(lead) => lead.leads(),
+        Err(e) => {
+            tracing::warn!(error = %e, "cannot tell whether this node leads: skipping scheduled work this time");
+            false
+        }
+    }
+}
+
 /// Signs a checkpoint once `every` events have accumulated, or when `interval` has passed with any new
-/// events since the last one.
+/// events since the last one, on the node that leads.
 async fn checkpointer(app: Arc<App>, key: Arc<AuditKey>, every: i64, interval: Duration) {
     let mut last = Instant::now();
     let mut tick = tokio::time::interval(Duration::from_secs(2));
     loop {
         tick.tick().await;
+        if !leads(&app).await {
+            continue;
+        }
         let pending = match app.events_since_checkpoint().await {
             Ok(n) => n,
             Err(e) => {

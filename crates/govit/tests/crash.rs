@@ -6,8 +6,7 @@
 
 mod common;
 
-use common::{demo_folder, ok};
-use govit_app::demo::DEMO_PASSWORD;
+use common::{demo_folder, login, ok};
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader};
@@ -38,29 +37,6 @@ fn start(data: &Path) -> (Child, String) {
     child.kill().unwrap();
     child.wait().unwrap();
     panic!("govit serve printed no address");
-}
-
-async fn login(base: &str, user: &str) -> reqwest::Client {
-    let jar = std::sync::Arc::new(reqwest::cookie::Jar::default());
-    let client = |headers| {
-        reqwest::Client::builder()
-            .cookie_provider(jar.clone())
-            .default_headers(headers)
-            .timeout(Duration::from_secs(10))
-            .build()
-            .unwrap()
-    };
-    let r = client(reqwest::header::HeaderMap::new())
-        .post(format!("{base}/api/v1/session"))
-        .json(&json!({ "username": user, "password": DEMO_PASSWORD }))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 200, "login {user}");
-    let csrf: Value = r.json().await.unwrap();
-    let mut headers = reqwest::header::HeaderMap::new();
-    headers.insert("x-csrf-token", csrf["csrf"].as_str().unwrap().parse().unwrap());
-    client(headers)
 }
 
 fn register(request_id: &str) -> Value {

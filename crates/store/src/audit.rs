@@ -25,9 +25,12 @@ pub struct RawEvent {
 }
 
 impl Store {
-    pub async fn insert_checkpoint(&self, c: &CheckpointRow) -> Result<(), StoreError> {
-        sqlx::query(
-            "INSERT INTO checkpoints (seq, head_hash, signed_at, key_id, signature) VALUES ($1, $2, $3, $4, $5)",
+    /// Keeps a signed checkpoint; `false` when one of that event was kept first (by another node sharing the
+    /// database: both signed the same head with the same key, and one signature is enough).
+    pub async fn insert_checkpoint(&self, c: &CheckpointRow) -> Result<bool, StoreError> {
+        let done = sqlx::query(
+            "INSERT INTO checkpoints (seq, head_hash, signed_at, key_id, signature) VALUES ($1, $2, $3, $4, $5)
+             ON CONFLICT (seq) DO NOTHING",
         )
         .bind(c.seq)
         .bind(&c.head_hash)
@@ -36,7 +39,7 @@ impl Store {
         .bind(&c.signature)
         .execute(self.pool())
         .await?;
-        Ok(())
+        Ok(done.rows_affected() == 1)
     }
 
     pub async fn checkpoints(&self) -> Result<Vec<CheckpointRow>, StoreError> {

@@ -20,4 +20,21 @@ impl StoreError {
     pub(crate) fn corrupt(seq: i64, reason: impl ToString) -> StoreError {
         StoreError::Corrupt { seq, reason: reason.to_string() }
     }
+
+    /// Whether the database could not be reached, or went away mid-request (restarting, failing over, out of
+    /// connections): nothing was done, and the same request later may well succeed. Not a fault of the
+    /// request, nor a bug: the web answers 503 with `Retry-After`.
+    pub fn is_unreachable(&self) -> bool {
+        let StoreError::Database(e) = self else { return false };
+        match e {
+            // Not `PoolClosed`: that is this server closing its own pool (shutting down), its own state.
+            sqlx::Error::Io(_) | sqlx::Error::Tls(_) | sqlx::Error::PoolTimedOut => true,
+            sqlx::Error::Database(db) => db.code().is_some_and(|code| {
+                // PostgreSQL's class 08 (connection exception), 57P01–57P03 (shut down, crashed, starting up),
+                // 53300 (too many connections).
+                code.starts_with("08") || ["57P01", "57P02", "57P03", "53300"].contains(&code.as_ref())
+            }),
+            _ => false,
+        }
+    }
 }

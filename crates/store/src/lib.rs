@@ -33,7 +33,9 @@ pub use error::StoreError;
 pub use notify::{NewNotification, NotificationRow, Once};
 pub use personal::PersonalRow;
 pub use pg_tools::{postgres_admin, postgres_tool};
+/// The database driver's error, inside [`StoreError::Database`].
+pub use sqlx::Error as SqlxError;
 pub use store::{
-    Appended, Backend, DoneRequest, Durability, ProjectFilter, ProjectRow, ProjectionReport, Replay, RequestKey,
-    Requester, SecurityRecord, Store, StoredEvent, WriteGuard,
+    Appended, Backend, DoneRequest, Durability, Leadership, ProjectFilter, ProjectRow, ProjectionReport, Replay,
+    RequestKey, Requester, SecurityRecord, Store, StoredEvent, WriteGuard,
 };

@@ -54,6 +54,16 @@ impl Store {
         Ok(row.map(into_row))
     }
 
+    /// One record sealed with `key_id`, if any: what a node tries its key on at start.
+    pub async fn personal_sealed_with(&self, key_id: &str) -> Result<Option<String>, StoreError> {
+        let row: Option<(String,)> =
+            sqlx::query_as("SELECT id FROM personal_data WHERE key_id = $1 ORDER BY id LIMIT 1")
+                .bind(key_id)
+                .fetch_optional(self.pool())
+                .await?;
+        Ok(row.map(|(id,)| id))
+    }
+
     /// How many records each key sealed, by key id.
     pub async fn personal_keys_in_use(&self) -> Result<Vec<(String, i64)>, StoreError> {
         Ok(sqlx::query_as("SELECT key_id, COUNT(*) FROM personal_data GROUP BY key_id ORDER BY key_id")

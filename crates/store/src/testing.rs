@@ -60,6 +60,22 @@ impl TestDatabase {
     }
 }
 
+/// Restarts this process's PostgreSQL cluster (fast shutdown: open connections are cut, as in a failover),
+/// waiting until it accepts connections again. For a test of what the servers do while it is away.
+pub async fn restart_postgres() -> Result<(), StoreError> {
+    let server = cluster().await?.ok_or_else(|| StoreError::Unsupported("没有测试用 PostgreSQL 集群".to_owned()))?;
+    let out = {
+        let mut command = Command::new(server.restart.get_program());
+        command.args(server.restart.get_args()).stdout(std::process::Stdio::null());
+        command.output()
+    };
+    match out {
+        Ok(o) if o.status.success() => Ok(()),
+        Ok(o) => Err(StoreError::Unsupported(format!("pg_ctl restart:{}", String::from_utf8_lossy(&o.stderr)))),
+        Err(e) => Err(StoreError::Unsupported(format!("pg_ctl restart:{e}"))),
+    }
+}
+
 /// A fresh store on the test backend: what most tests need.
 pub async fn store() -> Result<Store, StoreError> {
     if postgres().await?.is_some() {
@@ -75,6 +91,8 @@ static NEXT: AtomicUsize = AtomicUsize::new(0);
 struct Server {
     /// `postgres://govit@127.0.0.1:PORT`
     base: String,
+    /// `pg_ctl` and the cluster's data folder, and the settings it was started with: to restart it.
+    restart: Command,
 }
 
 impl Server {
@@ -190,7 +208,10 @@ fn start(bin: &Path) -> Result<Server, StoreError> {
         .spawn()
         .map_err(|e| failed("watchdog", e.to_string()))?;
     eprintln!("govit tests: PostgreSQL cluster on 127.0.0.1:{port} ({})", data.display());
-    Ok(Server { base: format!("postgres://govit@127.0.0.1:{port}") })
+    let mut restart = as_owner("pg_ctl");
+    restart.args(["-w", "-t", "60", "-m", "fast", "-D"]).arg(&data).args(["-l"]).arg(dir.join("log"));
+    restart.args(["-o", &settings, "restart"]);
+    Ok(Server { base: format!("postgres://govit@127.0.0.1:{port}"), restart })
 }
 
 fn is_root() -> bool {

@@ -51,10 +51,17 @@ impl From<AppError> for WebError {
             e @ AppError::Personal { .. } => WebError::Internal(e.to_string()),
             AppError::Internal { reason } => WebError::Internal(reason),
             AppError::Unavailable { service, reason } => WebError::Unavailable { service, reason },
+            // The database restarting or failing over: nothing was done, and a retry soon may succeed.
+            AppError::Store(e) if e.is_unreachable() => {
+                WebError::Unavailable { service: "数据库".to_owned(), reason: e.to_string() }
+            }
             AppError::Store(e) => WebError::Internal(e.to_string()),
         }
     }
 }
+
+/// How long a client is asked to wait before retrying after a 503 (a dependency, the database, was away).
+pub(crate) const RETRY_AFTER_SECONDS: &str = "5";
 
 /// Where a user changes their own password.
 pub const PASSWORD_PAGE: &str = "/account/password";
@@ -127,6 +134,9 @@ impl IntoResponse for WebError {
         let page = ErrorPage { status: status.as_u16(), message: shown(&self, correlation_id.as_deref()) };
         let mut response = render(&page);
         *response.status_mut() = status;
+        if status == StatusCode::SERVICE_UNAVAILABLE {
+            response.headers_mut().insert(header::RETRY_AFTER, header::HeaderValue::from_static(RETRY_AFTER_SECONDS));
+        }
         response
     }
 }
@@ -158,6 +168,18 @@ mod tests {
             status(AppError::unavailable("统一身份认证", "connection refused")),
             StatusCode::SERVICE_UNAVAILABLE
         );
+    }
+
+    #[test]
+    fn a_database_that_is_away_is_a_503_with_retry_after_and_a_failing_one_a_500() {
+        let away = std::io::Error::new(std::io::ErrorKind::ConnectionRefused, "connection refused");
+        let e = WebError::from(AppError::Store(govit_store::StoreError::Database(govit_store::SqlxError::Io(away))));
+        assert!(matches!(&e, WebError::Unavailable { service, .. } if service == "数据库"), "{e:?}");
+        let response = e.into_response();
+        assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(response.headers()[header::RETRY_AFTER], RETRY_AFTER_SECONDS);
+        let corrupt = govit_store::StoreError::Corrupt { seq: 7, reason: "不是JSON".into() };
+        assert_eq!(WebError::from(AppError::Store(corrupt)).status(), StatusCode::INTERNAL_SERVER_ERROR);
     }
 
     #[test]

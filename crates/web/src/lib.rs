@@ -10,6 +10,7 @@ mod client;
 mod download;
 mod error;
 mod forms;
+mod health;
 mod limits;
 mod pages;
 pub mod screens;
@@ -80,6 +81,7 @@ pub fn router_with(app: Arc<App>, options: WebOptions) -> Router {
         .layer(RequestBodyLimitLayer::new(UPLOAD_BODY_LIMIT));
     Router::new()
         .merge(pages::routes())
+        .merge(health::routes())
         .nest("/api/v1", api::routes())
         .merge(assets::routes())
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT))

@@ -527,3 +527,15 @@ async fn a_forged_api_request_without_the_csrf_token_is_refused_and_changes_noth
     let right = common::session_client(&jar, Some(&csrf));
     assert_eq!(command(&s, &right, register("真实请求项目", 1_200_000)).await.0, 200);
 }
+
+#[tokio::test]
+async fn a_load_balancer_asks_whether_a_node_lives_and_whether_it_reaches_its_database() {
+    let s = spawn().await;
+    let get = |path: &'static str| client().get(format!("{}{path}", s.base)).send();
+    let live = get("/healthz").await.unwrap();
+    assert_eq!((live.status().as_u16(), live.text().await.unwrap()), (200, "ok".to_owned()));
+    assert_eq!(get("/readyz").await.unwrap().status(), 200, "no session needed");
+    s.app.store().close().await;
+    assert_eq!(get("/healthz").await.unwrap().status(), 200, "the process still answers");
+    assert_eq!(get("/readyz").await.unwrap().status(), 503, "but sends no requests its way");
+}

@@ -30,3 +30,29 @@ pub fn ok(out: &Output) -> String {
     assert!(out.status.success(), "stdout: {stdout}\nstderr: {}", String::from_utf8_lossy(&out.stderr));
     stdout
 }
+
+/// A client logged in to the demo city at `base` as `user`, sending the session's token as `X-CSRF-Token`
+/// (the API's unsafe methods need it). Sessions are stored, so its cookie serves a restarted server, or
+/// another server on the same database, too.
+pub async fn login(base: &str, user: &str) -> reqwest::Client {
+    let jar = Arc::new(reqwest::cookie::Jar::default());
+    let client = |headers| {
+        reqwest::Client::builder()
+            .cookie_provider(jar.clone())
+            .default_headers(headers)
+            .timeout(std::time::Duration::from_secs(20))
+            .build()
+            .unwrap()
+    };
+    let r = client(reqwest::header::HeaderMap::new())
+        .post(format!("{base}/api/v1/session"))
+        .json(&serde_json::json!({ "username": user, "password": demo::DEMO_PASSWORD }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200, "login {user}");
+    let body: serde_json::Value = r.json().await.unwrap();
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert("x-csrf-token", body["csrf"].as_str().unwrap().parse().unwrap());
+    client(headers)
+}

@@ -1,6 +1,7 @@
 //! The store: the handle on the database, its single writer's lock and write transactions.
 
 mod check;
+mod cluster;
 mod fold;
 mod log;
 mod open;
@@ -8,6 +9,7 @@ mod projections;
 mod requests;
 
 pub use check::ProjectionReport;
+pub use cluster::Leadership;
 pub(crate) use fold::{Fold, insert_many, linked_project};
 pub use log::{Appended, SecurityRecord, StoredEvent};
 pub(crate) use log::{Body, append_security_in, decode_hash, events_between_in, head_in};
@@ -31,6 +33,8 @@ pub struct Store {
     pool: AnyPool,
     backend: Backend,
     writer: Mutex<()>,
+    /// The lead of scheduled work among the nodes sharing a PostgreSQL database ([`Store::leads`]).
+    lead: cluster::Lead,
     /// The SQLite file, when the store was opened on one: the audit walk reads it directly (`verify`).
     sqlite_file: Option<std::path::PathBuf>,
 }
@@ -48,11 +52,16 @@ impl Store {
     /// A transaction that writes. On SQLite it takes the write lock at once (`BEGIN IMMEDIATE`): a deferred
     /// transaction that reads first and writes later fails with `SQLITE_BUSY_SNAPSHOT` — which no busy
     /// timeout waits out — when another connection (a login, a session touch) wrote in between.
+    ///
+    /// On PostgreSQL, other govit servers may share the database: the transaction first takes the log's
+    /// advisory lock ([`cluster`]), so that writes from all nodes are serialised by the database.
     pub(crate) async fn begin_write(&self) -> Result<Transaction<'static, Any>, StoreError> {
-        Ok(match self.backend {
+        let mut tx = match self.backend {
             Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
             Backend::Postgres => self.pool.begin().await?,
-        })
+        };
+        cluster::lock_log(&mut tx, self.backend).await?;
+        Ok(tx)
     }
 
     pub(crate) fn sqlite_file(&self) -> Option<&std::path::Path> {
@@ -61,6 +70,12 @@ impl Store {
 
     pub(crate) fn pool(&self) -> &AnyPool {
         &self.pool
+    }
+
+    /// Whether the database answers now (a load balancer's readiness check).
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
     }
 
     pub async fn close(&self) {

@@ -77,7 +77,11 @@ impl Store {
                 AnyPoolOptions::new().max_connections(1).min_connections(1).idle_timeout(None).max_lifetime(None)
             }
             Backend::Sqlite => AnyPoolOptions::new().max_connections(8),
-            Backend::Postgres => AnyPoolOptions::new().max_connections(16),
+            // A database that is away (restarting, failing over) answers within seconds with an error the web
+            // turns into 503 and Retry-After, rather than holding the request until it times out.
+            Backend::Postgres => {
+                AnyPoolOptions::new().max_connections(16).acquire_timeout(std::time::Duration::from_secs(5))
+            }
         };
         let options = options.after_connect(move |conn, _| {
             Box::pin(async move {
@@ -100,7 +104,7 @@ impl Store {
         let connect = url.parse::<sqlx::any::AnyConnectOptions>()?.disable_statement_logging();
         let pool = options.connect_with(connect).await?;
         migrate(&pool, backend).await?;
-        Ok(Store { pool, backend, writer: Mutex::new(()), sqlite_file: None })
+        Ok(Store { pool, backend, writer: Mutex::new(()), lead: super::cluster::Lead::default(), sqlite_file: None })
     }
 
     /// Writes a consistent snapshot of the whole database to `path` (which must not exist) while the store

@@ -79,7 +79,12 @@ impl ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        (self.status, Json(self.body)).into_response()
+        let mut response = (self.status, Json(self.body)).into_response();
+        if self.status == StatusCode::SERVICE_UNAVAILABLE {
+            let wait = axum::http::HeaderValue::from_static(crate::error::RETRY_AFTER_SECONDS);
+            response.headers_mut().insert(axum::http::header::RETRY_AFTER, wait);
+        }
+        response
     }
 }
 
@@ -99,8 +104,11 @@ impl From<AppError> for ApiError {
                 a.body["message"] = json!(crate::error::shown(&e, a.body["correlation_id"].as_str()));
                 a
             }
-            e @ (AppError::Internal { .. } | AppError::Store(_)) => ApiError::fault(e.into(), "internal"),
-            e @ AppError::Unavailable { .. } => ApiError::fault(e.into(), "unavailable"),
+            e @ (AppError::Internal { .. } | AppError::Store(_) | AppError::Unavailable { .. }) => {
+                let fault: WebError = e.into();
+                let code = if matches!(fault, WebError::Unavailable { .. }) { "unavailable" } else { "internal" };
+                ApiError::fault(fault, code)
+            }
         }
     }
 }

@@ -1,0 +1,77 @@
+//! Several govit servers on one PostgreSQL database (issue 18). The log is one chain, so its appends are
+//! serialised by the database itself: every write transaction takes a transaction-scoped advisory lock
+//! ([`LOG_LOCK`]) before it reads the head, so no two nodes ever compute the same `seq` or `prev_hash`; within
+//! a node the writer's own lock still gathers commands into batches (group commit).
+//!
+//! Scheduled work (checkpoints, reminders and digests) runs on one node at a time: the node holding the
+//! session-level advisory lock [`LEAD_LOCK`] on a connection of its own. When that node dies its connection
+//! goes and PostgreSQL releases the lock, so another node takes over at its next tick.
+//!
+//! SQLite is one node by design: its store is a file on one machine (`govit serve` refuses a second process
+//! on the same file), so there the node always leads.
+
+use super::{Backend, Store};
+use crate::error::StoreError;
+use sqlx::{Any, AnyConnection, Transaction};
+
+/// The advisory lock every write transaction on PostgreSQL takes first: "govit log" as a number.
+pub(crate) const LOG_LOCK: i64 = 0x676f_7669_746c_6f67;
+
+/// The advisory lock the node running scheduled work holds: "govit led" as a number.
+const LEAD_LOCK: i64 = 0x676f_7669_746c_6564;
+
+/// Takes the log's lock inside `tx`, on PostgreSQL; it is released at commit or rollback.
+pub(crate) async fn lock_log(tx: &mut Transaction<'static, Any>, backend: Backend) -> Result<(), StoreError> {
+    if backend == Backend::Postgres {
+        sqlx::query("SELECT pg_advisory_xact_lock($1)").bind(LOG_LOCK).execute(&mut **tx).await?;
+    }
+    Ok(())
+}
+
+/// Whether this node runs the scheduled work now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Leadership {
+    /// It already led at the last asking.
+    Holds,
+    /// It has just taken the lead (at start, or from a node that went away).
+    Took,
+    /// Another node leads.
+    Elsewhere,
+}
+
+impl Leadership {
+    pub fn leads(self) -> bool {
+        self != Leadership::Elsewhere
+    }
+}
+
+/// The connection on which this node holds [`LEAD_LOCK`], while it leads.
+#[derive(Debug, Default)]
+pub(crate) struct Lead(tokio::sync::Mutex<Option<AnyConnection>>);
+
+impl Store {
+    /// Whether this node is the one to run scheduled work now: it holds the lead, or has just taken it. A
+    /// lead whose connection has gone is given up (the database released its lock with the connection) and
+    /// sought again. Always on SQLite.
+    pub async fn leadership(&self) -> Result<Leadership, StoreError> {
+        if self.backend != Backend::Postgres {
+            return Ok(Leadership::Holds);
+        }
+        let mut held = self.lead.0.lock().await;
+        if let Some(connection) = held.as_mut() {
+            if sqlx::query("SELECT 1").execute(&mut *connection).await.is_ok() {
+                return Ok(Leadership::Holds);
+            }
+            *held = None;
+        }
+        let mut connection = self.pool.acquire().await?;
+        let (taken,): (bool,) =
+            sqlx::query_as("SELECT pg_try_advisory_lock($1)").bind(LEAD_LOCK).fetch_one(&mut *connection).await?;
+        if !taken {
+            return Ok(Leadership::Elsewhere);
+        }
+        // Out of the pool for good: the lock lives as long as this connection.
+        *held = Some(connection.detach());
+        Ok(Leadership::Took)
+    }
+}
