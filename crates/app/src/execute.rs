@@ -33,17 +33,59 @@ pub enum Executed {
     Rejected { rejection: Rejection },
 }
 
+/// A request as the writer takes it, or the outcome of its request id's first run.
+enum Prepared {
+    Replayed(Result<Executed, AppError>),
+    Job(Box<CommandRequest>, Option<String>, Option<crate::personal::PendingContact>),
+}
+
 impl App {
     /// Executes one command: the only way anything is written. Checks what can be checked outside the writer
     /// guard, then hands the command to the writer ([`crate::writer`]), which decides and appends it in the
     /// next batch and answers once that batch is durable.
     pub async fn execute(&self, request: CommandRequest) -> Result<Executed, AppError> {
+        match self.prepare(request).await? {
+            Prepared::Replayed(outcome) => outcome,
+            Prepared::Job(request, fingerprint, contact) => self.writer().submit(*request, fingerprint, contact).await,
+        }
+    }
+
+    /// Executes `requests` in their order, as [`App::execute`] would one by one, but handing them to the
+    /// writer together so that they are decided and committed in batches: a bulk load's way (the demo city's
+    /// generator). The outcomes are in the same order.
+    pub async fn execute_all(&self, requests: Vec<CommandRequest>) -> Vec<Result<Executed, AppError>> {
+        let mut outcomes: Vec<Option<Result<Executed, AppError>>> = Vec::with_capacity(requests.len());
+        let mut jobs = Vec::new();
+        let mut slots = Vec::new();
+        for request in requests {
+            match self.prepare(request).await {
+                Ok(Prepared::Job(request, fingerprint, contact)) => {
+                    slots.push(outcomes.len());
+                    outcomes.push(None);
+                    jobs.push((*request, fingerprint, contact));
+                }
+                Ok(Prepared::Replayed(outcome)) => outcomes.push(Some(outcome)),
+                Err(e) => outcomes.push(Some(Err(e))),
+            }
+        }
+        for (slot, outcome) in slots.into_iter().zip(self.writer().submit_all(jobs).await) {
+            outcomes[slot] = Some(outcome);
+        }
+        outcomes.into_iter().map(|o| o.unwrap_or_else(|| Err(AppError::internal("命令未得到结果")))).collect()
+    }
+
+    /// What can be checked outside the writer guard: a request id seen before (its first outcome replayed),
+    /// personal data taken out of the command, the attachments checked.
+    async fn prepare(&self, request: CommandRequest) -> Result<Prepared, AppError> {
         let fingerprint = match &request.request_id {
             Some(key) => {
                 let fingerprint = fingerprint(&request.command, &request.attachments)?;
                 if let Some(done) = self.store.find_request(key).await? {
                     let events = self.store.events_between(done.first_seq, done.last_seq).await?;
-                    return replayed(Replay { fingerprint: done.fingerprint, events }, &fingerprint);
+                    return Ok(Prepared::Replayed(replayed(
+                        Replay { fingerprint: done.fingerprint, events },
+                        &fingerprint,
+                    )));
                 }
                 Some(fingerprint)
             }
@@ -53,7 +95,7 @@ impl App {
         let mut request = request;
         let contact = self.take_contact(&mut request.command)?;
         request.attachments = self.check_attachments(&request.actor, &request.attachments).await?;
-        self.writer().submit(request, fingerprint, contact).await
+        Ok(Prepared::Job(Box::new(request), fingerprint, contact))
     }
 
     pub(crate) async fn load_project(&self, id: &ProjectId) -> Result<govit_rules::Project, AppError> {

@@ -48,12 +48,59 @@ pub struct DeadlineItem {
     pub responsible: String,
 }
 
+/// The workbench: one page of each list, with how many there are in all. At 100,000 projects the bureau's
+/// overdue list alone runs to tens of thousands of rows: only a page of them is ever built.
 #[derive(Debug, Clone, Serialize, Default)]
 pub struct Workbench {
     pub todo: Vec<WorkItem>,
     pub plans: Vec<PlanItem>,
     pub upcoming: Vec<DeadlineItem>,
     pub overdue: Vec<DeadlineItem>,
+    /// How many items each list has in all.
+    pub counts: WorkCounts,
+    /// The page shown (1-based) and its size, the same for each list.
+    pub page: usize,
+    pub per_page: usize,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Default, PartialEq, Eq)]
+pub struct WorkCounts {
+    pub todo: usize,
+    pub upcoming: usize,
+    pub overdue: usize,
+}
+
+/// Which page of each workbench list to build.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WorkPage {
+    /// 1-based.
+    pub page: usize,
+    pub per_page: usize,
+}
+
+impl WorkPage {
+    /// The page a person first sees.
+    pub const FIRST: WorkPage = WorkPage { page: 1, per_page: 100 };
+    /// Every item (the alerts page groups all overdue items by owner).
+    pub const ALL: WorkPage = WorkPage { page: 1, per_page: usize::MAX };
+    pub const MAX_PER_PAGE: usize = 500;
+
+    /// A page asked for: `page` from 1, `per_page` from 1 to [`WorkPage::MAX_PER_PAGE`].
+    pub fn new(page: Option<usize>, per_page: Option<usize>) -> Result<WorkPage, AppError> {
+        let page = page.unwrap_or(1);
+        let per_page = per_page.unwrap_or(WorkPage::FIRST.per_page);
+        if page == 0 {
+            return Err(AppError::invalid("page", "页码从1开始"));
+        }
+        if !(1..=WorkPage::MAX_PER_PAGE).contains(&per_page) {
+            return Err(AppError::invalid("per_page", format!("每页条数须为1到{}", WorkPage::MAX_PER_PAGE)));
+        }
+        Ok(WorkPage { page, per_page })
+    }
+
+    fn slice<T>(self, items: Vec<T>) -> impl Iterator<Item = T> {
+        items.into_iter().skip((self.page - 1).saturating_mul(self.per_page)).take(self.per_page)
+    }
 }
 
 /// The action whose doing meets a deadline: who is responsible for it.
@@ -136,43 +183,57 @@ impl App {
             .collect()
     }
 
-    /// What `actor` must do, and the deadlines in its remit, as of `today`.
-    pub async fn workbench(&self, actor: &Actor, today: Date) -> Result<Workbench, AppError> {
-        let mut bench = Workbench::default();
-        for p in self.visible_digests(actor, today).await? {
+    /// What `actor` must do, and the deadlines in its remit, as of `today`: page `page` of each list.
+    pub async fn workbench(&self, actor: &Actor, today: Date, page: WorkPage) -> Result<Workbench, AppError> {
+        let digests = self.visible_digests(actor, today).await?;
+        // What each list holds, as references into the index: only the page's rows are built.
+        let mut todo = Vec::new();
+        let mut upcoming = Vec::new();
+        let mut overdue = Vec::new();
+        for p in &digests {
             for action in self.authorized(actor, p.audience(), p.duties.iter().copied(), today) {
-                bench.todo.push(WorkItem {
+                todo.push((p, action));
+            }
+            for d in &p.deadlines {
+                if d.is_overdue(today) {
+                    overdue.push((d.due, p, d));
+                } else if (d.due - today).num_days() <= UPCOMING_DAYS {
+                    upcoming.push((d.due, p, d));
+                }
+            }
+        }
+        upcoming.sort_by_key(|(due, ..)| *due);
+        overdue.sort_by_key(|(due, ..)| *due);
+        let counts = WorkCounts { todo: todo.len(), upcoming: upcoming.len(), overdue: overdue.len() };
+        let item = |(_, p, d): (Date, &std::sync::Arc<crate::index::Digest>, &derive::Deadline)| DeadlineItem {
+            project: p.id.clone(),
+            project_name: p.name.clone(),
+            owner: p.owner.to_string(),
+            name: d.name,
+            label: d.name.label(),
+            article: d.name.article(),
+            due: d.due,
+            days_left: (d.due - today).num_days(),
+            responsible: authz::responsible(meeting_action(d.name), p.audience()),
+        };
+        Ok(Workbench {
+            todo: page
+                .slice(todo)
+                .map(|(p, action)| WorkItem {
                     project: p.id.clone(),
                     project_name: p.name.clone(),
                     owner: p.owner.to_string(),
                     action,
                     action_label: action.label(),
-                });
-            }
-            for d in &p.deadlines {
-                let days_left = (d.due - today).num_days();
-                let item = DeadlineItem {
-                    project: p.id.clone(),
-                    project_name: p.name.clone(),
-                    owner: p.owner.to_string(),
-                    name: d.name,
-                    label: d.name.label(),
-                    article: d.name.article(),
-                    due: d.due,
-                    days_left,
-                    responsible: authz::responsible(meeting_action(d.name), p.audience()),
-                };
-                if d.is_overdue(today) {
-                    bench.overdue.push(item);
-                } else if days_left <= UPCOMING_DAYS {
-                    bench.upcoming.push(item);
-                }
-            }
-        }
-        bench.upcoming.sort_by_key(|d| d.due);
-        bench.overdue.sort_by_key(|d| d.due);
-        bench.plans = self.plan_work(actor, today).await?;
-        Ok(bench)
+                })
+                .collect(),
+            upcoming: page.slice(upcoming).map(item).collect(),
+            overdue: page.slice(overdue).map(item).collect(),
+            plans: self.plan_work(actor, today).await?,
+            counts,
+            page: page.page,
+            per_page: page.per_page,
+        })
     }
 
     async fn plan_work(&self, actor: &Actor, today: Date) -> Result<Vec<PlanItem>, AppError> {

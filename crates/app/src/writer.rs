@@ -68,6 +68,31 @@ impl Writer {
     }
 }
 
+impl Writer {
+    /// Queues `jobs` one after another, in their order and with nothing between them, and waits for each
+    /// outcome: they are decided in that order, in batches of up to [`MAX_BATCH`] per transaction. For a bulk
+    /// load (the demo city) that has many commands ready at once.
+    pub(crate) async fn submit_all(
+        &self,
+        jobs: Vec<(CommandRequest, Option<String>, Option<PendingContact>)>,
+    ) -> Vec<Result<Executed, AppError>> {
+        let mut waiting = Vec::with_capacity(jobs.len());
+        for (request, fingerprint, contact) in jobs {
+            let (reply, outcome) = oneshot::channel();
+            let sent = self.jobs.send(Job { request, fingerprint, contact, reply: Some(reply) });
+            waiting.push(sent.map(|()| outcome));
+        }
+        let mut outcomes = Vec::with_capacity(waiting.len());
+        for outcome in waiting {
+            outcomes.push(match outcome {
+                Ok(outcome) => outcome.await.unwrap_or_else(|_| Err(stopped())),
+                Err(_) => Err(stopped()),
+            });
+        }
+        outcomes
+    }
+}
+
 fn stopped() -> AppError {
     AppError::Store(StoreError::Unsupported("写入任务已停止(服务正在关闭),命令未执行,请稍后重试".to_owned()))
 }

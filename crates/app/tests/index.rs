@@ -81,8 +81,8 @@ async fn a_new_day_moves_the_deadlines_of_every_row() {
     let app = app_on(db.open().await.unwrap());
     demo::seed(&app, today()).await.unwrap();
     let later: Date = "2027-06-30".parse().unwrap();
-    let now = app.workbench(&bureau(), today()).await.unwrap();
-    let then = app.workbench(&bureau(), later).await.unwrap();
+    let now = app.workbench(&bureau(), today(), govit_app::work::WorkPage::ALL).await.unwrap();
+    let then = app.workbench(&bureau(), later, govit_app::work::WorkPage::ALL).await.unwrap();
     assert!(then.overdue.len() > now.overdue.len(), "deadlines pass as the days go by");
     for p in app.store().project_states(None).await.unwrap() {
         let row = app.digests(later).await.unwrap().into_iter().find(|r| r.id == p.id).unwrap();

@@ -48,6 +48,12 @@ enum Top {
         #[command(flatten)]
         delivery: remind::DeliveryArgs,
     },
+    /// Empties every projection (what pages and lists read) and folds the whole log into it again: after a
+    /// restore, or when `govit audit verify` found a projection that differs from the log.
+    Rebuild {
+        #[arg(long, default_value = "./data")]
+        data: PathBuf,
+    },
     /// The tamper-evident record: verify it, export it for auditors, sign a checkpoint now.
     Audit {
         #[command(subcommand)]
@@ -154,6 +160,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Top::Export { command } => runtime.block_on(exchange::export(command)),
         Top::Import { command } => runtime.block_on(exchange::import(command)),
         Top::Keys { command: KeysCommand::Rotate { data } } => runtime.block_on(rotate(&data)),
+        Top::Rebuild { data } => runtime.block_on(rebuild(&data)),
         Top::Demo { projects, data, today } => runtime.block_on(demo::demo(&data, projects, today)),
         Top::Bench(args) => runtime.block_on(bench::run(args)),
         Top::Remind { data, on, delivery } => runtime.block_on(remind::once(&data, on, &delivery)),
@@ -169,6 +176,19 @@ async fn rotate(data: &std::path::Path) -> Result<ExitCode> {
     if !r.previous_key_ids.is_empty() {
         println!("旧密钥 {} 已保留:轮换前的数据库备份仍需要它们,一个备份周期后可删除", r.previous_key_ids.join("、"));
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn rebuild(data: &std::path::Path) -> Result<ExitCode> {
+    let store = database::open(data, false).await?;
+    let started = std::time::Instant::now();
+    let guard = store.lock().await;
+    let last = store.rebuild_projections(&guard).await?;
+    drop(guard);
+    let took = started.elapsed();
+    store.close().await;
+    let rate = u128::try_from(last).unwrap_or(0) * 1000 / took.as_millis().max(1);
+    println!("已重建投影:折叠 {last} 条事件,用时 {took:.1?}(每秒 {rate} 条)");
     Ok(ExitCode::SUCCESS)
 }
 

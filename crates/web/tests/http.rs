@@ -539,3 +539,24 @@ async fn a_load_balancer_asks_whether_a_node_lives_and_whether_it_reaches_its_da
     assert_eq!(get("/healthz").await.unwrap().status(), 200, "the process still answers");
     assert_eq!(get("/readyz").await.unwrap().status(), 503, "but sends no requests its way");
 }
+
+#[tokio::test]
+async fn the_workbench_api_answers_a_page_of_each_list_with_the_totals_and_refuses_a_page_out_of_bounds() {
+    let s = common::spawn_demo().await;
+    let (c, _) = common::login_with(&s, "bureau", govit_app::demo::DEMO_PASSWORD).await;
+    let get = |query: &'static str| c.get(format!("{}/api/v1/workbench{query}", s.base)).send();
+    let all: serde_json::Value = get("?per_page=500").await.unwrap().json().await.unwrap();
+    let overdue = all["counts"]["overdue"].as_u64().unwrap();
+    assert!(overdue > 2, "the demo city has overdue items: {}", all["counts"]);
+    let first: serde_json::Value = get("?per_page=2").await.unwrap().json().await.unwrap();
+    assert_eq!(first["counts"], all["counts"], "the totals do not depend on the page");
+    assert_eq!(first["overdue"].as_array().unwrap().len(), 2);
+    assert_eq!(first["overdue"][1], all["overdue"][1], "the same order, longest overdue first");
+    let second: serde_json::Value = get("?page=2&per_page=2").await.unwrap().json().await.unwrap();
+    assert_eq!(second["overdue"][0], all["overdue"][2]);
+    for bad in ["?page=0", "?per_page=501", "?per_page=abc", "?pages=2"] {
+        let r = get(bad).await.unwrap();
+        assert_eq!(r.status(), 400, "{bad}");
+        assert_eq!(r.json::<serde_json::Value>().await.unwrap()["code"], "invalid", "{bad}");
+    }
+}

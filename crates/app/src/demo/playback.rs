@@ -24,43 +24,81 @@ pub(super) struct Step {
     pub(super) about: String,
 }
 
-/// Plays the steps through [`App::execute`]; a step the rules do not accept is a bug in the demo.
+/// Steps handed to the writer together at most: a few of its batches.
+const CHUNK: usize = 1_024;
+
+/// Plays the steps through [`App::execute_all`], in their order, a chunk at a time so that the writer commits
+/// them in batches; a step the rules do not accept is a bug in the demo. A chunk ends before a step that
+/// needs a project number its own chunk has yet to give (a registration earlier in the chunk).
 pub(super) async fn play(app: &App, steps: Vec<Step>, progress: &mut impl FnMut(usize, usize)) -> Result<(), AppError> {
     let mut ids: BTreeMap<usize, ProjectId> = BTreeMap::new();
     let total = steps.len();
+    let mut chunk: Vec<(String, Step, CommandRequest)> = Vec::new();
+    let mut registering: Vec<usize> = Vec::new();
     for (n, step) in steps.into_iter().enumerate() {
-        progress(n, total);
+        let waits = step
+            .story
+            .iter()
+            .chain(&step.exclude)
+            .any(|i| registering.contains(i) && step.action != "register_project");
+        if waits || chunk.len() >= CHUNK {
+            run(app, std::mem::take(&mut chunk), &mut ids, &mut |k| progress(n - k, total)).await?;
+            registering.clear();
+        }
         let what = format!("第{}步({} {} {})", n + 1, step.on, step.about, step.action);
-        let id = |i: &usize| ids.get(i).map(|id| json!(id.as_str())).ok_or_else(|| bug(format!("{what}:项目尚未登记")));
-        let mut with: Value = serde_json::from_str(&step.with).map_err(|e| bug(format!("{what}:{e}")))?;
-        if let Some(i) = step.story
-            && step.action != "register_project"
-            && let Some(map) = with.as_object_mut()
-        {
-            map.insert("project".to_owned(), id(&i)?);
+        let request = request(&step, &ids, &what)?;
+        if let (Some(i), "register_project") = (step.story, step.action) {
+            registering.push(i);
         }
-        if !step.exclude.is_empty()
-            && let Some(map) = with.as_object_mut()
-        {
-            map.insert("exclude".to_owned(), step.exclude.iter().map(id).collect::<Result<Value, _>>()?);
-        }
-        // The demo city declares its organisations in its own tables: the one builder, with no other record.
-        let action =
-            Action::from_code(step.action).ok_or_else(|| bug(format!("{what}:没有名为“{}”的事项", step.action)))?;
-        let with = match with {
-            Value::Object(map) => map,
-            _ => Map::new(),
-        };
-        let command =
-            draft::build(action, with, step.actor.role, None).map_err(|e| bug(format!("{what}:{:?}", e.fields())))?;
-        let request = CommandRequest {
-            actor: (*step.actor).clone(),
-            on: step.on,
-            command,
-            request_id: None,
-            attachments: Vec::new(),
-        };
-        let outcome = app.execute(request).await.map_err(|e| match e {
+        chunk.push((what, step, request));
+    }
+    run(app, chunk, &mut ids, &mut |k| progress(total - k, total)).await?;
+    progress(total, total);
+    Ok(())
+}
+
+/// The command of `step`, with the numbers of the projects it names.
+fn request(step: &Step, ids: &BTreeMap<usize, ProjectId>, what: &str) -> Result<CommandRequest, AppError> {
+    let id = |i: &usize| ids.get(i).map(|id| json!(id.as_str())).ok_or_else(|| bug(format!("{what}:项目尚未登记")));
+    let mut with: Value = serde_json::from_str(&step.with).map_err(|e| bug(format!("{what}:{e}")))?;
+    if let Some(i) = step.story
+        && step.action != "register_project"
+        && let Some(map) = with.as_object_mut()
+    {
+        map.insert("project".to_owned(), id(&i)?);
+    }
+    if !step.exclude.is_empty()
+        && let Some(map) = with.as_object_mut()
+    {
+        map.insert("exclude".to_owned(), step.exclude.iter().map(id).collect::<Result<Value, _>>()?);
+    }
+    // The demo city declares its organisations in its own tables: the one builder, with no other record.
+    let action =
+        Action::from_code(step.action).ok_or_else(|| bug(format!("{what}:没有名为“{}”的事项", step.action)))?;
+    let with = match with {
+        Value::Object(map) => map,
+        _ => Map::new(),
+    };
+    let command =
+        draft::build(action, with, step.actor.role, None).map_err(|e| bug(format!("{what}:{:?}", e.fields())))?;
+    Ok(CommandRequest { actor: (*step.actor).clone(), on: step.on, command, request_id: None, attachments: Vec::new() })
+}
+
+/// Executes a chunk in order and notes the numbers its registrations were given; `played` hears, after each
+/// step, how many of the chunk's steps are still to come.
+async fn run(
+    app: &App,
+    chunk: Vec<(String, Step, CommandRequest)>,
+    ids: &mut BTreeMap<usize, ProjectId>,
+    played: &mut impl FnMut(usize),
+) -> Result<(), AppError> {
+    let (described, requests): (Vec<(String, Step)>, Vec<CommandRequest>) =
+        chunk.into_iter().map(|(what, step, request)| ((what, step), request)).unzip();
+    let mut left = described.len();
+    for ((what, step), outcome) in described.into_iter().zip(app.execute_all(requests).await) {
+        left -= 1;
+        played(left);
+        let outcome = outcome.map_err(|e| match e {
             AppError::Store(_) => e,
             other => bug(format!("{what}:{other}")),
         })?;
@@ -79,6 +117,5 @@ pub(super) async fn play(app: &App, steps: Vec<Step>, progress: &mut impl FnMut(
             }
         }
     }
-    progress(total, total);
     Ok(())
 }

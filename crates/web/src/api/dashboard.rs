@@ -3,11 +3,27 @@
 use super::{ApiError, ApiUser};
 use crate::AppState;
 use axum::Json;
-use axum::extract::State;
+use axum::extract::{RawQuery, State};
+use govit_app::work::WorkPage;
 use serde_json::{Value, json};
 
-pub(super) async fn workbench(State(state): State<AppState>, ApiUser(user): ApiUser) -> Result<Json<Value>, ApiError> {
-    let bench = state.app.workbench(&user.session.actor, state.app.clock().today()).await?;
+/// Which page of the workbench's lists: `?page=2&per_page=50`.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct PageQuery {
+    page: Option<usize>,
+    per_page: Option<usize>,
+}
+
+pub(super) async fn workbench(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    RawQuery(raw): RawQuery,
+) -> Result<Json<Value>, ApiError> {
+    let query: PageQuery =
+        crate::pages::parse_query(raw.as_deref()).map_err(|e| ApiError::invalid("query", e.to_string()))?;
+    let page = WorkPage::new(query.page, query.per_page)?;
+    let bench = state.app.workbench(&user.session.actor, state.app.clock().today(), page).await?;
     Ok(Json(json!(bench)))
 }
 

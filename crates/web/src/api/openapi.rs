@@ -229,7 +229,10 @@ fn core_spec() -> Value {
                     }
                 }
             },
-            "/api/v1/workbench": get_op("工作台:待办、30日内到期、已逾期", json!([]), ok_object("工作台")),
+            "/api/v1/workbench": get_op("工作台:待办、30日内到期、已逾期(每类一页,counts 为总数)", json!([
+                query_param("page", json!({ "type": "integer", "minimum": 1 }), "页码"),
+                query_param("per_page", json!({ "type": "integer", "minimum": 1, "maximum": 500 }), "每类每页条数")
+            ]), ok_object("工作台")),
             "/api/v1/dashboard": get_op("数据看板:各部门、各类别投资,状态,推进漏斗,逾期,年度趋势(含各图表的 ECharts 配置)", json!([]), ok_object("看板数据")),
             "/api/v1/open-data": { "get": { "summary": "政务公开:已批复项目(无需登录)", "security": [], "responses": { "200": ok_array("公开项目") } } },
             "/api/v1/projects": get_op("项目库", json!([

@@ -98,7 +98,7 @@ struct AlertsPage {
 
 pub(super) async fn alerts(State(state): State<AppState>, user: CurrentUser) -> Result<Response, WebError> {
     let today = state.app.clock().today();
-    let bench = state.app.workbench(&user.session.actor, today).await?;
+    let bench = state.app.workbench(&user.session.actor, today, govit_app::work::WorkPage::ALL).await?;
     let total = bench.overdue.len();
     let mut grouped: BTreeMap<String, Vec<DeadlineItem>> = BTreeMap::new();
     for d in bench.overdue {

@@ -7,7 +7,7 @@ use crate::view::Layout;
 use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
-use govit_app::work::{UPCOMING_DAYS, Workbench};
+use govit_app::work::{UPCOMING_DAYS, WorkPage, Workbench};
 
 #[derive(Template)]
 #[template(path = "workbench.html")]
@@ -20,7 +20,7 @@ struct WorkbenchPage {
 
 pub(super) async fn page(State(state): State<AppState>, user: CurrentUser) -> Result<Response, WebError> {
     let today = state.app.clock().today();
-    let bench = state.app.workbench(&user.session.actor, today).await?;
+    let bench = state.app.workbench(&user.session.actor, today, WorkPage::FIRST).await?;
     let layout = Layout::new(&user, "工作台", "/", today);
     Ok(render(&WorkbenchPage {
         layout,
