@@ -85,10 +85,11 @@ impl Batch<'_> {
         store::proposals_in(&mut *self.tx, jurisdiction, year).await
     }
 
-    /// Every project of one owner organisation (what the batch holds written first): how it stands [23][25].
+    /// The projects of one owner organisation that have measures or rectifications (what the batch holds
+    /// written first): all that how it stands [23][25] reads (`OwnerStanding`), without loading the others.
     pub async fn owner_projects(&mut self, owner: &OrgName) -> Result<Vec<Project>, StoreError> {
         self.flush().await?;
-        store::project_states_in(&mut *self.tx, Some(owner.as_str())).await
+        store::watched_projects_in(&mut *self.tx, owner.as_str()).await
     }
 
     /// The number the next project registered in `jurisdiction` in `year` gets: `wuhan-2022-0001`.

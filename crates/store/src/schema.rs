@@ -263,6 +263,14 @@ const MIGRATIONS: &[&str] = &[
     UPDATE organizations SET duty = 'secrecy_bureau' WHERE duty IS NULL
         AND id IN (SELECT organization_id FROM users WHERE roles LIKE '%"secrecy_bureau"%');
     "#,
+    // 15: whether a project has measures or rectifications, the only projects an owner's standing [23][25]
+    // reads: a proposal then loads those of its owner, not all of them (at 100,000 projects, thousands per
+    // owner for every proposal). Set from the state the projection holds.
+    r#"
+    ALTER TABLE projects ADD COLUMN watched INTEGER NOT NULL DEFAULT 1;
+    UPDATE projects SET watched = 0 WHERE state LIKE '%"rectifications":[]%' AND state LIKE '%"measures":[]%';
+    CREATE INDEX projects_owner_watched ON projects (owner, watched);
+    "#,
 ];
 
 /// The migration after which the import's request ids are given to their organisations: a step that reads

@@ -73,6 +73,9 @@ pub async fn run(args: BenchArgs) -> Result<ExitCode> {
     println!("\n[2] 审计链校验吞吐");
     city::audit_throughput(args.city.as_deref()).await?;
 
+    println!("\n[2b] 批量写入与全量重建");
+    city::bulk_and_rebuild(1_000).await?;
+
     match &args.city {
         Some(dir) => {
             println!("\n[3] 大城市({})", dir.display());

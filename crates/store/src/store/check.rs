@@ -78,7 +78,7 @@ fn same_state(stored: &str, folded: &impl serde::Serialize) -> bool {
 async fn projects(tx: &mut Tx<'_>, fold: &Fold) -> Result<Option<ChainBreak>, StoreError> {
     let rows = sqlx::query(
         "SELECT id, name, owner, jurisdiction, status, route, approver, category, investment, approved_investment,
-                plan_year, supplementary, registered_on, last_seq, state FROM projects ORDER BY id",
+                plan_year, supplementary, registered_on, last_seq, watched, state FROM projects ORDER BY id",
     )
     .fetch_all(&mut **tx)
     .await?;
@@ -99,6 +99,7 @@ async fn projects(tx: &mut Tx<'_>, fold: &Fold) -> Result<Option<ChainBreak>, St
             supplementary: r.try_get("supplementary")?,
             registered_on: r.try_get("registered_on")?,
             last_seq: r.try_get("last_seq")?,
+            watched: r.try_get("watched")?,
         };
         let state: String = r.try_get("state")?;
         let folded = ProjectId::parse(stored.id.clone()).ok().and_then(|id| fold.projects.get(&id));
@@ -121,7 +122,7 @@ async fn projects(tx: &mut Tx<'_>, fold: &Fold) -> Result<Option<ChainBreak>, St
 
 /// The name of the first column in which two rows of `projects` differ.
 fn first_column_differing(stored: &ProjectLine, expected: &ProjectLine) -> Option<&'static str> {
-    let columns: [(&'static str, bool); 14] = [
+    let columns: [(&'static str, bool); 15] = [
         ("id", stored.id == expected.id),
         ("name", stored.name == expected.name),
         ("owner", stored.owner == expected.owner),
@@ -136,6 +137,7 @@ fn first_column_differing(stored: &ProjectLine, expected: &ProjectLine) -> Optio
         ("supplementary", stored.supplementary == expected.supplementary),
         ("registered_on", stored.registered_on == expected.registered_on),
         ("last_seq", stored.last_seq == expected.last_seq),
+        ("watched", stored.watched == expected.watched),
     ];
     columns.into_iter().find(|(_, same)| !same).map(|(name, _)| name)
 }

@@ -40,6 +40,8 @@ pub(crate) struct ProjectLine {
     pub(crate) supplementary: i64,
     pub(crate) registered_on: String,
     pub(crate) last_seq: i64,
+    /// 1 when the project has measures or rectifications: what an owner's standing reads.
+    pub(crate) watched: i64,
 }
 
 impl ProjectLine {
@@ -59,6 +61,7 @@ impl ProjectLine {
             supplementary: i64::from(p.plan.as_ref().is_some_and(|e| e.supplementary.is_some())),
             registered_on: p.registered_on.to_string(),
             last_seq,
+            watched: i64::from(!(p.measures.is_empty() && p.rectifications.is_empty())),
         }
     }
 }
@@ -164,11 +167,12 @@ impl Fold {
         }
         insert_many(
             tx,
-            "INSERT INTO projects (id, name, owner, jurisdiction, status, route, approver, category, investment, approved_investment, plan_year, supplementary, registered_on, last_seq, state) VALUES ",
+            "INSERT INTO projects (id, name, owner, jurisdiction, status, route, approver, category, investment, approved_investment, plan_year, supplementary, registered_on, last_seq, watched, state) VALUES ",
             " ON CONFLICT (id) DO UPDATE SET status = excluded.status, approver = excluded.approver,
                approved_investment = excluded.approved_investment, plan_year = excluded.plan_year,
-               supplementary = excluded.supplementary, last_seq = excluded.last_seq, state = excluded.state",
-            15,
+               supplementary = excluded.supplementary, last_seq = excluded.last_seq, watched = excluded.watched,
+               state = excluded.state",
+            16,
             &projects,
             |q, (line, state)| {
                 q.bind(line.id.clone())
@@ -185,6 +189,7 @@ impl Fold {
                     .bind(line.supplementary)
                     .bind(line.registered_on.clone())
                     .bind(line.last_seq)
+                    .bind(line.watched)
                     .bind(state.clone())
             },
         )
@@ -230,11 +235,19 @@ impl Fold {
     }
 }
 
-/// Bound values per statement: under SQLite's limit (32,766) and PostgreSQL's (65,535).
+/// Bound values per statement on PostgreSQL: under its limit (65,535).
 const MAX_VALUES: usize = 30_000;
+
+/// Bound values per statement on SQLite: under its limit (32,766).
+const SQLITE_MAX_VALUES: usize = 30_000;
 
 /// `INSERT … VALUES ($1, $2), ($3, $4) …`: `rows` written with as few statements as the limit on bound
 /// values allows. `head` ends with `VALUES `; `tail` is what follows the rows (an `ON CONFLICT` clause).
+///
+/// On SQLite the values are anonymous (`?`): sqlx binds each numbered one by asking SQLite its name, a lookup
+/// that walks the statement's named parameters, so a statement of n `$N` values costs n² — a third of the
+/// demo generator's time and a quarter of a rebuild's went to `sqlite3_bind_parameter_name`
+/// (docs/benchmarks.md). Anonymous values have no names to walk; they are bound in order, as here.
 pub(crate) async fn insert_many<T>(
     tx: &mut Transaction<'_, Any>,
     head: &str,
@@ -243,7 +256,9 @@ pub(crate) async fn insert_many<T>(
     rows: &[T],
     bind: impl Fn(Query<'static, Any, AnyArguments>, &T) -> Query<'static, Any, AnyArguments>,
 ) -> Result<(), StoreError> {
-    for chunk in rows.chunks((MAX_VALUES / columns).max(1)) {
+    let sqlite = tx.backend_name() == "SQLite";
+    let max_values = if sqlite { SQLITE_MAX_VALUES } else { MAX_VALUES };
+    for chunk in rows.chunks((max_values / columns).max(1)) {
         let mut sql = String::with_capacity(head.len() + tail.len() + chunk.len() * columns * 5);
         sql.push_str(head);
         let mut n = 0;
@@ -254,8 +269,12 @@ pub(crate) async fn insert_many<T>(
                 if column > 0 {
                     sql.push_str(", ");
                 }
-                sql.push('$');
-                sql.push_str(&n.to_string());
+                if sqlite {
+                    sql.push('?');
+                } else {
+                    sql.push('$');
+                    sql.push_str(&n.to_string());
+                }
             }
             sql.push(')');
         }

@@ -15,7 +15,7 @@ pub use log::{Appended, SecurityRecord, StoredEvent};
 pub(crate) use log::{Body, append_security_in, decode_hash, events_between_in, head_in};
 pub use open::{Backend, Durability};
 pub use projections::{ProjectFilter, ProjectRow};
-pub(crate) use projections::{plan_in, project_in, project_states_in, proposals_in};
+pub(crate) use projections::{plan_in, project_in, proposals_in, watched_projects_in};
 pub use requests::{DoneRequest, Replay, RequestKey, Requester};
 pub(crate) use requests::{RequestRow, attribute_imports, find_request_in};
 

@@ -166,6 +166,19 @@ pub(crate) async fn project_in<'e>(
     row.map(|(seq, state)| serde_json::from_str(&state).map_err(|e| StoreError::corrupt(seq, e))).transpose()
 }
 
+/// The folded state of `owner`'s projects that have measures or rectifications, in number order.
+pub(crate) async fn watched_projects_in<'e>(
+    e: impl Executor<'e, Database = Any>,
+    owner: &str,
+) -> Result<Vec<Project>, StoreError> {
+    let rows: Vec<(i64, String)> =
+        sqlx::query_as("SELECT last_seq, state FROM projects WHERE owner = $1 AND watched = 1 ORDER BY id")
+            .bind(owner)
+            .fetch_all(e)
+            .await?;
+    rows.into_iter().map(|(seq, state)| serde_json::from_str(&state).map_err(|e| StoreError::corrupt(seq, e))).collect()
+}
+
 /// The folded state of every project, or of one owner organisation's, in number order.
 pub(crate) async fn project_states_in<'e>(
     e: impl Executor<'e, Database = Any>,
