@@ -170,6 +170,7 @@ impl App {
     ) -> Vec<Action> {
         actions
             .into_iter()
+            .filter(|a| authz::could(actor.role, *a))
             .filter(|a| {
                 let area = (*a == Action::OrderRectification).then(|| {
                     govit_rules::vocab::Area::ALL

@@ -237,6 +237,24 @@ pub fn supervises(role: Role, area: Area) -> bool {
     }
 }
 
+/// Whether `role` could take `action` on anything at all: a necessary condition of [`authorize`], read from
+/// who the action is for alone, without the subject. A list of 100,000 projects asks it first, so that the
+/// actions plainly not the role's (an owner's duties for the bureau) are passed over without building the
+/// reason of a refusal nobody reads.
+pub fn could(role: Role, action: Action) -> bool {
+    let approver = || Authority::ALL.iter().any(|a| role_of(*a) == role);
+    match by(action) {
+        By::Owner => role == Role::Owner,
+        By::Approver | By::PlanReviewer => approver(),
+        By::ApproverOrBureau => approver() || role == Role::Bureau,
+        By::Role(r) => role == r,
+        By::CityGovernment => role == Role::Government,
+        By::Supervisor => Area::ALL.iter().any(|area| supervises(role, *area)),
+        By::Verifier => role.is_duty(),
+        By::CommissionedConsultant => role == Role::Consultant,
+    }
+}
+
 /// Allows the action or says why not. `area` is the rectification area for `order_rectification`.
 pub fn authorize(
     actor: &Actor,
@@ -323,8 +341,9 @@ pub fn authorize(
         },
         By::Verifier => {
             let Subject::Project(p) = subject else { return denied("缺少项目".to_owned()) };
-            let ordered = covers && p.supervisors.contains(&actor.organization);
-            if in_remit(Role::Bureau) || (ordered && actor.role != Role::Owner) {
+            // The ordering department acting in its duty: not an owner account of it, nor an administrator's.
+            let ordered = covers && p.supervisors.contains(&actor.organization) && actor.role.is_duty();
+            if in_remit(Role::Bureau) || ordered {
                 Ok(())
             } else {
                 denied("整改情况由下达整改要求的部门或市政务服务和大数据管理局核查".to_owned())

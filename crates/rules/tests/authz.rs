@@ -563,3 +563,67 @@ fn an_administrator_holds_that_one_role_and_no_other() {
         }
     }
 }
+
+#[test]
+fn an_action_a_role_could_never_take_is_refused_to_it_on_every_project() {
+    use govit_rules::authz::{authorize, could};
+    let mut sim = Sim::new();
+    sim.under_construction("P", 1_000_000, "2022-03-01");
+    let project = sim.project("P").clone();
+    let on = "2022-04-01".parse().unwrap();
+    let actors = [
+        owner(),
+        other_owner(),
+        bureau(),
+        government(),
+        consultant(),
+        finance(),
+        industry_authority(),
+        district_authority("jiangan"),
+        cyberspace_office(),
+        development_reform(),
+        secrecy_bureau(),
+        admin(),
+        security_admin(),
+        audit_admin(),
+    ];
+    for who in actors {
+        for action in govit_rules::command::Action::ALL {
+            if could(who.role, *action) {
+                continue;
+            }
+            for area in Area::ALL {
+                let subject = govit_rules::authz::Subject::Project(project.audience());
+                let allowed = authorize(&who, *action, subject, Some(*area), &sim.policies, on);
+                assert!(allowed.is_err(), "{:?} is allowed {action:?}, which `could` rules out", who.role);
+            }
+        }
+    }
+}
+
+#[test]
+fn only_the_ordering_department_in_its_duty_verifies_not_an_administrator_or_owner_account_of_it() {
+    use govit_rules::authz::{Audience, Subject, authorize};
+    let mut sim = Sim::new();
+    sim.under_construction("P", 1_000_000, "2022-03-01");
+    let project = sim.project("P").clone();
+    let ordered_by = [finance().organization];
+    let audience = Audience { supervisors: &ordered_by, ..project.audience() };
+    let on = "2022-04-01".parse().unwrap();
+    let verify = |who: &Actor| {
+        authorize(
+            who,
+            govit_rules::command::Action::VerifyRectification,
+            Subject::Project(audience),
+            None,
+            &sim.policies,
+            on,
+        )
+    };
+    assert!(verify(&finance()).is_ok(), "the department that ordered it");
+    let organization = finance().organization;
+    for role in [Role::SystemAdmin, Role::SecurityAdmin, Role::AuditAdmin, Role::Owner] {
+        let account = Actor { role, organization: organization.clone(), ..finance() };
+        assert!(verify(&account).is_err(), "{role:?} of the ordering department may not verify");
+    }
+}
