@@ -147,6 +147,13 @@ impl App {
             return Err(AppError::invalid("active", "不能停用本人正在使用的账号"));
         }
         let new_password = new_password.filter(|p| !p.is_empty());
+        // An administrator's password is its own: were the 系统管理员 to set another administrator's (or its
+        // own without the current one), it could log in as the 安全管理员 and grant itself what it likes.
+        if new_password.is_some() && user.roles.iter().filter_map(|r| parse_role(r)).any(Role::administers) {
+            let reason = "管理员账号的密码只能由本人修改(三员分立);遗失时由运维人员在服务器上处理".to_owned();
+            self.record_security_by(actor, "administration_refused", &user.username, reason.clone()).await?;
+            return Err(AppError::Forbidden { reason });
+        }
         if let Some(password) = new_password {
             check_password(&user.username, password).map_err(|e| AppError::invalid("password", e))?;
             self.store.set_password(id, &hash_password(password)?, true).await?;
@@ -188,9 +195,7 @@ impl App {
         // Who read the log is itself on the record: the auditor is audited too.
         self.record_security_by(actor, "audit_log_read", "", format!("查阅最新{limit}条记录")).await?;
         let security = self.store.security_events(limit).await?;
-        let last = self.store.last_seq().await?;
-        let mut decisions = self.store.events_between((last - limit + 1).max(1), last).await?;
-        decisions.reverse();
+        let decisions = self.store.recent_decisions(limit).await?;
         Ok(AuditLog { security, decisions })
     }
 }

@@ -234,3 +234,19 @@ async fn a_new_installation_gets_three_administrators_and_an_upgraded_one_the_tw
     let roles: Vec<(&str, Role)> = made.iter().map(|m| (m.username.as_str(), m.role)).collect();
     assert_eq!(roles, [("auditadmin2", Role::AuditAdmin)], "only the missing one, under a free name");
 }
+
+#[tokio::test]
+async fn the_system_administrator_cannot_reset_another_administrators_password_to_log_in_as_it() {
+    let app = city().await;
+    let admin = me(&app, "admin").await;
+    for target in ["secadmin", "auditadmin", "admin"] {
+        let id = id(&app, target).await;
+        let refused = app.update_account(&admin, id, true, Some("Taken@Over-2026x")).await.unwrap_err();
+        assert!(forbidden(refused).contains("管理员账号的密码只能由本人修改"), "{target}");
+        app.login(target, PASSWORD, None, HERE).await.expect("the password is unchanged");
+    }
+    // An ordinary account's password it does reset (the user must change it at next login).
+    let owner = id(&app, "minzheng").await;
+    app.update_account(&admin, owner, true, Some("Fresh@Start-2026x")).await.unwrap();
+    app.login("minzheng", "Fresh@Start-2026x", None, HERE).await.unwrap();
+}

@@ -216,3 +216,15 @@ fn a_configuration_that_cannot_work_is_refused_naming_the_field() {
     let said = load("issuer: https://sso.example\nredirect_url: https://g.example/cb\n");
     assert!(said.contains("missing field `client_id`"), "{said}");
 }
+
+#[tokio::test]
+async fn the_provider_grants_no_administrators_role_and_cannot_log_anyone_into_an_administrators_account() {
+    let Some(w) = world(|_| {}).await else { return };
+    let said = refusal(sso_login(&w, "sun.claims.admin").await);
+    assert!(said.contains("只能由安全管理员在本系统中授予"), "{said}");
+    assert!(w.app.store().user_by_username("sun.claims.admin").await.unwrap().is_none(), "no account made");
+    let said = refusal(sso_login(&w, "secadmin").await);
+    assert_eq!(said, "管理员账号不能通过统一身份认证登录,请使用本系统的口令和动态口令");
+    let secadmin = w.app.store().user_by_username("secadmin").await.unwrap().unwrap();
+    assert_eq!(secadmin.roles, ["security_admin"], "the local administrator is untouched");
+}

@@ -37,14 +37,26 @@ impl Front {
         if !self.trusted_proxies.contains(&peer) {
             return Client { address: peer.to_string(), https: self.hsts };
         }
-        let forwarded: Vec<IpAddr> = headers
+        let entries: Vec<&str> = headers
             .get_all("x-forwarded-for")
             .iter()
             .filter_map(|v| v.to_str().ok())
             .flat_map(|v| v.split(','))
-            .map_while(|a| a.trim().parse().ok())
             .collect();
-        let address = forwarded.iter().rev().find(|a| !self.trusted_proxies.contains(a)).copied().unwrap_or(peer);
+        // From the right: each trusted proxy appended the address it saw. The first untrusted one is the
+        // client; what lies to its left the client wrote itself. An entry that is no address ends the walk at
+        // the last hop that could be read.
+        let mut address = peer;
+        for entry in entries.iter().rev() {
+            match entry.trim().parse::<IpAddr>() {
+                Ok(hop) if self.trusted_proxies.contains(&hop) => address = hop,
+                Ok(client) => {
+                    address = client;
+                    break;
+                }
+                Err(_) => break,
+            }
+        }
         let proto = headers.get_all("x-forwarded-proto").iter().filter_map(|v| v.to_str().ok()).next_back();
         let https = self.hsts || proto.is_some_and(|p| p.trim().eq_ignore_ascii_case("https"));
         Client { address: address.to_string(), https }
@@ -113,6 +125,9 @@ mod tests {
         assert_eq!(c.address, "203.0.113.7");
         let garbage = headers(&[("x-forwarded-for", "not-an-address")]);
         assert_eq!(front().client(Some(PROXY.parse().unwrap()), &garbage).address, PROXY, "nothing usable: the proxy");
+        // Garbage written to the left does not hide the address the proxy appended.
+        let hiding = headers(&[("x-forwarded-for", "x, 203.0.113.7")]);
+        assert_eq!(front().client(Some(PROXY.parse().unwrap()), &hiding).address, "203.0.113.7");
     }
 
     #[test]

@@ -72,6 +72,11 @@ impl App {
         if !user.active {
             return Err(AppError::invalid("sso", "账号已停用,请联系管理员"));
         }
+        // An administrator logs in with its own password and second factor, never as whoever the provider
+        // says has its user name.
+        if user.roles.iter().filter_map(|r| Role::from_code(r)).any(Role::administers) {
+            return Err(AppError::invalid("sso", "管理员账号不能通过统一身份认证登录,请使用本系统的口令和动态口令"));
+        }
         if user.roles.is_empty() && roles.is_none() {
             return Err(AppError::invalid("sso", AWAITING_ROLES));
         }
@@ -155,6 +160,12 @@ const AWAITING_ROLES: &str = "账号已开通,待安全管理员授予角色后�
 /// a provider that sends `government` for an account of 市民政局, or an administrator's role with a deciding
 /// one, is refused and changes nothing.
 fn check_roles(roles: &[Role], organization: &OrganizationRow) -> Result<(), AppError> {
+    if let Some(admin) = roles.iter().find(|r| r.administers()) {
+        return Err(AppError::invalid(
+            "sso",
+            format!("“{}”角色只能由安全管理员在本系统中授予,统一身份认证授予的该角色不能生效", admin.label()),
+        ));
+    }
     govit_rules::authz::grantable(roles, standing(organization)).map_err(|reason| {
         AppError::invalid(
             "sso",

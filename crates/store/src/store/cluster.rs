@@ -20,6 +20,9 @@ pub(crate) const LOG_LOCK: i64 = 0x676f_7669_746c_6f67;
 /// The advisory lock the node running scheduled work holds: "govit led" as a number.
 const LEAD_LOCK: i64 = 0x676f_7669_746c_6564;
 
+/// How long the lead's connection may take to answer before it is given up.
+const LEAD_CHECK: std::time::Duration = std::time::Duration::from_secs(5);
+
 /// Takes the log's lock inside `tx`, on PostgreSQL; it is released at commit or rollback.
 pub(crate) async fn lock_log(tx: &mut Transaction<'static, Any>, backend: Backend) -> Result<(), StoreError> {
     if backend == Backend::Postgres {
@@ -59,7 +62,10 @@ impl Store {
         }
         let mut held = self.lead.0.lock().await;
         if let Some(connection) = held.as_mut() {
-            if sqlx::query("SELECT 1").execute(&mut *connection).await.is_ok() {
+            // Bounded: a connection left half-open by a partition would otherwise hold every tick, and the lead,
+            // until TCP keepalive gives up on it hours later.
+            let alive = tokio::time::timeout(LEAD_CHECK, sqlx::query("SELECT 1").execute(&mut *connection)).await;
+            if alive.is_ok_and(|r| r.is_ok()) {
                 return Ok(Leadership::Holds);
             }
             *held = None;

@@ -166,6 +166,17 @@ impl Store {
         events_between_in(&self.pool, first, last).await
     }
 
+    /// The newest `limit` decided (not security) events, newest first.
+    pub async fn recent_decisions(&self, limit: i64) -> Result<Vec<StoredEvent>, StoreError> {
+        let rows: Vec<(i64, String, String)> = sqlx::query_as(
+            "SELECT seq, body, hash FROM events WHERE kind NOT LIKE 'security.%' ORDER BY seq DESC LIMIT $1",
+        )
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter().map(|(seq, body, hash)| stored(seq, &body, hash)).collect()
+    }
+
     /// The number of decided (not security) events in the log.
     pub async fn decision_count(&self) -> Result<i64, StoreError> {
         let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM events WHERE kind NOT LIKE 'security.%'")

@@ -27,6 +27,16 @@ const accounts = {
     preferred_username: 'chen.bureau', name: '陈审批', email: 'chen@sjj.wuhan.example.org',
     org: '市政务服务和大数据管理局', govit_roles: ['bureau'],
   },
+  // Claims an administrator's role: govit grants those itself only (三员分立).
+  'sun.claims.admin': {
+    preferred_username: 'sun.claims.admin', name: '孙管理', email: 'sun@sjj.wuhan.example.org',
+    org: '市政务服务和大数据管理局', govit_roles: ['security_admin'],
+  },
+  // Has the user name of govit's own 安全管理员.
+  'secadmin': {
+    preferred_username: 'secadmin', name: '冒名者', email: 'secadmin@wuhan.example.org',
+    org: '市政务服务和大数据管理局', govit_roles: ['bureau'],
+  },
   'zhao.unknown': {
     preferred_username: 'zhao.unknown', name: '赵外单位', email: 'zhao@elsewhere.example.org',
     org: '不存在的单位', govit_roles: ['owner'],
