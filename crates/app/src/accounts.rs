@@ -8,7 +8,9 @@ use argon2::Argon2;
 use argon2::password_hash::phc::PasswordHash;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use chrono::{DateTime, Duration};
-use govit_rules::draft::OrgRecord;
+use govit_rules::Command;
+use govit_rules::command::Action;
+use govit_rules::draft::{self, DraftError, FieldErrors, OrgRecord};
 use govit_rules::vocab::OwnerKind;
 use govit_rules::{AccountName, Actor, JurisdictionId, OrgName, Person, PersonName, Role};
 use govit_store::{OrganizationRow, SessionRow, UserRow};
@@ -68,6 +70,43 @@ impl SessionUser {
             kind: self.organization.owner_kind.as_deref().and_then(OwnerKind::from_code),
             jurisdiction: self.actor.jurisdiction.clone(),
         }
+    }
+}
+
+impl App {
+    /// The command a person's request stands for, built as every front end builds it ([`draft::build`]) and
+    /// held to what the system has on record: the acting organisation for an owner's registration, the unit
+    /// named for a task the plan's reviewer assigns [7]. The outer error is the server's; the inner one the
+    /// person's input, by field.
+    pub async fn draft(
+        &self,
+        action: Action,
+        mut with: serde_json::Map<String, serde_json::Value>,
+        session: &SessionUser,
+    ) -> Result<Result<Command, DraftError>, AppError> {
+        let record = if action == Action::AssignProject {
+            let name = match draft::assigned_owner(&mut with) {
+                Ok(name) => name,
+                Err(e) => return Ok(Err(e)),
+            };
+            match self.store.organization_by_name(name.as_str()).await? {
+                Some(org) => OrgRecord {
+                    kind: org.owner_kind.as_deref().and_then(OwnerKind::from_code),
+                    jurisdiction: JurisdictionId::parse(&org.jurisdiction).map_err(AppError::internal)?,
+                    name,
+                },
+                None => {
+                    let reason = format!("“{name}”不是本系统登记的单位,不能向其下达建设任务");
+                    return Ok(Err(DraftError::ContradictsRecord(FieldErrors::from([(
+                        "owner.name".to_owned(),
+                        reason,
+                    )]))));
+                }
+            }
+        } else {
+            session.org_record()
+        };
+        Ok(draft::build(action, with, session.actor.role, Some(&record)))
     }
 }
 

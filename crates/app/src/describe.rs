@@ -28,6 +28,29 @@ pub fn describe(event: &Event) -> String {
             if r.government_approval_required { ",须报市人民政府批准" } else { "" }
         ),
         ProposedForPlan { year, .. } => format!("申报{year}年度实施计划"),
+        ProjectAssigned { year, .. } => format!("下达建设任务,列入{year}年度实施计划"),
+        ProposalAdjusted { investment, reason, rejudged, .. } => format!(
+            "调整申报投资为{}(理由:{reason});管理路径:{},审批部门:{}{}",
+            wan(*investment),
+            rejudged.route.label(),
+            rejudged.approver.label(),
+            if rejudged.government_approval_required { ",须报市人民政府批准" } else { "" }
+        ),
+        ProposalsMerged { project, merged, investment, co_builders, .. } => {
+            let merged: Vec<&str> = merged.iter().map(|p| p.as_str()).collect();
+            let owners: Vec<&str> = co_builders.iter().map(|o| o.as_str()).collect();
+            format!(
+                "合并建设:{} 并入 {project},投资{}{}",
+                merged.join("、"),
+                wan(*investment),
+                if owners.is_empty() { String::new() } else { format!(",共建单位:{}", owners.join("、")) }
+            )
+        }
+        PlanReviewFiled { year, result, note, .. } => match note {
+            Some(note) => format!("{year}年度实施计划备案审核:{}({note})", result.label()),
+            None => format!("{year}年度实施计划备案审核:{}", result.label()),
+        },
+        PlanIncludedInInvestmentPlan { year, .. } => format!("{year}年度实施计划纳入政府投资年度计划"),
         PlanReviewed { year, included, excluded, .. } => {
             format!("论证{year}年度实施计划:列入{}个项目,调减{}个", included.len(), excluded.len())
         }
@@ -72,8 +95,9 @@ pub fn describe(event: &Event) -> String {
         }
         TechnicalOpinionIssued { .. } => "出具技术审查意见".to_owned(),
         FundsReleased { purpose, amount, .. } => format!("下达{}{}", purpose.label(), wan(*amount)),
-        TeamAppointed { agency, leader, contact, .. } => format!(
-            "确定实施机构{agency},项目责任人{leader}{}",
+        TeamAppointed { agency, leader, supervisor, contact, .. } => format!(
+            "确定实施机构{agency},项目责任人{leader}{}{}",
+            supervisor.as_ref().map_or_else(|| ",未登记监理单位".to_owned(), |s| format!(",监理单位{s}")),
             if contact.is_some() { "(联系方式已加密登记)" } else { "" }
         ),
         ConstructionStarted { .. } => "开工建设".to_owned(),
@@ -98,7 +122,12 @@ pub fn describe(event: &Event) -> String {
         ),
         AdjustmentRejected { reason, .. } => format!("不予批准调整建设内容:{reason}"),
         SurplusReturned { amount, .. } => format!("退回结余资金{}", wan(*amount)),
-        AnnualReportSubmitted { year, .. } => format!("提交{year}年度项目绩效评价报告"),
+        AnnualReportSubmitted { year, supervisor_unrecorded: false, .. } => {
+            format!("提交{year}年度项目绩效评价报告")
+        }
+        AnnualReportSubmitted { year, supervisor_unrecorded: true, .. } => {
+            format!("提交{year}年度项目绩效评价报告;注意:报告称已征求监理单位意见,但项目未登记监理单位")
+        }
         ConstructionCompleted { .. } => "完成建设任务".to_owned(),
         AssessmentRecorded { kind, .. } => format!("完成{}", kind.label()),
         ReadyForAcceptanceConfirmed { .. } => "确认可以组织验收".to_owned(),

@@ -41,11 +41,14 @@ pub struct Digest {
     pub deadlines: Vec<Deadline>,
     /// The duties ([`derive::is_duty`]) that make sense on the index's day, before anyone's powers.
     pub duties: Vec<Action>,
+    /// When the self-evaluation report was filed [22].
+    pub self_evaluated_on: Option<Date>,
     industry_authority: Option<OrgName>,
     consultant: Option<OrgName>,
     evaluator: Option<OrgName>,
     post_evaluator: Option<OrgName>,
     supervisors: Vec<OrgName>,
+    co_builders: Vec<OrgName>,
 }
 
 impl Digest {
@@ -67,11 +70,13 @@ impl Digest {
             funnel: funnel_step(p),
             deadlines: derive::deadlines(p, on, policies),
             duties: derive::relevant_actions(p, on).into_iter().filter(|a| derive::is_duty(*a)).collect(),
+            self_evaluated_on: p.self_evaluation_on,
             industry_authority: audience.industry_authority.cloned(),
             consultant: audience.consultant.cloned(),
             evaluator: audience.evaluator.cloned(),
             post_evaluator: audience.post_evaluator.cloned(),
             supervisors: p.supervisors.clone(),
+            co_builders: p.co_builders.clone(),
         }
     }
 
@@ -85,6 +90,7 @@ impl Digest {
             evaluator: self.evaluator.as_ref(),
             post_evaluator: self.post_evaluator.as_ref(),
             supervisors: &self.supervisors,
+            co_builders: &self.co_builders,
         }
     }
 

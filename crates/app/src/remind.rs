@@ -8,17 +8,25 @@
 //!
 //! Supervisors (every role that oversees projects: the bureau, the governments, the district and industry
 //! authorities, the supervising departments) get one digest a day of the overdue items in their remit.
+//!
+//! [22] "将自评报告报送市政务信息化项目建设与管理联席工作机制各部门备案": once a self-evaluation
+//! report is in, every department of the joint mechanism whose remit covers the project is told, once.
+//! The owners of proposals merged into a project [7] are reminded of its deadlines with its owner.
 
 use crate::accounts::{actor_of, parse_role};
 use crate::deliver::Delivery;
 use crate::index::Digest;
 use crate::{App, AppError};
-use govit_rules::authz::oversees;
+use govit_rules::authz::{self, oversees};
 use govit_rules::remind::{self, Threshold};
 use govit_rules::{Date, Role};
 use govit_store::{NewNotification, Once, OrganizationRow, SecurityRecord, UserRow};
 use serde::Serialize;
 use std::sync::Arc;
+
+/// The departments of the joint mechanism [5][24] that a self-evaluation report is filed with [22].
+const JOINT_MECHANISM: [Role; 6] =
+    [Role::Bureau, Role::CyberspaceOffice, Role::DevelopmentReform, Role::Finance, Role::Audit, Role::SecrecyBureau];
 
 /// What one run did.
 #[derive(Debug, Default, Clone, Serialize)]
@@ -62,6 +70,9 @@ impl App {
                 self.send_reminder(&project, deadline, threshold, on, &organizations, &users, delivery, &mut report)
                     .await?;
             }
+            if project.self_evaluated_on.is_some() {
+                self.send_self_evaluation_notice(&project, &organizations, &users, &mut report).await?;
+            }
         }
         for user in users.iter().filter(|u| u.active) {
             self.send_digest(user, on, &organizations, delivery, &mut report).await?;
@@ -84,10 +95,15 @@ impl App {
         delivery: &Delivery,
         report: &mut RemindReport,
     ) -> Result<(), AppError> {
-        let owner = organizations.iter().find(|o| o.name == project.owner.as_str());
+        let audience = project.audience();
+        let builders: Vec<i64> = organizations
+            .iter()
+            .filter(|o| o.name == project.owner.as_str() || audience.co_builders.iter().any(|c| c.as_str() == o.name))
+            .map(|o| o.id)
+            .collect();
         let recipients: Vec<&UserRow> = users
             .iter()
-            .filter(|u| u.active && owner.is_some_and(|o| o.id == u.organization_id))
+            .filter(|u| u.active && builders.contains(&u.organization_id))
             .filter(|u| u.roles.iter().any(|r| r == Role::Owner.code()))
             .collect();
         let label = deadline.name.label();
@@ -208,6 +224,60 @@ impl App {
         report.notifications += 1;
         if let Some(to) = &user.email {
             count(delivery.mail(to, &title, &body).await, &mut report.mails, &mut report.failures);
+        }
+        Ok(())
+    }
+
+    /// [22] the self-evaluation report reaches the joint mechanism: the users of its departments whose remit
+    /// covers the project are notified, once per report.
+    async fn send_self_evaluation_notice(
+        &self,
+        project: &Arc<Digest>,
+        organizations: &[OrganizationRow],
+        users: &[UserRow],
+        report: &mut RemindReport,
+    ) -> Result<(), AppError> {
+        let Some(filed) = project.self_evaluated_on else { return Ok(()) };
+        let mut recipients = Vec::new();
+        for user in users.iter().filter(|u| u.active) {
+            let Some(organization) = organizations.iter().find(|o| o.id == user.organization_id) else { continue };
+            let roles = user.roles.iter().filter_map(|r| parse_role(r));
+            if let Some(role) = roles.into_iter().find(|r| JOINT_MECHANISM.contains(r)) {
+                let actor = actor_of(user, organization, role)?;
+                if authz::may_view(&actor, project.audience(), self.policies()) {
+                    recipients.push(user);
+                }
+            }
+        }
+        let title = format!("【自评报告】{}「{}」", project.id, project.name);
+        let body = format!(
+            "{}于 {filed} 报送项目 {}「{}」的自评报告(《武汉市政务信息化项目建设管理办法》第二十二条),请登录 govit 查阅:/projects/{}",
+            project.owner, project.id, project.name, project.id
+        );
+        let notifications: Vec<NewNotification> = recipients
+            .iter()
+            .map(|u| NewNotification {
+                user_id: u.id,
+                kind: "self_evaluation",
+                title: title.clone(),
+                body: body.clone(),
+                link: Some(format!("/projects/{}", project.id)),
+            })
+            .collect();
+        let once = Once::Reminder {
+            project: project.id.to_string(),
+            deadline: "self_evaluation_filed".to_owned(),
+            due: filed.to_string(),
+            threshold: "filed",
+        };
+        let audit = SecurityRecord {
+            kind: "self_evaluation_notice_sent".to_owned(),
+            username: String::new(),
+            detail: format!("{title} → 联席工作机制成员单位({}人)", recipients.len()),
+            by: None,
+        };
+        if self.record_once(&once, &notifications, audit).await? {
+            report.notifications += notifications.len();
         }
         Ok(())
     }

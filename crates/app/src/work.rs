@@ -118,7 +118,17 @@ impl App {
     /// The projects `actor` may see ([`authz::may_view`]).
     pub async fn visible_projects(&self, actor: &Actor) -> Result<Vec<Project>, AppError> {
         let owner = (actor.role == Role::Owner).then(|| actor.organization.as_str());
-        let all = self.store.project_states(owner).await?;
+        let mut all = self.store.project_states(owner).await?;
+        // [7] an owner also sees the projects it builds together with their owner: few, found in the index.
+        if owner.is_some() {
+            let today = self.clock.today();
+            for digest in self.digests(today).await? {
+                if digest.audience().co_builders.contains(&actor.organization) {
+                    all.push(self.load_project(&digest.id).await?);
+                }
+            }
+            all.sort_by(|a, b| a.id.cmp(&b.id));
+        }
         Ok(all.into_iter().filter(|p| authz::may_view(actor, p.audience(), &self.policies)).collect())
     }
 

@@ -181,8 +181,46 @@ impl Core {
                     }
                     None => (None, None),
                 };
-                let world = World::Project { project: &project, plan: plan.as_ref(), owner: owner.as_ref() };
-                decide(&ctx, world, &request.command)
+                match &request.command {
+                    // [7] shaping a proposal: the plan it is proposed in, and the proposals folded into it.
+                    Command::AdjustProposal { .. } | Command::MergeProposals { .. } => {
+                        let plan = match &project.plan {
+                            Some(entry) => batch.plan(&project.jurisdiction, entry.year).await?,
+                            None => None,
+                        };
+                        let mut merged = Vec::new();
+                        if let Command::MergeProposals { merged: ids, .. } = &request.command {
+                            for m in ids {
+                                let p = batch
+                                    .project(m)
+                                    .await?
+                                    .ok_or_else(|| AppError::NotFound { what: format!("项目 {m}") })?;
+                                not_before(request.on, p.last_event_on, &format!("项目 {m}"))?;
+                                merged.push(p);
+                            }
+                        }
+                        let world = match &request.command {
+                            Command::AdjustProposal { .. } => {
+                                World::Project { project: &project, plan: plan.as_ref(), owner: None }
+                            }
+                            _ => World::Merge { lead: &project, merged: &merged, plan: plan.as_ref() },
+                        };
+                        decide(&ctx, world, &request.command)
+                    }
+                    _ => {
+                        let world = World::Project { project: &project, plan: plan.as_ref(), owner: owner.as_ref() };
+                        decide(&ctx, world, &request.command)
+                    }
+                }
+            }
+            Target::Assign { year, jurisdiction } => {
+                let jurisdiction = default_jurisdiction(jurisdiction, &request.actor).clone();
+                let plan = batch.plan(&jurisdiction, year).await?;
+                if let Some(last) = plan.as_ref().and_then(|p| p.approved_on.or(p.reviewed_on)) {
+                    not_before(request.on, last, &format!("{year}年度计划"))?;
+                }
+                let id = batch.next_project_id(&jurisdiction, chrono::Datelike::year(&request.on)).await?;
+                decide(&ctx, World::Assign { id: &id, plan: plan.as_ref() }, &request.command)
             }
             Target::Plan { year, jurisdiction } => {
                 let jurisdiction = default_jurisdiction(jurisdiction, &request.actor).clone();

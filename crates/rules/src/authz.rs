@@ -32,6 +32,8 @@ pub struct Audience<'a> {
     pub post_evaluator: Option<&'a OrgName>,
     /// The departments that ordered rectification of the project: they verify the reports [25].
     pub supervisors: &'a [OrgName],
+    /// The owners of proposals merged into the project [7]: they see it; its owner alone acts.
+    pub co_builders: &'a [OrgName],
 }
 
 impl Project {
@@ -46,6 +48,7 @@ impl Project {
             evaluator: current.and_then(|c| c.evaluation.as_ref()).map(|e| &e.consultant),
             post_evaluator: self.post_evaluation_by.as_ref(),
             supervisors: &self.supervisors,
+            co_builders: &self.co_builders,
         }
     }
 }
@@ -104,7 +107,9 @@ fn by(action: Action) -> By {
         CommissionReview | ApproveStage | ReturnStage | ApproveAdjustment | RejectAdjustment => By::Approver,
         VerifyRectification => By::Verifier,
         ImposeMeasure | LiftSuspension => By::ApproverOrBureau,
-        ReviewPlan => By::PlanReviewer,
+        ReviewPlan | AssignProject | AdjustProposal | MergeProposals => By::PlanReviewer,
+        FilePlanReview => By::Role(Role::CyberspaceOffice),
+        IncludeInInvestmentPlan => By::Role(Role::DevelopmentReform),
         ApprovePlan | ApproveSupplementaryInclusion => By::Role(Role::Government),
         GovernmentApprove => By::CityGovernment,
         IssueTechnicalOpinion | ConfirmReadyForAcceptance | CommissionPostEvaluation => By::Role(Role::Bureau),
@@ -366,13 +371,14 @@ pub fn authorize(
 }
 
 /// Whether `actor` may see `project` at all (its page, list row, timeline). Deny by default: an owner sees
-/// its own organisation's projects; an approval authority those it approves; a consultant those it was
-/// commissioned on; the city's departments everything in their jurisdiction; the administrators none [24].
+/// its own organisation's projects and those it builds together with their owner [7]; an approval authority
+/// those it approves; a consultant those it was commissioned on; the city's departments everything in their
+/// jurisdiction; the administrators none [24].
 pub fn may_view(actor: &Actor, project: Audience<'_>, policies: &PolicySet) -> bool {
     let covers = policies.covers(&actor.jurisdiction, project.jurisdiction);
     let me = Some(&actor.organization);
     match actor.role {
-        Role::Owner => &actor.organization == project.owner,
+        Role::Owner => &actor.organization == project.owner || project.co_builders.contains(&actor.organization),
         Role::Bureau
         | Role::Government
         | Role::CyberspaceOffice

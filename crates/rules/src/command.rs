@@ -41,6 +41,16 @@ pub struct RegisterProject {
     pub industry_authority: Option<OrgName>,
 }
 
+/// [7] "下达项目建设任务": a registration made by the plan's reviewer for a unit, into the plan of `year`.
+/// Serde cannot refuse unknown fields through `flatten`: [`crate::draft::build`], the one way requests
+/// become commands, reads the registration on its own, strictly, and adds the year.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AssignProject {
+    #[serde(flatten)]
+    pub registration: RegisterProject,
+    pub year: Year,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SubmitStage {
@@ -80,6 +90,34 @@ fn yes() -> bool {
 #[serde(tag = "do", content = "with", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Command {
     RegisterProject(Box<RegisterProject>),
+    AssignProject(Box<AssignProject>),
+    /// [7] the reviewer changes what a proposal costs, before the plan is approved.
+    AdjustProposal {
+        project: ProjectId,
+        investment: PositiveMoney,
+        reason: Text,
+    },
+    /// [7][4] overlapping proposals folded into `project`, which its owner leads.
+    MergeProposals {
+        project: ProjectId,
+        merged: Vec<ProjectId>,
+        investment: PositiveMoney,
+    },
+    /// [24] the cyberspace office's filing review of an approved plan.
+    FilePlanReview {
+        year: Year,
+        #[serde(default)]
+        jurisdiction: Option<JurisdictionId>,
+        result: PlanReviewResult,
+        #[serde(default)]
+        note: Option<Text>,
+    },
+    /// [24] the development and reform commission takes an approved plan into the government investment plan.
+    IncludeInInvestmentPlan {
+        year: Year,
+        #[serde(default)]
+        jurisdiction: Option<JurisdictionId>,
+    },
     ProposeForPlan {
         project: ProjectId,
         year: Year,
@@ -147,6 +185,9 @@ pub enum Command {
         project: ProjectId,
         agency: OrgName,
         leader: Text,
+        /// The supervision (监理) unit [17], when one is engaged: its opinion goes into every annual report [20].
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        supervisor: Option<OrgName>,
         /// The leader's phone: personal data. Read from input, never written out: the application layer
         /// takes it out of the command, encrypts it and fills `contact` before the rules see the command.
         #[serde(default, skip_serializing)]
@@ -248,7 +289,15 @@ pub enum Command {
 pub enum Target<'a> {
     NewProject,
     Project(&'a ProjectId),
-    Plan { year: i32, jurisdiction: Option<&'a JurisdictionId> },
+    Plan {
+        year: i32,
+        jurisdiction: Option<&'a JurisdictionId>,
+    },
+    /// A project the plan's reviewer puts into the plan of `year` [7]: a new number, and that plan.
+    Assign {
+        year: i32,
+        jurisdiction: Option<&'a JurisdictionId>,
+    },
 }
 
 impl Command {
@@ -256,12 +305,20 @@ impl Command {
         use Command::*;
         match self {
             RegisterProject(_) => Target::NewProject,
-            ReviewPlan { year, jurisdiction, .. } | ApprovePlan { year, jurisdiction } => {
+            AssignProject(a) => {
+                Target::Assign { year: a.year.get(), jurisdiction: a.registration.jurisdiction.as_ref() }
+            }
+            ReviewPlan { year, jurisdiction, .. }
+            | ApprovePlan { year, jurisdiction }
+            | FilePlanReview { year, jurisdiction, .. }
+            | IncludeInInvestmentPlan { year, jurisdiction } => {
                 Target::Plan { year: year.get(), jurisdiction: jurisdiction.as_ref() }
             }
             SubmitStage(s) => Target::Project(&s.project),
             RequestAdjustment(r) => Target::Project(&r.project),
             ProposeForPlan { project, .. }
+            | AdjustProposal { project, .. }
+            | MergeProposals { project, .. }
             | RequestSupplementaryInclusion { project, .. }
             | ApproveSupplementaryInclusion { project, .. }
             | FileRecord { project, .. }
@@ -301,6 +358,11 @@ impl Command {
         use Command as C;
         match self {
             C::RegisterProject(_) => Action::RegisterProject,
+            C::AssignProject(_) => Action::AssignProject,
+            C::AdjustProposal { .. } => Action::AdjustProposal,
+            C::MergeProposals { .. } => Action::MergeProposals,
+            C::FilePlanReview { .. } => Action::FilePlanReview,
+            C::IncludeInInvestmentPlan { .. } => Action::IncludeInInvestmentPlan,
             C::ProposeForPlan { .. } => Action::ProposeForPlan,
             C::ReviewPlan { .. } => Action::ReviewPlan,
             C::ApprovePlan { .. } => Action::ApprovePlan,
@@ -348,6 +410,11 @@ crate::vocab::vocabulary_pub!(
         ProposeForPlan = "propose_for_plan" => "申报年度计划",
         ReviewPlan = "review_plan" => "论证年度计划",
         ApprovePlan = "approve_plan" => "批准年度计划",
+        AssignProject = "assign_project" => "下达建设任务",
+        AdjustProposal = "adjust_proposal" => "调整申报项目",
+        MergeProposals = "merge_proposals" => "合并建设",
+        FilePlanReview = "file_plan_review" => "年度计划备案审核",
+        IncludeInInvestmentPlan = "include_in_investment_plan" => "纳入政府投资年度计划",
         RequestSupplementaryInclusion = "request_supplementary_inclusion" => "申请补充列入年度计划",
         ApproveSupplementaryInclusion = "approve_supplementary_inclusion" => "批准补充列入年度计划",
         FileRecord = "file_record" => "备案",
@@ -425,6 +492,18 @@ mod tests {
             r#"{"do":"appoint_team","with":{"project":"P1","agency":"信息中心","leader":"张三","contact":"someone-else"}}"#,
         );
         assert!(r.is_err());
+    }
+
+    #[test]
+    fn an_assignment_reads_a_registration_and_its_year() {
+        let c: Command = serde_json::from_str(
+            r#"{"do":"assign_project","with":{"name":"城市大脑","owner":{"name":"市城管局","kind":"party_government_organ"},"category":"business_application","construction":"new","funding":"government_investment","investment":"80万","year":2024}}"#,
+        )
+        .unwrap();
+        let Command::AssignProject(a) = &c else { panic!("wrong command") };
+        assert_eq!((a.year.get(), a.registration.investment.money().yuan()), (2024, 800_000));
+        let back: Command = serde_json::from_str(&serde_json::to_string(&c).unwrap()).unwrap();
+        assert_eq!(back, c);
     }
 
     #[test]

@@ -248,17 +248,20 @@ pub fn funds_releasable(p: &Project) -> FundsReleasable {
 pub fn relevant_actions(p: &Project, on: Date) -> Vec<Action> {
     use Action as A;
     let mut out = Vec::new();
-    // [25] a terminated project accepts no action.
-    if p.status == Status::Terminated {
+    // [25] a terminated project accepts no action, nor [7] one merged into another.
+    if matches!(p.status, Status::Terminated | Status::Merged) {
         return out;
     }
     // The step forward.
     match p.status {
-        Status::Terminated => {}
+        Status::Terminated | Status::Merged => {}
         Status::Registered => out.extend([A::ProposeForPlan, A::RequestSupplementaryInclusion]),
+        // [7] a proposal in the plan under review may be adjusted by the plan's reviewer until it is approved.
         Status::Proposed => {
             if p.plan.as_ref().is_some_and(|e| e.supplementary.is_some()) {
                 out.push(A::ApproveSupplementaryInclusion);
+            } else {
+                out.push(A::AdjustProposal);
             }
         }
         Status::Planned => match p.route {
@@ -407,5 +410,6 @@ pub fn is_duty(action: Action) -> bool {
             | Action::ReturnStage
             | Action::CommissionPostEvaluation
             | Action::RequestSupplementaryInclusion
+            | Action::AdjustProposal
     )
 }

@@ -9,7 +9,7 @@
 //! is refused as invalid input with the field named — never believed, and never silently corrected.
 
 use crate::actor::Role;
-use crate::command::{Action, Command, Owner};
+use crate::command::{Action, AssignProject, Command, Owner};
 use crate::ids::{JurisdictionId, OrgName};
 use crate::vocab::OwnerKind;
 use serde_json::{Map, Value};
@@ -50,26 +50,59 @@ pub struct OrgRecord {
 }
 
 /// Builds the command `action` with parameters `with` for someone acting in `role`. `org` is the record of
-/// the acting account's organisation where the system keeps one (pages, API); with it, a registration by an
-/// owner is held to that record. A scenario or the demo city declares its organisations in its own steps,
-/// so it passes none.
+/// the organisation a new project is for, where the system keeps one (pages, API): the acting account's own
+/// for an owner's registration, the unit named for a task the plan's reviewer assigns [7] (found by
+/// [`assigned_owner`]). With it, the owner, its kind and its jurisdiction are held to that record. A scenario
+/// or the demo city declares its organisations in its own steps, so it passes none.
 pub fn build(
     action: Action,
     mut with: Map<String, Value>,
     role: Role,
     org: Option<&OrgRecord>,
 ) -> Result<Command, DraftError> {
-    if action == Action::RegisterProject
-        && role == Role::Owner
-        && let Some(org) = org
-    {
+    let registers = (action == Action::RegisterProject && role == Role::Owner) || action == Action::AssignProject;
+    if registers && let Some(org) = org {
         hold_to_record(&mut with, org).map_err(DraftError::ContradictsRecord)?;
     }
+    if action == Action::AssignProject {
+        return assignment(with);
+    }
+    strict(action, with)
+}
+
+/// The command `action` read from `with`, every field known and well formed, or the first field that is not.
+fn strict(action: Action, with: Map<String, Value>) -> Result<Command, DraftError> {
     let json = serde_json::json!({ "do": action.code(), "with": with });
     serde_path_to_error::deserialize(json).map_err(|e| {
         let mut errors = FieldErrors::new();
         errors.insert(field_of(&e.path().to_string()), e.into_inner().to_string());
         DraftError::Malformed(errors)
+    })
+}
+
+/// A task for a unit [7]: its registration read as strictly as an owner's, and the plan year.
+fn assignment(mut with: Map<String, Value>) -> Result<Command, DraftError> {
+    let year = with.remove("year").unwrap_or(Value::Null);
+    let year = serde_json::from_value(year)
+        .map_err(|e| DraftError::Malformed(FieldErrors::from([("year".to_owned(), format!("须写明计划年度:{e}"))])))?;
+    match strict(Action::RegisterProject, with)? {
+        Command::RegisterProject(registration) => {
+            Ok(Command::AssignProject(Box::new(AssignProject { registration: *registration, year })))
+        }
+        _ => Err(DraftError::Malformed(FieldErrors::from([("do".to_owned(), "不是下达建设任务".to_owned())]))),
+    }
+}
+
+/// The name of the unit a task is assigned to (`owner.name`, or `owner` alone as a form sends it), whose
+/// record the front end looks up for [`build`]; or the field's problem.
+pub fn assigned_owner(with: &mut Map<String, Value>) -> Result<OrgName, DraftError> {
+    if let Some(Value::String(name)) = with.get("owner") {
+        let owner = serde_json::json!({ "name": name });
+        with.insert("owner".to_owned(), owner);
+    }
+    let name = with.get("owner").and_then(|o| o.get("name")).and_then(Value::as_str).unwrap_or_default();
+    OrgName::parse(name).map_err(|e| {
+        DraftError::Malformed(FieldErrors::from([("owner.name".to_owned(), format!("须写明承担建设任务的单位:{e}"))]))
     })
 }
 
@@ -92,26 +125,34 @@ fn hold_to_record(with: &mut Map<String, Value>, org: &OrgRecord) -> Result<(), 
         return Err(errors);
     };
     let on_record = Owner { name: org.name.clone(), kind };
+    // Either part may be left out (the record fills it in); a part that is stated must be the record's.
+    #[derive(serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Stated {
+        name: Option<OrgName>,
+        kind: Option<OwnerKind>,
+    }
     match with.get("owner") {
         None | Some(Value::Null) => {}
-        Some(stated) => match serde_json::from_value::<Owner>(stated.clone()) {
+        Some(stated) => match serde_json::from_value::<Stated>(stated.clone()) {
             Err(e) => {
                 errors.insert("owner".to_owned(), e.to_string());
             }
             Ok(stated) => {
-                if stated.name != on_record.name {
+                if let Some(name) = stated.name.filter(|n| n != &on_record.name) {
                     errors.insert(
                         "owner.name".to_owned(),
-                        format!("只能为本单位({})登记项目,不能以“{}”的名义登记", on_record.name, stated.name),
+                        format!("只能为{}登记项目,不能以“{name}”的名义登记", on_record.name),
                     );
                 }
-                if stated.kind != kind {
+                if let Some(stated) = stated.kind.filter(|k| *k != kind) {
                     errors.insert(
                         "owner.kind".to_owned(),
                         format!(
-                            "本单位登记的单位性质为“{}”,申报所称“{}”与之不符;单位性质以登记为准(第二条、第九条)",
+                            "{}登记的单位性质为“{}”,所称“{}”与之不符;单位性质以登记为准(第二条、第九条)",
+                            on_record.name,
                             kind.label(),
-                            stated.kind.label()
+                            stated.label()
                         ),
                     );
                 }
@@ -124,7 +165,7 @@ fn hold_to_record(with: &mut Map<String, Value>, org: &OrgRecord) -> Result<(), 
         Some(other) => {
             errors.insert(
                 "jurisdiction".to_owned(),
-                format!("本单位属于{},不能在{}登记项目", org.jurisdiction, other.as_str().unwrap_or("其他辖区")),
+                format!("{}属于{},不能在{}登记项目", org.name, org.jurisdiction, other.as_str().unwrap_or("其他辖区")),
             );
         }
     }
@@ -191,6 +232,36 @@ mod tests {
         let record = OrgRecord { kind: None, ..organ() };
         let errors = build(Action::RegisterProject, registration(json!({})), Role::Owner, Some(&record)).unwrap_err();
         assert!(errors.fields().contains_key("owner"));
+    }
+
+    #[test]
+    fn a_task_assigned_to_a_unit_takes_the_units_kind_and_jurisdiction_from_its_record() {
+        let mut with = registration(json!({"owner": {"name": "武汉市民政局"}, "year": 2024}));
+        with.remove("self_built_self_used");
+        assert_eq!(assigned_owner(&mut with).unwrap().as_str(), "武汉市民政局");
+        let Command::AssignProject(a) = build(Action::AssignProject, with, Role::Bureau, Some(&organ())).unwrap()
+        else {
+            panic!("not an assignment")
+        };
+        assert_eq!(a.registration.owner.kind, OwnerKind::PartyGovernmentOrgan);
+        assert_eq!(a.registration.jurisdiction, Some(JurisdictionId::wuhan()));
+    }
+
+    #[test]
+    fn a_task_with_an_unknown_field_or_no_year_is_refused_with_the_field_named() {
+        let with = registration(json!({"owner": {"name": "武汉市民政局"}, "year": 2024, "extra": 1}));
+        let errors = build(Action::AssignProject, with, Role::Bureau, Some(&organ())).unwrap_err();
+        assert!(matches!(&errors, DraftError::Malformed(f) if f.contains_key("extra")), "{errors:?}");
+        let with = registration(json!({"owner": {"name": "武汉市民政局"}}));
+        let errors = build(Action::AssignProject, with, Role::Bureau, Some(&organ())).unwrap_err();
+        assert!(errors.fields().contains_key("year"), "{errors:?}");
+    }
+
+    #[test]
+    fn a_task_may_not_claim_another_kind_for_the_unit_than_its_record() {
+        let with = registration(json!({"owner": {"name": "武汉市民政局", "kind": "school"}, "year": 2024}));
+        let errors = build(Action::AssignProject, with, Role::Bureau, Some(&organ())).unwrap_err();
+        assert!(errors.fields().contains_key("owner.kind"), "{errors:?}");
     }
 
     #[test]

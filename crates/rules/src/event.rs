@@ -47,6 +47,14 @@ impl ProjectRegistered {
     }
 }
 
+/// What a change of a proposal's investment [7] decided again on the new amount [8][9][15].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Rejudged {
+    pub route: Route,
+    pub approver: Authority,
+    pub government_approval_required: bool,
+}
+
 /// One fact. Most concern one project; the plan events concern a plan and the projects in it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
@@ -54,6 +62,42 @@ pub enum Event {
     ProjectRegistered(Box<ProjectRegistered>),
     ProposedForPlan {
         project: ProjectId,
+        year: i32,
+    },
+    /// [7] "下达项目建设任务": the project just registered is put into the plan of `year` by its reviewer.
+    ProjectAssigned {
+        project: ProjectId,
+        jurisdiction: JurisdictionId,
+        year: i32,
+    },
+    /// [7] the reviewer changed a proposal's investment.
+    ProposalAdjusted {
+        project: ProjectId,
+        investment: Money,
+        reason: Text,
+        rejudged: Rejudged,
+    },
+    /// [7][4] `merged` folded into `project`, with the new investment; their owners build it together.
+    ProposalsMerged {
+        project: ProjectId,
+        merged: Vec<ProjectId>,
+        investment: Money,
+        co_builders: Vec<OrgName>,
+        jurisdiction: JurisdictionId,
+        year: i32,
+        rejudged: Rejudged,
+    },
+    /// [24] the cyberspace office's filing review of the approved plan.
+    PlanReviewFiled {
+        jurisdiction: JurisdictionId,
+        year: i32,
+        result: PlanReviewResult,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        note: Option<Text>,
+    },
+    /// [24] the development and reform commission took the approved plan into the government investment plan.
+    PlanIncludedInInvestmentPlan {
+        jurisdiction: JurisdictionId,
         year: i32,
     },
     PlanReviewed {
@@ -131,6 +175,9 @@ pub enum Event {
         project: ProjectId,
         agency: OrgName,
         leader: Text,
+        /// The supervision (监理) unit [17], when named.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        supervisor: Option<OrgName>,
         /// A reference to the leader's contact data, kept encrypted outside the log (never the data itself).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         contact: Option<String>,
@@ -169,6 +216,10 @@ pub enum Event {
         project: ProjectId,
         year: i32,
         opinions_from: BTreeSet<ReportOpinion>,
+        /// The report claims the supervision unit's opinion [20] while none is on record with the team [17]:
+        /// not a refusal, a note shown with the report.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        supervisor_unrecorded: bool,
     },
     ConstructionCompleted {
         project: ProjectId,
@@ -236,9 +287,13 @@ impl Event {
             ProjectRegistered(r) => vec![&r.project],
             PlanReviewed { included, excluded, .. } => included.iter().chain(excluded).collect(),
             PlanApproved { projects, .. } => projects.iter().collect(),
+            ProposalsMerged { project, merged, .. } => std::iter::once(project).chain(merged).collect(),
+            PlanReviewFiled { .. } | PlanIncludedInInvestmentPlan { .. } => Vec::new(),
             StageSubmitted(s) => vec![&s.project],
             AdjustmentRequested { request, .. } => vec![&request.project],
             ProposedForPlan { project, .. }
+            | ProjectAssigned { project, .. }
+            | ProposalAdjusted { project, .. }
             | SupplementaryInclusionRequested { project, .. }
             | SupplementaryInclusionApproved { project, .. }
             | RecordFiled { project, .. }
@@ -277,9 +332,12 @@ impl Event {
     /// The plan this event changes, if any: `(jurisdiction, year)`.
     pub fn plan(&self) -> Option<(&JurisdictionId, i32)> {
         match self {
-            Event::PlanReviewed { jurisdiction, year, .. } | Event::PlanApproved { jurisdiction, year, .. } => {
-                Some((jurisdiction, *year))
-            }
+            Event::PlanReviewed { jurisdiction, year, .. }
+            | Event::PlanApproved { jurisdiction, year, .. }
+            | Event::ProjectAssigned { jurisdiction, year, .. }
+            | Event::ProposalsMerged { jurisdiction, year, .. }
+            | Event::PlanReviewFiled { jurisdiction, year, .. }
+            | Event::PlanIncludedInInvestmentPlan { jurisdiction, year } => Some((jurisdiction, *year)),
             _ => None,
         }
     }
@@ -290,6 +348,11 @@ impl Event {
         match self {
             Event::ProjectRegistered(_) => A::RegisterProject,
             Event::ProposedForPlan { .. } => A::ProposeForPlan,
+            Event::ProjectAssigned { .. } => A::AssignProject,
+            Event::ProposalAdjusted { .. } => A::AdjustProposal,
+            Event::ProposalsMerged { .. } => A::MergeProposals,
+            Event::PlanReviewFiled { .. } => A::FilePlanReview,
+            Event::PlanIncludedInInvestmentPlan { .. } => A::IncludeInInvestmentPlan,
             Event::PlanReviewed { .. } => A::ReviewPlan,
             Event::PlanApproved { .. } => A::ApprovePlan,
             Event::SupplementaryInclusionRequested { .. } => A::RequestSupplementaryInclusion,
@@ -334,6 +397,11 @@ impl Event {
         match self {
             ProjectRegistered(_) => "project_registered",
             ProposedForPlan { .. } => "proposed_for_plan",
+            ProjectAssigned { .. } => "project_assigned",
+            ProposalAdjusted { .. } => "proposal_adjusted",
+            ProposalsMerged { .. } => "proposals_merged",
+            PlanReviewFiled { .. } => "plan_review_filed",
+            PlanIncludedInInvestmentPlan { .. } => "plan_included_in_investment_plan",
             PlanReviewed { .. } => "plan_reviewed",
             PlanApproved { .. } => "plan_approved",
             SupplementaryInclusionRequested { .. } => "supplementary_inclusion_requested",

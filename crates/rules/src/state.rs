@@ -49,6 +49,9 @@ pub struct ApprovedStage {
 pub struct Team {
     pub agency: OrgName,
     pub leader: Text,
+    /// The supervision (监理) unit [17], when named: its absence is shown, not refused.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub supervisor: Option<OrgName>,
     /// A reference to the leader's encrypted contact data, if any was given.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contact: Option<String>,
@@ -198,6 +201,16 @@ pub struct Project {
     /// The departments that ordered rectification of this project: they (and the bureau) verify it [25].
     #[serde(default)]
     pub supervisors: Vec<OrgName>,
+    /// Put into the plan by its reviewer (`assign_project`) rather than proposed by its owner [7].
+    #[serde(default)]
+    pub assigned: bool,
+    /// The owners of the proposals merged into this one [7][4]: they see it and are reminded of it; only its
+    /// owner acts on it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub co_builders: Vec<OrgName>,
+    /// The project this one was merged into [7]: it takes no further action.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub merged_into: Option<ProjectId>,
     /// The date of the latest event: later actions may not be dated before it.
     pub last_event_on: Date,
 }
@@ -250,6 +263,9 @@ impl Project {
             pending_adjustment: None,
             surplus_returned: None,
             supervisors: Vec::new(),
+            assigned: false,
+            co_builders: Vec::new(),
+            merged_into: None,
             last_event_on: on,
         }
     }
@@ -289,6 +305,7 @@ impl Project {
                 | Status::InApproval
                 | Status::AwaitingGovernmentApproval
                 | Status::Terminated
+                | Status::Merged
         )
     }
 
@@ -325,6 +342,14 @@ impl Project {
         self.pending_adjustment = None;
     }
 
+    /// [7] a proposal's investment changed by the plan's reviewer, with what was judged again on it.
+    fn rejudge(&mut self, investment: Money, rejudged: &crate::event::Rejudged) {
+        self.investment = investment;
+        self.route = rejudged.route;
+        self.approver = rejudged.approver;
+        self.government_approval_required = rejudged.government_approval_required;
+    }
+
     /// Moves the status to `to` only from one of `from`: an event never moves a project backwards or out of
     /// a state the text does not leave that way, even if the log held one out of place.
     fn advance(&mut self, from: &[Status], to: Status) {
@@ -346,6 +371,34 @@ impl Project {
                     self.status = Status::Proposed;
                 }
             }
+            Event::ProjectAssigned { year, .. } => {
+                if self.status == Status::Registered {
+                    self.plan = Some(PlanEntry { year: *year, supplementary: None, approved: false });
+                    self.status = Status::Proposed;
+                    self.assigned = true;
+                }
+            }
+            Event::ProposalAdjusted { investment, rejudged, .. } => {
+                if self.status == Status::Proposed {
+                    self.rejudge(*investment, rejudged);
+                }
+            }
+            Event::ProposalsMerged { project, investment, co_builders, rejudged, .. } => {
+                if self.status == Status::Proposed {
+                    if &self.id == project {
+                        self.rejudge(*investment, rejudged);
+                        for owner in co_builders {
+                            if !self.co_builders.contains(owner) {
+                                self.co_builders.push(owner.clone());
+                            }
+                        }
+                    } else {
+                        self.status = Status::Merged;
+                        self.merged_into = Some(project.clone());
+                    }
+                }
+            }
+            Event::PlanReviewFiled { .. } | Event::PlanIncludedInInvestmentPlan { .. } => {}
             Event::PlanReviewed { excluded, .. } => {
                 if excluded.contains(&self.id) && self.status == Status::Proposed {
                     self.plan = None;
@@ -432,8 +485,13 @@ impl Project {
                 let slot = self.released.entry(*purpose).or_insert(Money::ZERO);
                 *slot = slot.saturating_add(*amount);
             }
-            Event::TeamAppointed { agency, leader, contact, .. } => {
-                self.team = Some(Team { agency: agency.clone(), leader: leader.clone(), contact: contact.clone() });
+            Event::TeamAppointed { agency, leader, supervisor, contact, .. } => {
+                self.team = Some(Team {
+                    agency: agency.clone(),
+                    leader: leader.clone(),
+                    supervisor: supervisor.clone(),
+                    contact: contact.clone(),
+                });
             }
             Event::ConstructionStarted { .. } => {
                 if matches!(self.status, Status::Approved | Status::Filed) {
@@ -572,6 +630,24 @@ pub struct Plan {
     pub approved_on: Option<Date>,
     pub included: Vec<ProjectId>,
     pub excluded: Vec<ProjectId>,
+    /// [24] the cyberspace office's filing review, once made.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub filing_review: Option<PlanAct>,
+    /// [24] the development and reform commission's inclusion in the government investment plan, once made.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub investment_plan: Option<PlanAct>,
+}
+
+/// A department's act on an approved plan [24]: when, who, and for the filing review its result.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlanAct {
+    pub on: Date,
+    /// Who acted, as the timeline names them ("市委网信办 李明(市委网信办)").
+    pub by: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub result: Option<PlanReviewResult>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<Text>,
 }
 
 impl Plan {
@@ -584,6 +660,8 @@ impl Plan {
             approved_on: None,
             included: Vec::new(),
             excluded: Vec::new(),
+            filing_review: None,
+            investment_plan: None,
         }
     }
 
@@ -598,6 +676,22 @@ impl Plan {
             Event::PlanApproved { .. } => {
                 self.status = PlanStatus::Approved;
                 self.approved_on = Some(recorded.on);
+            }
+            // A project the reviewer itself puts into a reviewed plan is reviewed by that act; merged ones
+            // leave it.
+            Event::ProjectAssigned { project, .. }
+                if self.status == PlanStatus::Reviewed && !self.included.contains(project) =>
+            {
+                self.included.push(project.clone());
+            }
+            Event::ProposalsMerged { merged, .. } => self.included.retain(|p| !merged.contains(p)),
+            Event::PlanReviewFiled { result, note, .. } => {
+                let by = recorded.actor.to_string();
+                self.filing_review = Some(PlanAct { on: recorded.on, by, result: Some(*result), note: note.clone() });
+            }
+            Event::PlanIncludedInInvestmentPlan { .. } => {
+                let by = recorded.actor.to_string();
+                self.investment_plan = Some(PlanAct { on: recorded.on, by, result: None, note: None });
             }
             _ => {}
         }

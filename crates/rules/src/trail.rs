@@ -22,6 +22,14 @@ impl Action {
             ProposeForPlan => &[6, 7, 23],
             // The plan year [6] and how a plan is made and added to [7].
             ReviewPlan | ApprovePlan | RequestSupplementaryInclusion | ApproveSupplementaryInclusion => &[6, 7],
+            // A task the reviewer puts into the plan [7]: a registration's articles as well.
+            AssignProject => &[2, 3, 6, 7, 8, 9, 15, 28],
+            // A proposal's amount changed [7], its route judged again [8][9][15], not below what is committed
+            // [18]; merging serves [4].
+            AdjustProposal => &[7, 8, 9, 15, 18],
+            MergeProposals => &[4, 7, 8, 9, 15, 18],
+            // The cyberspace office's and the commission's acts on an approved plan.
+            FilePlanReview | IncludeInInvestmentPlan => &[24],
             // A filing: in the plan [7], under the threshold [8], the industry-authority route [9], what it builds [12].
             FileRecord => &[7, 8, 9, 12],
             // In the plan [7], the route [8][9], stage order [10], the preparer [11], shared infrastructure [12],

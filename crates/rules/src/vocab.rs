@@ -270,6 +270,15 @@ vocabulary!(
         Accepted = "accepted" => "已验收",
         Operating = "operating" => "运行中",
         Terminated = "terminated" => "已终止",
+        Merged = "merged" => "已并入合并建设项目",
+    }
+);
+
+vocabulary!(
+    /// 市委网信办对年度实施计划的备案审核结论 [24].
+    PlanReviewResult {
+        Filed = "filed" => "予以备案",
+        Returned = "returned" => "退回",
     }
 );
 

@@ -13,7 +13,7 @@
 mod common;
 
 use common::*;
-use govit_rules::command::{Owner, RequestAdjustment, SubmitStage};
+use govit_rules::command::{AssignProject, Owner, RequestAdjustment, SubmitStage};
 use govit_rules::derive::next_stages;
 use govit_rules::policy::{self, AdjustmentBasis, PolicySet};
 use govit_rules::vocab::*;
@@ -113,7 +113,7 @@ fn rank(status: Status) -> u8 {
         Status::Completed => 7,
         Status::Accepted => 8,
         Status::Operating => 9,
-        Status::Terminated => 10,
+        Status::Terminated | Status::Merged => 10,
     }
 }
 
@@ -269,12 +269,24 @@ impl Game {
         use Action as A;
         match self.project.status {
             Status::Registered => &[A::ProposeForPlan, A::RequestSupplementaryInclusion, A::IssueTechnicalOpinion],
-            Status::Proposed => {
-                &[A::ReviewPlan, A::ApprovePlan, A::ApproveSupplementaryInclusion, A::IssueTechnicalOpinion]
-            }
-            Status::Planned => {
-                &[A::FileRecord, A::SubmitStage, A::ReleaseFunds, A::SignContract, A::IssueTechnicalOpinion]
-            }
+            Status::Proposed => &[
+                A::ReviewPlan,
+                A::ApprovePlan,
+                A::ApproveSupplementaryInclusion,
+                A::IssueTechnicalOpinion,
+                A::AdjustProposal,
+                A::MergeProposals,
+            ],
+            Status::Planned => &[
+                A::FileRecord,
+                A::SubmitStage,
+                A::ReleaseFunds,
+                A::SignContract,
+                A::IssueTechnicalOpinion,
+                A::FilePlanReview,
+                A::IncludeInInvestmentPlan,
+                A::AdjustProposal,
+            ],
             Status::InApproval => {
                 &[A::SubmitStage, A::CommissionReview, A::SubmitEvaluation, A::ApproveStage, A::ReturnStage]
             }
@@ -313,7 +325,7 @@ impl Game {
             Status::Completed => &[A::RecordAssessment, A::ConfirmReadyForAcceptance, A::Accept],
             Status::Accepted => &[A::StartOperation, A::FileAcceptance, A::RegisterAssets, A::ReturnSurplus],
             Status::Operating => &[A::SubmitSelfEvaluation, A::CommissionPostEvaluation, A::RecordAssessment],
-            Status::Terminated => Action::ALL,
+            Status::Terminated | Status::Merged => Action::ALL,
         }
     }
 
@@ -389,7 +401,7 @@ impl Game {
             Status::Accepted if p.surplus() > Money::ZERO => A::ReturnSurplus,
             Status::Accepted => A::StartOperation,
             Status::Operating => A::SubmitSelfEvaluation,
-            Status::Terminated => A::ImposeMeasure,
+            Status::Terminated | Status::Merged => A::ImposeMeasure,
         }
     }
 
@@ -419,6 +431,25 @@ impl Game {
         match action {
             // A registration aimed at an existing project: the rules must refuse it as a mismatch.
             Action::RegisterProject => Command::RegisterProject(Box::new(registration(s.amount))),
+            Action::AssignProject => {
+                Command::AssignProject(Box::new(AssignProject { registration: registration(s.amount), year: yr(year) }))
+            }
+            Action::AdjustProposal => {
+                Command::AdjustProposal { project, investment: invest(amount), reason: text("论证后调整投资") }
+            }
+            // Merged with itself (the one project of the game): the rules must refuse it.
+            Action::MergeProposals => {
+                Command::MergeProposals { project: project.clone(), merged: vec![project], investment: invest(amount) }
+            }
+            Action::FilePlanReview => Command::FilePlanReview {
+                year: yr(year),
+                jurisdiction: Some(p.jurisdiction.clone()),
+                result: PlanReviewResult::ALL[n % 2],
+                note: None,
+            },
+            Action::IncludeInInvestmentPlan => {
+                Command::IncludeInInvestmentPlan { year: yr(year), jurisdiction: Some(p.jurisdiction.clone()) }
+            }
             Action::ProposeForPlan => Command::ProposeForPlan { project, year: yr(year) },
             Action::ReviewPlan => Command::ReviewPlan {
                 year: yr(year),
@@ -624,7 +655,9 @@ impl Game {
                     bureau()
                 }
             }
-            A::ReviewPlan => bureau(),
+            A::ReviewPlan | A::AssignProject | A::AdjustProposal | A::MergeProposals => bureau(),
+            A::FilePlanReview => cyberspace_office(),
+            A::IncludeInInvestmentPlan => development_reform(),
             A::ApprovePlan | A::ApproveSupplementaryInclusion | A::GovernmentApprove => government(),
             A::IssueTechnicalOpinion | A::ConfirmReadyForAcceptance | A::CommissionPostEvaluation => bureau(),
             A::ReleaseFunds => finance(),
@@ -657,13 +690,25 @@ impl Game {
         let ctx = Context { on: self.on, actor, policies: &self.policies };
         let p = &self.project;
         match command {
-            Command::ReviewPlan { year, .. } | Command::ApprovePlan { year, .. } => {
+            Command::ReviewPlan { year, .. }
+            | Command::ApprovePlan { year, .. }
+            | Command::FilePlanReview { year, .. }
+            | Command::IncludeInInvestmentPlan { year, .. } => {
                 let year = year.get();
                 let plan = self.plans.get(&year).cloned().unwrap_or_else(|| Plan::new(p.jurisdiction.clone(), year));
                 let proposed = p.status == Status::Proposed
                     && p.plan.as_ref().is_some_and(|e| e.year == year && e.supplementary.is_none());
                 let proposals = if proposed { vec![p.id.clone()] } else { Vec::new() };
                 decide(&ctx, World::Plan { plan: &plan, proposals: &proposals }, command)
+            }
+            Command::MergeProposals { .. } | Command::AdjustProposal { .. } => {
+                let plan = p.plan.as_ref().and_then(|e| self.plans.get(&e.year));
+                match command {
+                    Command::AdjustProposal { .. } => {
+                        decide(&ctx, World::Project { project: p, plan, owner: None }, command)
+                    }
+                    _ => decide(&ctx, World::Merge { lead: p, merged: &[], plan }, command),
+                }
             }
             _ => {
                 let year = match command {
@@ -823,10 +868,17 @@ fn the_random_sequences_reach_every_status_and_pass_every_action() {
         statuses.extend(game.statuses);
         accepted.extend(game.accepted);
     }
-    let unreached: Vec<&str> = Status::ALL.iter().filter(|s| !statuses.contains(s)).map(|s| s.code()).collect();
+    // One project alone is never merged into another, nor assigned: those take several projects or a new one,
+    // and the scenarios of chapter 7 play them.
+    let unreached: Vec<&str> =
+        Status::ALL.iter().filter(|s| !statuses.contains(s) && **s != Status::Merged).map(|s| s.code()).collect();
     assert!(unreached.is_empty(), "no sequence reached {unreached:?}");
     // A registration is never aimed at an existing project: it passes only as the first step.
-    let unpassed: Vec<&str> = Action::ALL.iter().filter(|a| !accepted.contains(a)).map(|a| a.code()).collect();
+    let unpassed: Vec<&str> = Action::ALL
+        .iter()
+        .filter(|a| !accepted.contains(a) && !matches!(a, Action::AssignProject | Action::MergeProposals))
+        .map(|a| a.code())
+        .collect();
     assert!(unpassed.is_empty(), "no sequence passed {unpassed:?}");
 }
 
@@ -894,8 +946,9 @@ fn a_re_approved_adjustment_never_leaves_the_contracts_above_the_estimate() {
 //
 // Left out:
 // - `register_project` creates a project and is never aimed at an existing one;
-// - `review_plan` and `approve_plan` act on a jurisdiction's annual plan, not on a project (the plan
-//   pages offer them);
+// - `review_plan`, `approve_plan`, `file_plan_review` and `include_in_investment_plan` act on a
+//   jurisdiction's annual plan, not on a project, and `assign_project` and `merge_proposals` shape it with
+//   several projects (the plan pages offer them);
 // - `order_rectification`, from (b) only: [25] lets a supervisor order rectification of any project at any
 //   time, terminated ones aside, so it is offered everywhere but on a terminated project; the rules refuse it
 //   only for a due date before the order, which is not a matter of the project's state;
@@ -906,7 +959,15 @@ fn a_re_approved_adjustment_never_leaves_the_contracts_above_the_estimate() {
 // All three are still checked under (a).
 
 /// Actions that are not about one project's state: see above.
-const NOT_PER_PROJECT: &[Action] = &[Action::RegisterProject, Action::ReviewPlan, Action::ApprovePlan];
+const NOT_PER_PROJECT: &[Action] = &[
+    Action::RegisterProject,
+    Action::ReviewPlan,
+    Action::ApprovePlan,
+    Action::FilePlanReview,
+    Action::IncludeInInvestmentPlan,
+    Action::AssignProject,
+    Action::MergeProposals,
+];
 
 /// Offered where `decide` may still refuse them for something else than the project's state: see above.
 const NOT_REFUSED_FOR_THE_STATE_ALONE: &[Action] =

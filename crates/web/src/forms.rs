@@ -36,6 +36,7 @@ options!(
     measures: Measure,
     supplementary_reasons: SupplementaryReason,
     verification_results: VerificationResult,
+    plan_review_results: PlanReviewResult,
 );
 
 /// How a field is entered.
@@ -74,16 +75,19 @@ pub fn fields(action: Action) -> Vec<Field> {
     use Action as A;
     use Kind::*;
     match action {
-        A::RegisterProject => vec![
-            f("name", "项目名称", Text),
-            f("category", "项目类别", Choice(categories)),
-            f("construction", "建设性质", Choice(constructions)),
-            f("funding", "资金方式", Choice(fundings)),
-            f("investment", "投资额(元,或如“120万”)", Money),
-            optional("bundled_with_fixed_asset", "与固定资产投资项目同步建设(第九条)", Bool(false)),
-            optional("self_built_self_used", "使用市级财政性资金自建自用(学校、医疗机构等,第九条)", Bool(false)),
-            optional("industry_authority", "行业主管部门(自建自用项目填写)", Text),
-            optional("classified", "涉密项目(第二十八条)", Bool(false)),
+        A::RegisterProject => registration(),
+        // [7] the reviewer's task for a unit: the unit, the plan year, and what a registration asks.
+        A::AssignProject => {
+            let mut fields = vec![f("owner", "承担建设任务的单位", Text), f("year", "计划年度", Year)];
+            fields.extend(registration());
+            fields
+        }
+        A::AdjustProposal => vec![f("investment", "调整后的投资额(元)", Money), f("reason", "调整理由", LongText)],
+        A::MergeProposals => vec![f("investment", "合并后的投资额(元)", Money)],
+        A::FilePlanReview => vec![
+            f("year", "计划年度", Year),
+            f("result", "备案审核结论", Choice(plan_review_results)),
+            optional("note", "审核意见", LongText),
         ],
         A::ProposeForPlan => vec![f("year", "计划年度", Year)],
         A::RequestSupplementaryInclusion => {
@@ -112,6 +116,7 @@ pub fn fields(action: Action) -> Vec<Field> {
         A::AppointTeam => vec![
             f("agency", "项目实施机构", Text),
             f("leader", "项目责任人", Text),
+            optional("supervisor", "监理单位(第十七条;年度绩效评价须征求其意见)", Text),
             optional("leader_phone", "项目责任人联系电话(手机或带区号的固定电话,加密保存)", Text),
             optional("leader_id_number", "项目责任人身份证号码(18位,加密保存)", Text),
         ],
@@ -143,7 +148,7 @@ pub fn fields(action: Action) -> Vec<Field> {
             vec![f("area", "监管领域", Choice(areas)), f("finding", "发现的问题", LongText), f("due", "整改期限", Date)]
         }
         A::ImposeMeasure => vec![f("measure", "处理措施", Choice(measures))],
-        A::ReviewPlan | A::ApprovePlan => vec![f("year", "计划年度", Year)],
+        A::ReviewPlan | A::ApprovePlan | A::IncludeInInvestmentPlan => vec![f("year", "计划年度", Year)],
         A::GovernmentApprove
         | A::IssueTechnicalOpinion
         | A::StartConstruction
@@ -156,6 +161,21 @@ pub fn fields(action: Action) -> Vec<Field> {
         | A::ReportRectified
         | A::LiftSuspension => Vec::new(),
     }
+}
+
+fn registration() -> Vec<Field> {
+    use Kind::*;
+    vec![
+        f("name", "项目名称", Text),
+        f("category", "项目类别", Choice(categories)),
+        f("construction", "建设性质", Choice(constructions)),
+        f("funding", "资金方式", Choice(fundings)),
+        f("investment", "投资额(元,或如“120万”)", Money),
+        optional("bundled_with_fixed_asset", "与固定资产投资项目同步建设(第九条)", Bool(false)),
+        optional("self_built_self_used", "使用市级财政性资金自建自用(学校、医疗机构等,第九条)", Bool(false)),
+        optional("industry_authority", "行业主管部门(自建自用项目填写)", Text),
+        optional("classified", "涉密项目(第二十八条)", Bool(false)),
+    ]
 }
 
 /// A submitted form: every value of every name, in order.

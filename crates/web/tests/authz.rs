@@ -51,7 +51,19 @@ fn command_for(row: &Row, s: &Subject) -> Value {
             "investment": 1_200_000, "jurisdiction": if row.elsewhere { elsewhere } else { s.jurisdiction.as_str() },
         }),
         Action::ProposeForPlan => json!({ "project": p, "year": 2027 }),
-        Action::ReviewPlan | Action::ApprovePlan => json!({ "year": 2027, "jurisdiction": s.jurisdiction }),
+        Action::ReviewPlan | Action::ApprovePlan | Action::IncludeInInvestmentPlan => {
+            json!({ "year": 2027, "jurisdiction": s.jurisdiction })
+        }
+        Action::FilePlanReview => json!({ "year": 2027, "jurisdiction": s.jurisdiction, "result": "filed" }),
+        // A task for the subject's 建设单位: its kind and jurisdiction come from its record.
+        Action::AssignProject => json!({
+            "name": "授权矩阵测试任务", "owner": { "name": s.owner },
+            "category": "business_application", "construction": "new", "funding": "government_investment",
+            "investment": 1_200_000, "year": 2027,
+        }),
+        Action::AdjustProposal => json!({ "project": p, "investment": 1_200_000, "reason": "论证后调整" }),
+        // Merged into itself: refused by [7] wherever the powers check lets it through.
+        Action::MergeProposals => json!({ "project": p, "merged": [p], "investment": 1_200_000 }),
         Action::RequestSupplementaryInclusion => json!({ "project": p, "year": 2026, "reason": "urgent" }),
         Action::ApproveSupplementaryInclusion => json!({ "project": p, "year": 2026 }),
         Action::SubmitStage => json!({

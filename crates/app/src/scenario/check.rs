@@ -112,6 +112,14 @@ pub(super) fn check_then(then: &Then, view: &ProjectView) -> Result<(), String> 
             return Err(format!("then.overdue:应为 {},实为 {}", names(&expected), names(&actual)));
         }
     }
+    same("assigned", then.assigned, view.project.assigned)?;
+    if let Some(expected) = &then.co_builders {
+        let expected: BTreeSet<&str> = expected.iter().map(String::as_str).collect();
+        let actual: BTreeSet<&str> = view.project.co_builders.iter().map(|o| o.as_str()).collect();
+        if expected != actual {
+            return Err(format!("then.co_builders:应为 {expected:?},实为 {actual:?}"));
+        }
+    }
     if let Some(expected) = &then.warnings {
         let expected: BTreeSet<u8> = expected.iter().copied().collect();
         let actual: BTreeSet<u8> = view.warnings.iter().map(|a| a.0).collect();

@@ -145,6 +145,10 @@ pub struct Then {
     pub deadlines: Option<BTreeMap<String, Option<DeadlineCheck>>>,
     pub overdue: Option<Vec<String>>,
     pub warnings: Option<Vec<u8>>,
+    /// The owners of the proposals merged into the project [7], in any order.
+    pub co_builders: Option<Vec<String>>,
+    /// Put into the plan by its reviewer [7].
+    pub assigned: Option<bool>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -81,8 +81,9 @@ impl Run {
         let at = |field: &str| format!("steps[{index}].{field}");
         if let (Some(action), Some(who)) = (step.action, step.actor) {
             let handle = project_handle(step);
-            let project = match (&handle, action) {
-                (Some(h), a) if a != Action::RegisterProject => Some(self.resolve(h)),
+            let registers = matches!(action, Action::RegisterProject | Action::AssignProject);
+            let project = match &handle {
+                Some(h) if !registers => Some(self.resolve(h)),
                 _ => None,
             };
             // The step's shape is checked before its project is looked up, so a malformed step is reported as
@@ -97,9 +98,7 @@ impl Run {
                 .execute(CommandRequest { actor, on: step.on, command, request_id: None, attachments: Vec::new() })
                 .await
                 .map_err(|e| fail(format!("系统错误:{e}")))?;
-            if let (Executed::Done { project: Some(id), .. }, Some(h), Action::RegisterProject) =
-                (&outcome, &handle, action)
-            {
+            if let (Executed::Done { project: Some(id), .. }, Some(h), true) = (&outcome, &handle, registers) {
                 self.handles.insert(h.clone(), id.clone());
             }
             check_expect(step.expect.as_ref(), &outcome).map_err(fail)?;
@@ -130,28 +129,31 @@ impl Run {
         };
         let jurisdiction = Value::String(self.jurisdiction.to_string());
         match action {
-            Action::RegisterProject => {
+            Action::RegisterProject | Action::AssignProject => {
                 if with.remove("project").is_none() {
                     return Err(Malformed::new("with.project", "登记须给项目一个句柄(如 P1)"));
                 }
                 with.entry("jurisdiction".into()).or_insert(jurisdiction);
             }
-            Action::ReviewPlan | Action::ApprovePlan => {
+            Action::ReviewPlan | Action::ApprovePlan | Action::FilePlanReview | Action::IncludeInInvestmentPlan => {
                 with.entry("jurisdiction".into()).or_insert(jurisdiction);
-                if let Some(Value::Sequence(list)) = with.get_mut("exclude") {
-                    for item in list.iter_mut() {
-                        let handle = item.as_str().unwrap_or_default().to_owned();
-                        let id = self
-                            .handles
-                            .get(&handle)
-                            .ok_or_else(|| Malformed::new("with.exclude", format!("项目“{handle}”未登记")))?;
-                        *item = Value::String(id.to_string());
-                    }
-                }
             }
             _ => {
                 if let Some(id) = project {
                     with.insert("project".into(), Value::String(id.to_string()));
+                }
+            }
+        }
+        // Lists of handles (`exclude` of review_plan, `merged` of merge_proposals) become project numbers.
+        for key in ["exclude", "merged"] {
+            if let Some(Value::Sequence(list)) = with.get_mut(key) {
+                for item in list.iter_mut() {
+                    let handle = item.as_str().unwrap_or_default().to_owned();
+                    let id = self
+                        .handles
+                        .get(&handle)
+                        .ok_or_else(|| Malformed::new(format!("with.{key}"), format!("项目“{handle}”未登记")))?;
+                    *item = Value::String(id.to_string());
                 }
             }
         }

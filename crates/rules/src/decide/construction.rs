@@ -16,11 +16,13 @@ pub(super) fn decide(ctx: &Context<'_>, policy: &Resolved, p: &Project, command:
     match command {
         Command::ReleaseFunds { purpose, amount, .. } => release_funds(p, *purpose, amount.money()),
         // [17] "项目建设单位应当确定项目实施机构和项目责任人".
-        // The contact data itself stays out of the rules and the log: only its reference is copied.
-        Command::AppointTeam { agency, leader, contact, .. } => Ok(Outcome::event(Event::TeamAppointed {
+        // The contact data itself stays out of the rules and the log: only its reference is copied. The
+        // supervision (监理) unit is recorded when named; its absence is shown, not refused.
+        Command::AppointTeam { agency, leader, supervisor, contact, .. } => Ok(Outcome::event(Event::TeamAppointed {
             project: id,
             agency: agency.clone(),
             leader: leader.clone(),
+            supervisor: supervisor.clone(),
             contact: contact.clone(),
         })),
         Command::StartConstruction { .. } => {
@@ -102,10 +104,14 @@ pub(super) fn decide(ctx: &Context<'_>, policy: &Resolved, p: &Project, command:
                 .require(status.is_ok(), &[20], || status.err().unwrap_or_default())
                 .require(missing.is_empty(), &[20], || format!("绩效评价报告须征求{}的意见", missing.join("、")))
                 .finish()?;
+            // [17][20]: a report that carries the supervision unit's opinion while none is on record is noted.
+            let supervisor_unrecorded = opinions_from.contains(&ReportOpinion::Supervisor)
+                && p.team.as_ref().is_none_or(|t| t.supervisor.is_none());
             Ok(Outcome::event(Event::AnnualReportSubmitted {
                 project: id,
                 year: year.get(),
                 opinions_from: opinions_from.clone(),
+                supervisor_unrecorded,
             }))
         }
         Command::CompleteConstruction { .. } => match p.status {

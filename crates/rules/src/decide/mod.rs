@@ -8,6 +8,7 @@ mod approval;
 mod construction;
 mod plan;
 mod register;
+mod shape;
 mod supervision;
 
 use crate::actor::Actor;
@@ -40,6 +41,10 @@ pub enum World<'a> {
     Project { project: &'a Project, plan: Option<&'a Plan>, owner: Option<&'a OwnerStanding> },
     /// A plan and the projects proposed for it (not by supplementary request) that are not yet in it.
     Plan { plan: &'a Plan, proposals: &'a [ProjectId] },
+    /// A project the plan's reviewer assigns [7]: the number it will get, and the plan of its year.
+    Assign { id: &'a ProjectId, plan: Option<&'a Plan> },
+    /// Proposals to merge [7]: the one that remains, the ones folded into it, and the plan of its year.
+    Merge { lead: &'a Project, merged: &'a [Project], plan: Option<&'a Plan> },
 }
 
 /// What a decision produced.
@@ -86,21 +91,42 @@ pub fn decide(ctx: &Context<'_>, world: World<'_>, command: &Command) -> Result<
             let j = default_jurisdiction(r.jurisdiction.as_ref(), ctx.actor);
             (Subject::NewProject { owner: &r.owner.name, jurisdiction: j }, j)
         }
-        (World::Project { project, .. }, _) => (Subject::Project(project.audience()), &project.jurisdiction),
+        (World::Assign { .. }, Command::AssignProject(a)) => {
+            let j = default_jurisdiction(a.registration.jurisdiction.as_ref(), ctx.actor);
+            (Subject::Plan { jurisdiction: j }, j)
+        }
+        (World::Project { project, .. } | World::Merge { lead: project, .. }, _) => {
+            (Subject::Project(project.audience()), &project.jurisdiction)
+        }
         (World::Plan { plan, .. }, _) => (Subject::Plan { jurisdiction: &plan.jurisdiction }, &plan.jurisdiction),
-        (World::NewProject(_), _) => return Err(mismatch()),
+        (World::NewProject(_) | World::Assign { .. }, _) => return Err(mismatch()),
     };
     authz::authorize(ctx.actor, action, subject, area, ctx.policies, ctx.on)?;
-    if let World::Project { project, .. } = world
-        && project.status == Status::Terminated
-    {
-        return Err(Refusal::single(&[25], "项目已终止,不再受理任何事项").into());
+    if let World::Project { project, .. } | World::Merge { lead: project, .. } = world {
+        if project.status == Status::Terminated {
+            return Err(Refusal::single(&[25], "项目已终止,不再受理任何事项").into());
+        }
+        // [7] a proposal merged into another is built as part of it, by its lead owner.
+        if let Some(into) = &project.merged_into {
+            let message = format!("项目已并入 {into} 合并建设,不再单独办理任何事项");
+            return Err(Refusal::single(&[7], message).into());
+        }
     }
     let policy = ctx.policies.resolve(jurisdiction, ctx.on)?;
     let outcome = match world {
         World::NewProject(id) => register::decide(ctx, &policy, id, command),
         World::Project { project, plan, owner } => decide_for_project(ctx, &policy, project, plan, owner, command),
+        World::Plan { plan, .. }
+            if matches!(command, Command::FilePlanReview { .. } | Command::IncludeInInvestmentPlan { .. }) =>
+        {
+            shape::decide_plan_act(plan, command)
+        }
         World::Plan { plan, proposals } => plan::decide_plan(ctx, plan, proposals, command),
+        World::Assign { id, plan } => match command {
+            Command::AssignProject(a) => shape::decide_assign(ctx, &policy, id, plan, &a.registration, a.year.get()),
+            _ => Err(mismatch_refusal()),
+        },
+        World::Merge { lead, merged, plan } => shape::decide_merge(&policy, lead, merged, plan, command),
     }?;
     Ok(Decision { events: outcome.events, warnings: outcome.warnings, policy: policy.version })
 }
@@ -118,6 +144,7 @@ fn decide_for_project(
         C::ProposeForPlan { .. }
         | C::RequestSupplementaryInclusion { .. }
         | C::ApproveSupplementaryInclusion { .. } => plan::decide_project(ctx, p, plan, owner, command),
+        C::AdjustProposal { .. } => shape::decide_adjust(policy, p, plan, command),
         C::FileRecord { .. }
         | C::SubmitStage(_)
         | C::CommissionReview { .. }
@@ -149,7 +176,13 @@ fn decide_for_project(
         | C::VerifyRectification { .. }
         | C::ImposeMeasure { .. }
         | C::LiftSuspension { .. } => supervision::decide(ctx, p, command),
-        C::RegisterProject(_) | C::ReviewPlan { .. } | C::ApprovePlan { .. } => Err(mismatch_refusal()),
+        C::RegisterProject(_)
+        | C::AssignProject(_)
+        | C::MergeProposals { .. }
+        | C::ReviewPlan { .. }
+        | C::ApprovePlan { .. }
+        | C::FilePlanReview { .. }
+        | C::IncludeInInvestmentPlan { .. } => Err(mismatch_refusal()),
     }
 }
 

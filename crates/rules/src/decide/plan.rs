@@ -12,7 +12,7 @@ use crate::vocab::{PlanStatus, Status, SupplementaryReason};
 use chrono::Datelike;
 
 /// Plan years accepted: from the year of the action up to five years ahead; earlier years are over.
-fn year_in_range(ctx: &Context<'_>, year: i32) -> bool {
+pub(super) fn year_in_range(ctx: &Context<'_>, year: i32) -> bool {
     (ctx.on.year()..=ctx.on.year() + 5).contains(&year)
 }
 

@@ -1,10 +1,10 @@
 //! Registration: scope [2][3][28] and routing by amount [8][9], with [15] judged on the registered amount.
 
 use super::{Context, Outcome, Ruling, default_jurisdiction};
-use crate::command::Command;
+use crate::command::{Command, RegisterProject};
 use crate::event::{Event, ProjectRegistered};
 use crate::ids::ProjectId;
-use crate::notice::Checks;
+use crate::notice::{Checks, Refusal};
 use crate::policy::{Parameters, Resolved};
 use crate::vocab::{Authority, Category, OwnerKind, Route};
 
@@ -15,6 +15,17 @@ use crate::vocab::{Authority, Category, OwnerKind, Route};
 /// medical institutions only, so no other kind of owner can take itself off the bureau's route by saying so.
 pub(super) fn decide(ctx: &Context<'_>, policy: &Resolved, id: &ProjectId, command: &Command) -> Ruling {
     let Command::RegisterProject(r) = command else { return Err(super::mismatch_refusal()) };
+    Ok(Outcome::event(registration(ctx, policy, id, r)?))
+}
+
+/// The registration of `r` as project `id`, or the refusal of [2][3][9][28]: what registering a project and
+/// the bureau's assigning one [7] have in common.
+pub(super) fn registration(
+    ctx: &Context<'_>,
+    policy: &Resolved,
+    id: &ProjectId,
+    r: &RegisterProject,
+) -> Result<Event, Refusal> {
     Checks::new()
         .require(r.owner.kind != OwnerKind::StateOwnedEnterprise, &[2], || {
             "国有企业的项目不适用本办法,不予登记".to_owned()
@@ -37,7 +48,7 @@ pub(super) fn decide(ctx: &Context<'_>, policy: &Resolved, id: &ProjectId, comma
     registered.approver = approver;
     registered.government_approval_required =
         government_approval_required(&policy.parameters, route, r.investment.money());
-    Ok(Outcome::event(Event::ProjectRegistered(Box::new(registered))))
+    Ok(Event::ProjectRegistered(Box::new(registered)))
 }
 
 /// [9] "可与固定资产投资项目同步设计、同步施工的……纳入基本建设项目管理" (the bureau only gives a technical

@@ -247,6 +247,7 @@ pub fn appoint_team(project: &str) -> Command {
         project: pid(project),
         agency: org("信息中心"),
         leader: text("张三"),
+        supervisor: None,
         leader_phone: None,
         leader_id_number: None,
         contact: None,
@@ -441,7 +442,7 @@ impl Sim {
     pub fn act(&mut self, on: &str, actor: &Actor, command: Command) -> Answer {
         let on = d(on);
         match command.target() {
-            Target::NewProject => panic!("use Sim::register for a registration"),
+            Target::NewProject | Target::Assign { .. } => panic!("use Sim::register for a registration"),
             Target::Project(id) => {
                 let project = self.projects.get(id).unwrap_or_else(|| panic!("no project {id}")).clone();
                 let plan_year = match &command {

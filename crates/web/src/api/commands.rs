@@ -7,9 +7,8 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use govit_app::{CommandRequest, Executed};
-use govit_rules::Rejection;
 use govit_rules::command::{Action, Target};
-use govit_rules::draft;
+use govit_rules::{Command, Rejection};
 use govit_store::RequestKey;
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -52,11 +51,15 @@ pub(super) async fn command(
     // As on the page, an owner registers for its own organisation, of the kind on record, in its own
     // jurisdiction [2][9]: a request that states others is refused with the field named.
     let with = std::mem::take(&mut body.with);
-    let command = draft::build(action, with, user.session.actor.role, Some(&user.session.org_record()))
-        .map_err(ApiError::drafted)?;
+    let command = state.app.draft(action, with, &user.session).await?.map_err(ApiError::drafted)?;
     // Acting on a project one may not see answers as reading it does: 404, naming neither owner nor power.
     if let Target::Project(id) = command.target() {
         state.app.visible_project(&user.session.actor, id).await?;
+    }
+    if let Command::MergeProposals { merged, .. } = &command {
+        for id in merged {
+            state.app.visible_project(&user.session.actor, id).await?;
+        }
     }
     let today = state.app.clock().today();
     let attachments = std::mem::take(&mut body.attachments);

@@ -150,11 +150,13 @@ pub(super) async fn submit(
     let action = parse_action(&code)?;
     let id = ProjectId::parse(id).map_err(|e| WebError::NotFound(e.into()))?;
     let project = state.app.visible_project(&user.session.actor, &id).await?;
-    let command = to_with(action, &form).and_then(|mut with| {
-        with.insert("project".to_owned(), Value::String(id.to_string()));
-        draft::build(action, with, user.session.actor.role, Some(&user.session.org_record()))
-            .map_err(DraftError::into_fields)
-    });
+    let command = match to_with(action, &form) {
+        Ok(mut with) => {
+            with.insert("project".to_owned(), Value::String(id.to_string()));
+            state.app.draft(action, with, &user.session).await?.map_err(DraftError::into_fields)
+        }
+        Err(errors) => Err(errors),
+    };
     let command = match command {
         Ok(c) => c,
         Err(errors) => {
