@@ -264,25 +264,29 @@ impl App {
             let plan =
                 self.store.plan(&jurisdiction, year).await?.unwrap_or_else(|| Plan::new(jurisdiction.clone(), year));
             let proposals = self.store.proposals(&jurisdiction, year).await?;
-            let action = match plan.status {
+            // [24] an approved plan waits for the cyberspace office's filing review and the commission's
+            // inclusion in the government investment plan, each of which only that department sees.
+            let actions = match plan.status {
                 PlanStatus::Open | PlanStatus::Reviewed
                     if !proposals.is_empty() && !proposals.iter().all(|p| plan.included.contains(p)) =>
                 {
-                    Action::ReviewPlan
+                    vec![Action::ReviewPlan]
                 }
-                PlanStatus::Reviewed => Action::ApprovePlan,
-                _ => continue,
+                PlanStatus::Reviewed => vec![Action::ApprovePlan],
+                PlanStatus::Approved => [
+                    (Action::FilePlanReview, plan.filing_review.is_none()),
+                    (Action::IncludeInInvestmentPlan, plan.investment_plan.is_none()),
+                ]
+                .into_iter()
+                .filter_map(|(action, pending)| pending.then_some(action))
+                .collect(),
+                PlanStatus::Open => continue,
             };
-            let allowed = authz::authorize(
-                actor,
-                action,
-                Subject::Plan { jurisdiction: &jurisdiction },
-                None,
-                &self.policies,
-                today,
-            )
-            .is_ok();
-            if allowed {
+            let subject = Subject::Plan { jurisdiction: &jurisdiction };
+            for action in actions {
+                if authz::authorize(actor, action, subject, None, &self.policies, today).is_err() {
+                    continue;
+                }
                 out.push(PlanItem {
                     jurisdiction_name: self.policies.name_of(&jurisdiction),
                     jurisdiction: jurisdiction.to_string(),

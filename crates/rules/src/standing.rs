@@ -54,6 +54,8 @@ pub enum PlanStanding {
     SupplementaryRequested(SupplementaryReason),
     SupplementaryIncluded(SupplementaryReason),
     Excluded,
+    /// Folded into another proposal of the plan [7]: built as part of it.
+    Merged,
 }
 
 impl PlanStanding {
@@ -64,6 +66,9 @@ impl PlanStanding {
         let Some(entry) = entry else {
             return plan.excluded.contains(&project.id).then_some(PlanStanding::Excluded);
         };
+        if project.status == Status::Merged {
+            return Some(PlanStanding::Merged);
+        }
         Some(match (entry.approved, entry.supplementary) {
             (true, None) => PlanStanding::Included,
             (true, Some(reason)) => PlanStanding::SupplementaryIncluded(reason),
@@ -90,6 +95,7 @@ impl PlanStanding {
             PlanStanding::SupplementaryRequested(r) => format!("申请补充列入(待批准,{})", r.label()),
             PlanStanding::SupplementaryIncluded(r) => format!("补充列入(已批准,{})", r.label()),
             PlanStanding::Excluded => "论证时调减".to_owned(),
+            PlanStanding::Merged => "已并入合并建设项目".to_owned(),
         }
     }
 }

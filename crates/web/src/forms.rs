@@ -191,6 +191,16 @@ impl Submitted {
         Submitted(map)
     }
 
+    /// A submission of the fields given: what a page opened with values (query parameters) starts from.
+    pub fn of(fields: &[(&str, &str)]) -> Submitted {
+        Submitted(fields.iter().map(|(name, value)| ((*name).to_owned(), vec![(*value).to_owned()])).collect())
+    }
+
+    /// Sets one field, replacing what was submitted under its name.
+    pub fn set(&mut self, name: &str, value: &str) {
+        self.0.insert(name.to_owned(), vec![value.to_owned()]);
+    }
+
     pub fn one(&self, name: &str) -> Option<&str> {
         self.0.get(name).and_then(|v| v.first()).map(|s| s.trim()).filter(|s| !s.is_empty())
     }
@@ -262,9 +272,15 @@ pub struct FieldView {
 
 #[derive(Debug, Clone)]
 pub struct OptionView {
-    pub code: &'static str,
-    pub label: &'static str,
+    pub code: String,
+    pub label: String,
     pub selected: bool,
+}
+
+impl OptionView {
+    pub fn new(code: impl Into<String>, label: impl Into<String>, selected: bool) -> OptionView {
+        OptionView { code: code.into(), label: label.into(), selected }
+    }
 }
 
 /// The fields of an action's form, filled from a previous submission (or defaults) and its errors.
@@ -290,13 +306,13 @@ pub fn views(
                 Kind::Bool(initial) => ("bool", Vec::new(), form.map_or(initial, |s| s.one(field.name).is_some())),
                 Kind::Choice(o) => (
                     "choice",
-                    o().into_iter().map(|(code, label)| OptionView { code, label, selected: value == code }).collect(),
+                    o().into_iter().map(|(code, label)| OptionView::new(code, label, value == code)).collect(),
                     false,
                 ),
                 Kind::Multi(o) => (
                     "multi",
                     o().into_iter()
-                        .map(|(code, label)| OptionView { code, label, selected: chosen.iter().any(|c| c == code) })
+                        .map(|(code, label)| OptionView::new(code, label, chosen.iter().any(|c| c == code)))
                         .collect(),
                     false,
                 ),

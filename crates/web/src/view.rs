@@ -139,7 +139,7 @@ pub struct ReasonView {
 /// What became of an action, for the notice at the top of a page.
 #[derive(Debug, Clone)]
 pub struct OutcomeView {
-    /// `ok`, `warned`, `refused`, `forbidden`.
+    /// `ok`, `warned`, `refused`, `forbidden`; `confirm` for what an act would do, before it is confirmed.
     pub kind: &'static str,
     pub title: String,
     pub reasons: Vec<ReasonView>,
@@ -161,6 +161,32 @@ pub fn reasons(notices: &[govit_rules::Notice]) -> Vec<ReasonView> {
 }
 
 impl OutcomeView {
+    /// [7] what a proposal's route becomes at a new amount, shown before the reviewer confirms it.
+    pub fn rejudged(
+        project: &govit_rules::Project,
+        investment: govit_rules::Money,
+        after: &govit_rules::event::Rejudged,
+    ) -> OutcomeView {
+        let government =
+            |required: bool| if required { "须报市人民政府批准" } else { "无须报市人民政府批准" };
+        let message = format!(
+            "投资由{}调整为{}:管理路径{}(原为{}),审批部门{}(原为{}),{}(原为{})。",
+            wan(project.investment),
+            wan(investment),
+            after.route.label(),
+            project.route.label(),
+            after.approver.label(),
+            project.approver.label(),
+            government(after.government_approval_required),
+            government(project.government_approval_required),
+        );
+        OutcomeView {
+            kind: "confirm",
+            title: "请确认:按当日政策重新判断的结果如下,确认后办理".to_owned(),
+            reasons: vec![ReasonView { message, articles: cite(&[7, 8, 15].map(govit_rules::Article)) }],
+        }
+    }
+
     pub fn of(action: govit_rules::command::Action, executed: &govit_app::Executed) -> OutcomeView {
         use govit_app::Executed;
         use govit_rules::Rejection;

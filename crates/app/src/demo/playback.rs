@@ -19,8 +19,8 @@ pub(super) struct Step {
     pub(super) with: String,
     /// The story whose project the step acts on: its number exists only once it is registered.
     pub(super) story: Option<usize>,
-    /// Stories a plan review leaves out [7].
-    pub(super) exclude: Vec<usize>,
+    /// Stories a plan review leaves out, or merged into the step's story [7].
+    pub(super) others: Vec<usize>,
     pub(super) about: String,
 }
 
@@ -36,18 +36,14 @@ pub(super) async fn play(app: &App, steps: Vec<Step>, progress: &mut impl FnMut(
     let mut chunk: Vec<(String, Step, CommandRequest)> = Vec::new();
     let mut registering: Vec<usize> = Vec::new();
     for (n, step) in steps.into_iter().enumerate() {
-        let waits = step
-            .story
-            .iter()
-            .chain(&step.exclude)
-            .any(|i| registering.contains(i) && step.action != "register_project");
+        let waits = step.story.iter().chain(&step.others).any(|i| registering.contains(i) && !registers(step.action));
         if waits || chunk.len() >= CHUNK {
             run(app, std::mem::take(&mut chunk), &mut ids, &mut |k| progress(n - k, total)).await?;
             registering.clear();
         }
         let what = format!("第{}步({} {} {})", n + 1, step.on, step.about, step.action);
         let request = request(&step, &ids, &what)?;
-        if let (Some(i), "register_project") = (step.story, step.action) {
+        if let Some(i) = step.story.filter(|_| registers(step.action)) {
             registering.push(i);
         }
         chunk.push((what, step, request));
@@ -57,20 +53,26 @@ pub(super) async fn play(app: &App, steps: Vec<Step>, progress: &mut impl FnMut(
     Ok(())
 }
 
+/// Whether the action gives its story a new project: an owner's registration, or a task the bureau assigns [7].
+fn registers(action: &str) -> bool {
+    matches!(action, "register_project" | "assign_project")
+}
+
 /// The command of `step`, with the numbers of the projects it names.
 fn request(step: &Step, ids: &BTreeMap<usize, ProjectId>, what: &str) -> Result<CommandRequest, AppError> {
     let id = |i: &usize| ids.get(i).map(|id| json!(id.as_str())).ok_or_else(|| bug(format!("{what}:项目尚未登记")));
     let mut with: Value = serde_json::from_str(&step.with).map_err(|e| bug(format!("{what}:{e}")))?;
     if let Some(i) = step.story
-        && step.action != "register_project"
+        && !registers(step.action)
         && let Some(map) = with.as_object_mut()
     {
         map.insert("project".to_owned(), id(&i)?);
     }
-    if !step.exclude.is_empty()
+    if !step.others.is_empty()
         && let Some(map) = with.as_object_mut()
     {
-        map.insert("exclude".to_owned(), step.exclude.iter().map(id).collect::<Result<Value, _>>()?);
+        let key = if step.action == "merge_proposals" { "merged" } else { "exclude" };
+        map.insert(key.to_owned(), step.others.iter().map(id).collect::<Result<Value, _>>()?);
     }
     // The demo city declares its organisations in its own tables: the one builder, with no other record.
     let action =
@@ -104,7 +106,7 @@ async fn run(
         })?;
         match outcome {
             Executed::Done { project, .. } => {
-                if let (Some(i), Some(project), "register_project") = (step.story, project, step.action) {
+                if let (Some(i), Some(project), true) = (step.story, project, registers(step.action)) {
                     ids.insert(i, project);
                 }
             }

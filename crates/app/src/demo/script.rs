@@ -129,7 +129,7 @@ impl<'a> Script<'a> {
     fn act(&mut self, c: &Cast, on: Date, who: &Arc<Actor>, action: &'static str, with: Value) {
         let about = format!("“{}”", c.name);
         let (actor, with) = (Arc::clone(who), with.to_string());
-        self.steps.push(Step { on, actor, action, with, story: Some(c.n), exclude: Vec::new(), about });
+        self.steps.push(Step { on, actor, action, with, story: Some(c.n), others: Vec::new(), about });
     }
 
     pub(super) fn story(&mut self, n: usize) -> Result<(), AppError> {
@@ -175,6 +175,15 @@ impl<'a> Script<'a> {
             "jurisdiction": c.jurisdiction.as_str(), "bundled_with_fixed_asset": s.path == Path::Capital,
             "self_built_self_used": c.industry_authority.is_some(), "industry_authority": c.industry_authority,
         });
+        if s.has(Twist::Assigned) {
+            // [7] the bureau puts the task into the plan for the unit: registered and proposed in one act.
+            let mut assignment = registration;
+            assignment["year"] = json!(s.year);
+            let reviewer = self.authority(&c.jurisdiction, proposed).ok()?;
+            self.act(c, proposed, &reviewer, "assign_project", assignment);
+            self.plan(&c.jurisdiction, s.year).stays_open = Some(c.n);
+            return None;
+        }
         self.act(c, registered, &c.owner, "register_project", registration);
         if only_registered {
             return None;
@@ -201,10 +210,37 @@ impl<'a> Script<'a> {
         }
         if s.reach == Reach::Proposed {
             plan.stays_open = Some(c.n);
+            if s.has(Twist::MergedIntoPrevious) {
+                self.merge_into_previous(c, proposed);
+            }
+            if s.has(Twist::AdjustedInReview) {
+                // [7] the bureau trims the proposal to four fifths while the plan is formed.
+                let reviewer = self.authority(&c.jurisdiction, proposed).ok()?;
+                let with = json!({"investment": s.wan * WAN * 4 / 5, "reason": "论证意见:压减重复建设内容"});
+                self.act(c, plus(proposed, 5), &reviewer, "adjust_proposal", with);
+            }
             return None;
         }
         plan.decided = true;
         Some(calendar(s.year).1)
+    }
+
+    /// [7][4] the bureau merges the story's proposal into the one of the story before it (same plan, both
+    /// proposed): that one takes both amounts, and this story's owner builds it with that one's.
+    fn merge_into_previous(&mut self, c: &Cast, proposed: Date) {
+        let (Some(lead_n), Some(lead_i)) = (c.n.checked_sub(1), c.i.checked_sub(1)) else { return };
+        let Some(lead) = STORIES.get(lead_i) else { return };
+        let on = plus(proposed.max(proposal_day(lead.year, lead_i)), 3);
+        let with = json!({"investment": (lead.wan + c.story.wan) * WAN}).to_string();
+        self.steps.push(Step {
+            on,
+            actor: self.bureau.clone(),
+            action: "merge_proposals",
+            with,
+            story: Some(lead_n),
+            others: vec![c.n],
+            about: format!("“{}”并入“{}”", c.name, lead.name),
+        });
     }
 
     fn plan(&mut self, jurisdiction: &JurisdictionId, year: i32) -> &mut PlanUse {
@@ -231,7 +267,7 @@ impl<'a> Script<'a> {
                 action: "review_plan",
                 with: with.clone(),
                 story: None,
-                exclude: plan.excluded,
+                others: plan.excluded,
                 about: about.clone(),
             });
             let government = self.government.clone();
@@ -239,11 +275,43 @@ impl<'a> Script<'a> {
                 on: approve,
                 actor: government,
                 action: "approve_plan",
-                with,
+                with: with.clone(),
                 story: None,
-                exclude: Vec::new(),
-                about,
+                others: Vec::new(),
+                about: about.clone(),
             });
+            // [24] the commission takes every approved plan into the government investment plan; the cyberspace
+            // office has filed its review of all but the latest, which waits on its 工作台.
+            let acts = [
+                (Role::DevelopmentReform, "市发展改革委", "include_in_investment_plan", 12, true),
+                (
+                    Role::CyberspaceOffice,
+                    "市委网信办",
+                    "file_plan_review",
+                    20,
+                    year < chrono::Datelike::year(&self.today),
+                ),
+            ];
+            for (role, organization, action, days, done) in acts {
+                let on = plus(approve, days);
+                if !done || on > self.today {
+                    continue;
+                }
+                let mut with: Value = serde_json::from_str(&with).map_err(|e| bug(e.to_string()))?;
+                if action == "file_plan_review" {
+                    with["result"] = json!("filed");
+                }
+                let step = Step {
+                    on,
+                    actor: actor(role, organization)?,
+                    action,
+                    with: with.to_string(),
+                    story: None,
+                    others: Vec::new(),
+                    about: about.clone(),
+                };
+                self.steps.push(step);
+            }
         }
         // Stable: a project's steps on one day keep their order.
         self.steps.sort_by_key(|s| s.on);

@@ -86,6 +86,12 @@ pub(super) enum Twist {
     Suspended,
     Resumed,
     Terminated,
+    /// Put into its plan by the bureau [7] rather than proposed by its owner.
+    Assigned,
+    /// Merged by the bureau into the proposal of the story just before it [7][4].
+    MergedIntoPrevious,
+    /// Its proposal's amount is cut by the plan's reviewer [7].
+    AdjustedInReview,
 }
 
 #[derive(Debug)]
@@ -290,7 +296,9 @@ pub(super) const STORIES: &[Story] = {
         s(EDUCATION, "教育数字基座", 2300, 2027, ThreeStage, Proposed, &[]),
         s(HEALTH, "医疗健康大数据中心", 3500, 2027, ThreeStage, Proposed, &[]),
         s("市交通运输局", "城市轨道交通运营监测平台", 1200, 2027, Merged, Proposed, &[]),
-        s("市生态环境局", "长江水环境质量智能监管平台", 1800, 2027, ThreeStage, Proposed, &[]),
+        s("市城管执法委", "轨道交通沿线视频监控系统", 400, 2027, Merged, Proposed, &[MergedIntoPrevious]),
+        s("市信息中心", "城市运行数据底座", 1500, 2027, ThreeStage, Proposed, &[Assigned]),
+        s("市生态环境局", "长江水环境质量智能监管平台", 1800, 2027, ThreeStage, Proposed, &[AdjustedInReview]),
         s("江岸区城管局", "江岸区城市运行一网统管平台", 880, 2027, Merged, Proposed, &[]),
         s("武昌区卫生健康局", "武昌区智慧医养结合平台", 560, 2027, Merged, Proposed, &[]),
         s("市水务局", "城市内涝积水点预警系统", 460, 2027, Merged, Registered, &[]),

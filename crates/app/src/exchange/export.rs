@@ -125,18 +125,44 @@ pub async fn plan_workbook(
     let plan = app.store().plan(jurisdiction, year).await?.unwrap_or_else(|| Plan::new(jurisdiction.clone(), year));
     let mut projects = app.visible_projects(actor).await?;
     projects.sort_by(|a, b| a.id.cmp(&b.id));
-    // The sheet is the plan: what the review took out is not in it.
+    // The sheet is the plan: what the review took out is not in it, nor what was merged into another
+    // proposal (its line is the project it went into, which names it) [7].
+    let merged_into = |lead: &Project| -> Vec<&str> {
+        projects.iter().filter(|m| m.merged_into.as_ref() == Some(&lead.id)).map(|m| m.id.as_str()).collect()
+    };
     let lines = PlanStanding::in_plan(&projects, &plan)
         .into_iter()
-        .filter(|(_, standing)| *standing != PlanStanding::Excluded)
-        .map(|(p, standing)| Line::of(p, standing.label(), None))
+        .filter(|(_, standing)| !matches!(standing, PlanStanding::Excluded | PlanStanding::Merged))
+        .map(|(p, standing)| {
+            let mut label = standing.label();
+            if p.assigned {
+                label.push_str(";下达建设任务");
+            }
+            let merged = merged_into(p);
+            if !merged.is_empty() {
+                label.push_str(&format!(";合并建设(并入{})", merged.join("、")));
+            }
+            if !p.co_builders.is_empty() {
+                let names: Vec<&str> = p.co_builders.iter().map(|o| o.as_str()).collect();
+                label.push_str(&format!(";共建单位:{}", names.join("、")));
+            }
+            Line::of(p, label, None)
+        })
         .collect();
     let status = match (plan.status, plan.approved_on, plan.reviewed_on) {
         (PlanStatus::Approved, Some(on), _) => format!("已批准({on})"),
         (PlanStatus::Reviewed, _, Some(on)) => format!("已论证({on}),待批准"),
         (s, _, _) => s.label().to_owned(),
     };
-    let note = format!("计划状态:{status}    导出日期:{today}    金额单位:万元");
+    let mut acts = String::new();
+    if let Some(review) = &plan.filing_review {
+        let result = review.result.map_or("", |r| r.label());
+        acts.push_str(&format!("    市委网信办备案审核:{result}({})", review.on));
+    }
+    if let Some(included) = &plan.investment_plan {
+        acts.push_str(&format!("    已纳入政府投资年度计划({})", included.on));
+    }
+    let note = format!("计划状态:{status}{acts}    导出日期:{today}    金额单位:万元");
     render(&Sheet { name: "年度实施计划", title: &title, note: &note, with_overdue: false, lines })
 }
 

@@ -131,6 +131,18 @@ pub fn decide(ctx: &Context<'_>, world: World<'_>, command: &Command) -> Result<
     Ok(Decision { events: outcome.events, warnings: outcome.warnings, policy: policy.version })
 }
 
+/// What `project`'s route, approver and government approval would be at `investment` on `on` [7][8][9][15]: what
+/// the plan's reviewer is shown before confirming an adjustment or a merge.
+pub fn rejudge_on(
+    policies: &PolicySet,
+    project: &Project,
+    investment: crate::money::Money,
+    on: Date,
+) -> Result<crate::event::Rejudged, Refusal> {
+    let policy = policies.resolve(&project.jurisdiction, on)?;
+    Ok(shape::rejudge(&policy, project, investment))
+}
+
 fn decide_for_project(
     ctx: &Context<'_>,
     policy: &Resolved,

@@ -146,7 +146,7 @@ fn not_below_committed(p: &Project, investment: Money) -> Result<(), crate::noti
 /// Route, approver and government approval judged again on `investment` with the policy of the day [8][9][15].
 /// The special routes stay what registration found them to be: they follow from what the project is, not
 /// from its amount.
-fn rejudge(policy: &Resolved, p: &Project, investment: Money) -> Rejudged {
+pub(super) fn rejudge(policy: &Resolved, p: &Project, investment: Money) -> Rejudged {
     let bundled = p.route == Route::CapitalConstruction;
     let self_built = p.route == Route::IndustryAuthorityApproval;
     let (route, approver) = register::route(&policy.parameters, investment, bundled, self_built);

@@ -30,6 +30,9 @@ struct ActionPage {
     fields: Vec<FieldView>,
     errors: Vec<String>,
     submit_label: &'static str,
+    /// The amount whose outcome is shown for confirmation before it is done (an adjusted proposal's new route
+    /// [7]): sent back with the confirmation, so that an amount changed meanwhile is shown again first.
+    confirming: Option<String>,
     /// Documents already attached (kept when a submission is refused or invalid).
     attachments: Vec<AttachmentView>,
     attachments_error: Option<String>,
@@ -125,6 +128,12 @@ async fn page(
     let fields = views(action, form, &errors, &defaults(action, today, Some(project)));
     let stray = stray(&errors, &fields);
     let attachments = attachments(state, user, form).await;
+    let confirming = outcome
+        .as_ref()
+        .filter(|o| o.kind == "confirm")
+        .and_then(|_| form.and_then(|f| f.one("investment")))
+        .and_then(|amount| govit_rules::Money::parse(amount).ok())
+        .map(|m| m.yuan().to_string());
     let mut response = render(&ActionPage {
         layout: Layout::new(user, action.label(), "/projects/x", today),
         outcome,
@@ -133,7 +142,8 @@ async fn page(
         post_to: format!("/projects/{}/act/{}", project.id, action.code()),
         fields,
         errors: stray,
-        submit_label: "提交",
+        submit_label: if confirming.is_some() { "确认办理" } else { "提交" },
+        confirming,
         attachments,
         attachments_error: errors.get("attachments").cloned(),
         max_mib: MAX_MIB,
@@ -164,6 +174,17 @@ pub(super) async fn submit(
                 .await;
         }
     };
+    // [7] the reviewer sees the new route before an adjustment is done.
+    if let Command::AdjustProposal { investment, .. } = &command
+        && form.one("confirmed") != Some(investment.money().yuan().to_string().as_str())
+    {
+        let today = state.app.clock().today();
+        if let Ok(after) = govit_rules::decide::rejudge_on(state.app.policies(), &project, investment.money(), today) {
+            let preview = Some(OutcomeView::rejudged(&project, investment.money(), &after));
+            return page(&state, &user, action, &project, Some(&form), FieldErrors::new(), preview, StatusCode::OK)
+                .await;
+        }
+    }
     execute(&state, &user, action, command, &form, Some(&project)).await
 }
 
@@ -191,7 +212,10 @@ async fn execute(
                 Some(p) => {
                     page(state, user, action, p, Some(form), errors, None, StatusCode::UNPROCESSABLE_ENTITY).await
                 }
-                None => register_page(state, user, Some(form), errors, None, StatusCode::UNPROCESSABLE_ENTITY).await,
+                None => {
+                    new_project_page(state, user, action, Some(form), errors, None, StatusCode::UNPROCESSABLE_ENTITY)
+                        .await
+                }
             };
         }
         Err(e) => return Err(e.into()),
@@ -210,10 +234,119 @@ async fn execute(
             let outcome = Some(OutcomeView::of(action, &executed));
             match project {
                 Some(p) => page(state, user, action, p, Some(form), FieldErrors::new(), outcome, status).await,
-                None => register_page(state, user, Some(form), FieldErrors::new(), outcome, status).await,
+                None => new_project_page(state, user, action, Some(form), FieldErrors::new(), outcome, status).await,
             }
         }
     }
+}
+
+/// The form a new project came from: an owner's registration, or a task the plan's reviewer assigns [7].
+async fn new_project_page(
+    state: &AppState,
+    user: &CurrentUser,
+    action: Action,
+    form: Option<&Submitted>,
+    errors: FieldErrors,
+    outcome: Option<OutcomeView>,
+    status: StatusCode,
+) -> Result<Response, WebError> {
+    match action {
+        Action::AssignProject => assign_page(state, user, form, errors, outcome, status).await,
+        _ => register_page(state, user, form, errors, outcome, status).await,
+    }
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub(super) struct AssignQuery {
+    jurisdiction: Option<String>,
+    year: Option<String>,
+}
+
+/// [7] "下达项目建设任务": the plan's reviewer registers a project for a unit of the plan's jurisdiction and
+/// puts it into the plan. The unit is chosen from those on record as 建设单位 there.
+pub(super) async fn assign_form(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    axum::extract::Query(q): axum::extract::Query<AssignQuery>,
+) -> Result<Response, WebError> {
+    let mut given = Vec::new();
+    if let Some(j) = q.jurisdiction.as_deref() {
+        given.push(("jurisdiction", j));
+    }
+    if let Some(y) = q.year.as_deref() {
+        given.push(("year", y));
+    }
+    assign_page(&state, &user, Some(&Submitted::of(&given)), FieldErrors::new(), None, StatusCode::OK).await
+}
+
+pub(super) async fn assign_submit(
+    State(state): State<AppState>,
+    axum::extract::Query(q): axum::extract::Query<AssignQuery>,
+    Posted { user, mut form }: Posted,
+) -> Result<Response, WebError> {
+    if let Some(j) = q.jurisdiction.as_deref() {
+        form.set("jurisdiction", j);
+    }
+    let action = Action::AssignProject;
+    let command = match to_with(action, &form) {
+        Ok(with) => state.app.draft(action, with, &user.session).await?.map_err(DraftError::into_fields),
+        Err(errors) => Err(errors),
+    };
+    match command {
+        Ok(c) => execute(&state, &user, action, c, &form, None).await,
+        Err(errors) => assign_page(&state, &user, Some(&form), errors, None, StatusCode::UNPROCESSABLE_ENTITY).await,
+    }
+}
+
+async fn assign_page(
+    state: &AppState,
+    user: &CurrentUser,
+    form: Option<&Submitted>,
+    errors: FieldErrors,
+    outcome: Option<OutcomeView>,
+    status: StatusCode,
+) -> Result<Response, WebError> {
+    let actor = &user.session.actor;
+    let today = state.app.clock().today();
+    let jurisdiction =
+        form.and_then(|f| f.one("jurisdiction")).map_or_else(|| actor.jurisdiction.to_string(), str::to_owned);
+    let jurisdiction = govit_rules::JurisdictionId::parse(jurisdiction)
+        .map_err(|e| WebError::Invalid { field: "jurisdiction".to_owned(), reason: e })?;
+    let subject = govit_rules::authz::Subject::Plan { jurisdiction: &jurisdiction };
+    let action = Action::AssignProject;
+    if let Err(f) = govit_rules::authz::authorize(actor, action, subject, None, state.app.policies(), today) {
+        return Err(WebError::Forbidden(f.message));
+    }
+    let mut fields = views(action, form, &errors, &defaults(action, today, None));
+    let chosen = form.and_then(|f| f.one("owner")).unwrap_or_default().to_owned();
+    let units = state.app.store().organizations().await.map_err(govit_app::AppError::from)?;
+    if let Some(owner) = fields.iter_mut().find(|f| f.name == "owner") {
+        owner.input = "choice";
+        owner.options = units
+            .iter()
+            .filter(|o| o.owner_kind.is_some() && o.jurisdiction == jurisdiction.as_str())
+            .map(|o| crate::forms::OptionView::new(&o.name, &o.name, o.name == chosen))
+            .collect();
+    }
+    let stray = stray(&errors, &fields);
+    let attachments = attachments(state, user, form).await;
+    let mut response = render(&ActionPage {
+        layout: Layout::new(user, action.label(), "/plans", today),
+        outcome,
+        heading: format!("下达建设任务({})", state.app.policies().name_of(&jurisdiction)),
+        project: None,
+        post_to: format!("/plans/assign?jurisdiction={jurisdiction}"),
+        fields,
+        errors: stray,
+        submit_label: "下达",
+        confirming: None,
+        attachments,
+        attachments_error: errors.get("attachments").cloned(),
+        max_mib: MAX_MIB,
+    });
+    *response.status_mut() = status;
+    Ok(response)
 }
 
 async fn register_page(
@@ -241,6 +374,7 @@ async fn register_page(
         fields,
         errors: stray,
         submit_label: "登记",
+        confirming: None,
         attachments,
         attachments_error: errors.get("attachments").cloned(),
         max_mib: MAX_MIB,

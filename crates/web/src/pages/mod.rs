@@ -50,6 +50,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/plans", get(plans::page))
         .route("/plans/import", get(imports::form))
         .route("/plans/act/{action}", post(plans::act))
+        .route("/plans/assign", get(actions::assign_form).post(actions::assign_submit))
         .route("/supervision", get(supervision::supervision))
         .route("/alerts", get(supervision::alerts))
         .route("/notifications", get(notifications::page))

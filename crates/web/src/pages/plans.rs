@@ -13,8 +13,7 @@ use govit_app::{CommandRequest, Executed};
 use govit_rules::Year;
 use govit_rules::authz::{self, Subject};
 use govit_rules::command::Action;
-use govit_rules::draft;
-use govit_rules::{JurisdictionId, PlanStanding};
+use govit_rules::{Command, JurisdictionId, PlanStanding};
 use serde::Deserialize;
 
 #[derive(Debug, Default, Deserialize)]
@@ -34,6 +33,8 @@ struct Item {
     note: String,
     /// [23] the owner's evaluation and rectification record, shown when its proposals are reviewed.
     record: String,
+    /// [7] how the plan's reviewer shaped it: a task it assigned, the projects merged into it, its co-builders.
+    shaped: String,
 }
 
 /// [23] "将评价结果作为下一年度安排政府投资政务信息化项目……的重要依据": what the reviewer should know about an
@@ -74,6 +75,14 @@ struct PlansPage {
     excluded: Vec<Item>,
     may_review: bool,
     may_approve: bool,
+    /// [7] the reviewer may still assign, adjust and merge: the plan is not approved.
+    may_shape: bool,
+    merged: Vec<Item>,
+    /// [24] the two acts on the approved plan, in words (who, when, the result), once made.
+    filing_review: Option<String>,
+    investment_plan: Option<String>,
+    may_file_review: bool,
+    may_include: bool,
 }
 
 /// The answer to an action taken from a list page: the outcome and the way back.
@@ -86,7 +95,19 @@ pub(crate) struct OutcomePage {
 }
 
 fn item(p: &govit_rules::Project, note: String) -> Item {
+    let mut shaped = Vec::new();
+    if p.assigned {
+        shaped.push("下达建设任务".to_owned());
+    }
+    if !p.co_builders.is_empty() {
+        let names: Vec<&str> = p.co_builders.iter().map(|o| o.as_str()).collect();
+        shaped.push(format!("合并建设,共建单位:{}", names.join("、")));
+    }
+    if let Some(into) = &p.merged_into {
+        shaped.push(format!("已并入 {into}"));
+    }
     Item {
+        shaped: shaped.join(";"),
         record: String::new(),
         id: p.id.to_string(),
         name: p.name.to_string(),
@@ -126,6 +147,7 @@ pub(super) async fn page(
     let mut included = Vec::new();
     let mut supplementary = Vec::new();
     let mut excluded = Vec::new();
+    let mut merged = Vec::new();
     for (p, standing) in PlanStanding::in_plan(&visible, &plan) {
         match standing {
             PlanStanding::AwaitingReview | PlanStanding::ReviewedIn => {
@@ -137,8 +159,17 @@ pub(super) async fn page(
                 .push(item(p, if standing == PlanStanding::Included { String::new() } else { standing.label() })),
             PlanStanding::SupplementaryRequested(_) => supplementary.push(item(p, standing.label())),
             PlanStanding::Excluded => excluded.push(item(p, standing.label())),
+            PlanStanding::Merged => merged.push(item(p, standing.label())),
         }
     }
+    let act = |a: &Option<govit_rules::state::PlanAct>| {
+        a.as_ref().map(|a| {
+            let result = a.result.map(|r| format!("{},", r.label())).unwrap_or_default();
+            let note = a.note.as_ref().map(|n| format!(";意见:{n}")).unwrap_or_default();
+            format!("{result}{} 于 {} 办理{note}", a.by, a.on)
+        })
+    };
+    let approved = plan.status == govit_rules::vocab::PlanStatus::Approved;
     let subject = Subject::Plan { jurisdiction: &jurisdiction };
     let may = |a| authz::authorize(actor, a, subject, None, app.policies(), today).is_ok();
     let outcome = q.done.map(|message| OutcomeView { kind: "ok", title: message, reasons: Vec::new() });
@@ -159,12 +190,19 @@ pub(super) async fn page(
         included,
         supplementary,
         excluded,
-        may_review: may(Action::ReviewPlan) && plan.status != govit_rules::vocab::PlanStatus::Approved,
+        may_review: may(Action::ReviewPlan) && !approved,
         may_approve: may(Action::ApprovePlan) && plan.status == govit_rules::vocab::PlanStatus::Reviewed,
+        may_shape: may(Action::AssignProject) && !approved,
+        merged,
+        may_file_review: may(Action::FilePlanReview) && approved && plan.filing_review.is_none(),
+        may_include: may(Action::IncludeInInvestmentPlan) && approved && plan.investment_plan.is_none(),
+        filing_review: act(&plan.filing_review),
+        investment_plan: act(&plan.investment_plan),
     }))
 }
 
-/// Reviews (with the unticked proposals excluded) or approves a plan.
+/// The acts on a plan taken from its page: the review (with the unticked proposals excluded), the approval,
+/// a merge of proposals (shown for confirmation first) [7], and the two acts on an approved plan [24].
 pub(super) async fn act(
     State(state): State<AppState>,
     Path(code): Path<String>,
@@ -172,27 +210,80 @@ pub(super) async fn act(
 ) -> Result<Response, WebError> {
     let bad = |field: &str, reason: String| WebError::Invalid { field: field.to_owned(), reason };
     let action = Action::from_code(&code)
-        .filter(|a| matches!(a, Action::ReviewPlan | Action::ApprovePlan))
+        .filter(|a| {
+            matches!(
+                a,
+                Action::ReviewPlan
+                    | Action::ApprovePlan
+                    | Action::MergeProposals
+                    | Action::FilePlanReview
+                    | Action::IncludeInInvestmentPlan
+            )
+        })
         .ok_or_else(|| WebError::NotFound(format!("事项“{code}”")))?;
     let jurisdiction =
         JurisdictionId::parse(form.one("jurisdiction").unwrap_or_default()).map_err(|e| bad("jurisdiction", e))?;
     let year = Year::parse(form.one("year").unwrap_or_default()).map_err(|e| bad("year", e.to_string()))?;
+    let back = format!("/plans?jurisdiction={jurisdiction}&year={year}");
     let mut with = serde_json::Map::new();
-    with.insert("year".to_owned(), year.get().into());
-    with.insert("jurisdiction".to_owned(), jurisdiction.to_string().into());
-    if action == Action::ReviewPlan {
-        // The review excludes what was proposed and left unticked.
-        let kept = form.all("include");
-        let exclude: Vec<&str> = form.all("proposed").into_iter().filter(|p| !kept.contains(p)).collect();
-        with.insert("exclude".to_owned(), exclude.into());
+    match action {
+        Action::MergeProposals => {
+            let lead = form.one("lead").unwrap_or_default();
+            let merged: Vec<&str> = form.all("merge").into_iter().filter(|m| *m != lead).collect();
+            with.insert("project".to_owned(), lead.into());
+            with.insert("merged".to_owned(), merged.into());
+            with.insert("investment".to_owned(), form.one("investment").unwrap_or_default().into());
+        }
+        _ => {
+            with.insert("year".to_owned(), year.get().into());
+            with.insert("jurisdiction".to_owned(), jurisdiction.to_string().into());
+        }
     }
-    let command =
-        draft::build(action, with, user.session.actor.role, Some(&user.session.org_record())).map_err(|e| {
-            let (field, reason) = e.into_fields().into_iter().next().unwrap_or_default();
-            bad(&field, reason)
-        })?;
-    let action = command.action();
+    match action {
+        Action::ReviewPlan => {
+            // The review excludes what was proposed and left unticked.
+            let kept = form.all("include");
+            let exclude: Vec<&str> = form.all("proposed").into_iter().filter(|p| !kept.contains(p)).collect();
+            with.insert("exclude".to_owned(), exclude.into());
+        }
+        Action::FilePlanReview => {
+            with.insert("result".to_owned(), form.one("result").unwrap_or_default().into());
+            if let Some(note) = form.one("note") {
+                with.insert("note".to_owned(), note.into());
+            }
+        }
+        _ => {}
+    }
+    let command = state.app.draft(action, with, &user.session).await?.map_err(|e| {
+        let (field, reason) = e.into_fields().into_iter().next().unwrap_or_default();
+        bad(&field, reason)
+    })?;
     let today = state.app.clock().today();
+    if let Command::MergeProposals { project, merged, investment } = &command {
+        // Merging reaches other units' projects: each must be one the reviewer may see, and the outcome is shown
+        // before it is done.
+        let lead = state.app.visible_project(&user.session.actor, project).await?;
+        for id in merged {
+            state.app.visible_project(&user.session.actor, id).await?;
+        }
+        if form.one("confirmed") != Some(investment.money().yuan().to_string().as_str())
+            && let Ok(after) = govit_rules::decide::rejudge_on(state.app.policies(), &lead, investment.money(), today)
+        {
+            let names: Vec<&str> = merged.iter().map(|m| m.as_str()).collect();
+            return Ok(render(&MergeConfirmPage {
+                layout: Layout::new(&user, action.label(), "/plans", today),
+                outcome: Some(OutcomeView::rejudged(&lead, investment.money(), &after)),
+                jurisdiction: jurisdiction.to_string(),
+                year: year.get(),
+                lead: lead.id.to_string(),
+                lead_name: lead.name.to_string(),
+                merged: names.iter().map(|m| (*m).to_owned()).collect(),
+                investment: investment.money().yuan().to_string(),
+                back,
+            }));
+        }
+    }
+    let action = command.action();
     let executed = state
         .app
         .execute(CommandRequest {
@@ -203,7 +294,17 @@ pub(super) async fn act(
             attachments: Vec::new(),
         })
         .await?;
-    let back = format!("/plans?jurisdiction={jurisdiction}&year={year}");
+    done_or_refused(&user, action, &executed, back, today)
+}
+
+/// Back to the plan with the outcome on a done act; a refusal or a forbidden act in the rules' own words.
+fn done_or_refused(
+    user: &CurrentUser,
+    action: Action,
+    executed: &Executed,
+    back: String,
+    today: govit_rules::Date,
+) -> Result<Response, WebError> {
     match executed {
         Executed::Done { .. } => {
             let done: String =
@@ -212,8 +313,8 @@ pub(super) async fn act(
         }
         rejected => {
             let page = OutcomePage {
-                layout: Layout::new(&user, action.label(), "/plans", today),
-                outcome: Some(OutcomeView::of(action, &rejected)),
+                layout: Layout::new(user, action.label(), "/plans", today),
+                outcome: Some(OutcomeView::of(action, rejected)),
                 back,
             };
             let mut response = render(&page);
@@ -221,4 +322,19 @@ pub(super) async fn act(
             Ok(response)
         }
     }
+}
+
+/// A merge of proposals shown before it is done [7]: the new route of the project that remains.
+#[derive(Template)]
+#[template(path = "plan_merge_confirm.html")]
+struct MergeConfirmPage {
+    layout: Layout,
+    outcome: Option<OutcomeView>,
+    jurisdiction: String,
+    year: i32,
+    lead: String,
+    lead_name: String,
+    merged: Vec<String>,
+    investment: String,
+    back: String,
 }

@@ -274,8 +274,22 @@ fn facts(v: &ProjectView, policies: &govit_rules::PolicySet) -> Vec<(&'static st
             format!("{}(申报投资{},{}报送)", current.stage.label(), wan(current.investment), current.submitted_on),
         ));
     }
+    if p.assigned {
+        out.push(("计划来源", "市政务服务和大数据管理局下达建设任务(第七条)".to_owned()));
+    }
+    if !p.co_builders.is_empty() {
+        let names: Vec<&str> = p.co_builders.iter().map(|o| o.as_str()).collect();
+        out.push(("共建单位(第七条)", format!("{}(由建设单位{}牵头办理)", names.join("、"), p.owner.name)));
+    }
+    if let Some(into) = &p.merged_into {
+        out.push(("合并建设", format!("已并入项目 {into},不再单独办理")));
+    }
     if let Some(team) = &p.team {
         out.push(("实施机构与责任人", format!("{} / {}", team.agency, team.leader)));
+        // [17] the supervision unit whose opinion every annual report carries [20]: its absence is shown.
+        let supervisor =
+            team.supervisor.as_ref().map_or_else(|| "未登记(年度绩效评价须征求其意见)".to_owned(), ToString::to_string);
+        out.push(("监理单位", supervisor));
     }
     if let Some(a) = v.last_adjustment {
         out.push(("最近调整结果", a.label().to_owned()));
