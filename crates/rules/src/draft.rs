@@ -60,6 +60,9 @@ pub fn build(
     role: Role,
     org: Option<&OrgRecord>,
 ) -> Result<Command, DraftError> {
+    if action == Action::AssignProject {
+        owner_named(&mut with);
+    }
     let registers = (action == Action::RegisterProject && role == Role::Owner) || action == Action::AssignProject;
     if registers && let Some(org) = org {
         hold_to_record(&mut with, org).map_err(DraftError::ContradictsRecord)?;
@@ -96,14 +99,19 @@ fn assignment(mut with: Map<String, Value>) -> Result<Command, DraftError> {
 /// The name of the unit a task is assigned to (`owner.name`, or `owner` alone as a form sends it), whose
 /// record the front end looks up for [`build`]; or the field's problem.
 pub fn assigned_owner(with: &mut Map<String, Value>) -> Result<OrgName, DraftError> {
-    if let Some(Value::String(name)) = with.get("owner") {
-        let owner = serde_json::json!({ "name": name });
-        with.insert("owner".to_owned(), owner);
-    }
+    owner_named(with);
     let name = with.get("owner").and_then(|o| o.get("name")).and_then(Value::as_str).unwrap_or_default();
     OrgName::parse(name).map_err(|e| {
         DraftError::Malformed(FieldErrors::from([("owner.name".to_owned(), format!("须写明承担建设任务的单位:{e}"))]))
     })
+}
+
+/// `owner: "市民政局"` (a form's one field) read as `owner: {name: "市民政局"}`.
+fn owner_named(with: &mut Map<String, Value>) {
+    if let Some(Value::String(name)) = with.get("owner") {
+        let owner = serde_json::json!({ "name": name });
+        with.insert("owner".to_owned(), owner);
+    }
 }
 
 /// The field a serde path names (`with.owner.kind` → `owner.kind`, `with.documents[0]` → `documents`).

@@ -449,13 +449,16 @@ async fn every_role_sees_exactly_the_projects_the_matrix_shows_on_every_route() 
 // Every list, page and export
 
 /// Which projects an account may see, as the roles and [24][29] divide the work, written out here rather
-/// than asked of the code: an owner its own organisation's; the city's departments the city's and its
+/// than asked of the code: an owner its own organisation's and those it builds together with their owner (the
+/// co-builders of a merged proposal [7]); the city's departments the city's and its
 /// districts'; a district authority its district's; an industry authority those it approves (any industry
 /// authority, where none is named); a firm those it evaluates or post-evaluates; the administrator none.
 fn in_remit(user: &DemoUser, jurisdiction: &str, p: &Project) -> bool {
     assert_eq!(user.roles.len(), 1, "every demo account acts in one role: {}", user.username);
     match user.roles[0] {
-        Role::Owner => p.owner.name.as_str() == user.organization,
+        Role::Owner => {
+            p.owner.name.as_str() == user.organization || p.co_builders.iter().any(|c| c.as_str() == user.organization)
+        }
         Role::Bureau
         | Role::Government
         | Role::CyberspaceOffice
@@ -560,7 +563,11 @@ async fn no_account_sees_a_project_outside_its_remit_on_any_list_page_or_export(
             if !beyond.is_empty() {
                 fail(format!("{export} holds rows beyond its remit: {}", some(&beyond)));
             }
-            if user.roles[0] == Role::Owner && rows.iter().any(|(_, owner)| owner != user.organization) {
+            // An owner's rows are its own, or those of a project it builds together with their owner.
+            let co_built = |id: &String| projects.iter().any(|p| p.id.as_str() == id && !p.co_builders.is_empty());
+            if user.roles[0] == Role::Owner
+                && rows.iter().any(|(id, owner)| owner != user.organization && !co_built(id))
+            {
                 fail(format!("{export} holds another organisation's row: {rows:?}"));
             }
             if export.contains("projects") {

@@ -44,7 +44,22 @@ fn with_schema(action: Action) -> Value {
             properties
                 .insert("jurisdiction".into(), json!({ "type": "string", "description": "缺省为当前用户所在辖区" }));
         }
-        Action::ReviewPlan | Action::ApprovePlan => {
+        // [7] a task for a unit: `owner` names it; its kind and jurisdiction are those on record.
+        Action::AssignProject => {
+            properties.insert(
+                "jurisdiction".into(),
+                json!({ "type": "string", "description": "缺省为承担单位登记的辖区;写明时须与之一致" }),
+            );
+        }
+        Action::MergeProposals => {
+            properties.insert("project".into(), json!({ "type": "string", "description": "合并后保留的牵头项目编号" }));
+            properties.insert(
+                "merged".into(),
+                json!({ "type": "array", "minItems": 1, "items": { "type": "string" }, "description": "并入的项目编号" }),
+            );
+            required.extend(["project", "merged"]);
+        }
+        Action::ReviewPlan | Action::ApprovePlan | Action::FilePlanReview | Action::IncludeInInvestmentPlan => {
             properties
                 .insert("jurisdiction".into(), json!({ "type": "string", "description": "缺省为当前用户所在辖区" }));
             if action == Action::ReviewPlan {
@@ -507,7 +522,9 @@ mod tests {
         match action {
             Action::RegisterProject => &["owner", "jurisdiction"],
             Action::ReviewPlan => &["jurisdiction", "exclude"],
-            Action::ApprovePlan => &["jurisdiction"],
+            Action::ApprovePlan | Action::FilePlanReview | Action::IncludeInInvestmentPlan => &["jurisdiction"],
+            Action::AssignProject => &["jurisdiction"],
+            Action::MergeProposals => &["project", "merged"],
             _ => &["project"],
         }
     }
@@ -612,7 +629,8 @@ mod tests {
             }
             (Some("string"), _) if schema["format"] == "date" => Value::from("2024-03-01"),
             (Some("string"), _) if schema.get("pattern").is_some() => Value::from("120万"),
-            (Some("string"), "project" | "exclude") => Value::from("wuhan-2024-0001"),
+            (Some("string"), "project" | "exclude" | "merged") => Value::from("wuhan-2024-0001"),
+            (Some("string"), "owner") => Value::from("武汉市民政局"),
             (Some("string"), "jurisdiction") => Value::from("wuhan"),
             (Some("string"), "name") => Value::from("武汉市民政局"),
             (Some("string"), "leader_phone") => Value::from("13800000000"),

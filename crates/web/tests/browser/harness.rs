@@ -334,6 +334,27 @@ impl Browser {
         self.wait_new_page().await
     }
 
+    /// Clicks what `css` matches, accepts the confirmation dialog it opens (its question must contain `asks`)
+    /// and waits for the page it leads to.
+    pub(crate) async fn click_confirming(&self, css: &str, asks: &str) -> Res {
+        let button = self.find(css).await?;
+        self.mark_page().await?;
+        button.click().await?;
+        let started = Instant::now();
+        let question = loop {
+            match self.client.get_alert_text().await {
+                Ok(text) => break text,
+                Err(e) if e.is_no_such_alert() && started.elapsed() < WAIT => {
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                }
+                Err(e) => return Err(format!("no confirmation dialog after {css}: {e}").into()),
+            }
+        };
+        ensure(question.contains(asks), || format!("the dialog asks: {question}"))?;
+        self.client.accept_alert().await?;
+        self.wait_new_page().await
+    }
+
     /// Types `value` into the input `#id`, replacing what it held.
     pub(crate) async fn fill(&self, id: &str, value: &str) -> Res {
         let input = self.find(&format!("#{id}")).await?;

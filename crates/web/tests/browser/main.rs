@@ -12,6 +12,7 @@ mod administration;
 #[path = "../common/mod.rs"]
 mod common;
 mod harness;
+mod plan_shaping;
 mod rectification;
 #[path = "../../../app/tests/support/services.rs"]
 mod services;
@@ -71,22 +72,7 @@ async fn an_owner_registers_and_the_project_goes_through_plan_and_approval_to_co
     b.step("04-government-approves-the-plan-after-confirming", async {
         b.login("government").await?;
         b.open_plan_2026().await?;
-        let button = b.find("#approve-plan").await?;
-        b.mark_page().await?;
-        button.click().await?;
-        let started = Instant::now();
-        let question = loop {
-            match b.client.get_alert_text().await {
-                Ok(text) => break text,
-                Err(e) if e.is_no_such_alert() && started.elapsed() < WAIT => {
-                    tokio::time::sleep(Duration::from_millis(50)).await;
-                }
-                Err(e) => return Err(format!("no confirmation dialog after #approve-plan: {e}").into()),
-            }
-        };
-        ensure(question.contains("确认批准2026年度实施计划"), || format!("the dialog asks: {question}"))?;
-        b.client.accept_alert().await?;
-        b.wait_new_page().await?;
+        b.click_confirming("#approve-plan", "确认批准2026年度实施计划").await?;
         b.expect_outcome("ok").await?;
         b.expect_text("#plan-status", &["已批准"]).await?;
         b.expect_text("#included", &[PROJECT]).await?;
