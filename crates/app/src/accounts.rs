@@ -84,27 +84,30 @@ impl App {
         mut with: serde_json::Map<String, serde_json::Value>,
         session: &SessionUser,
     ) -> Result<Result<Command, DraftError>, AppError> {
-        let record = if action == Action::AssignProject {
-            let name = match draft::assigned_owner(&mut with) {
-                Ok(name) => name,
-                Err(e) => return Ok(Err(e)),
-            };
-            match self.store.organization_by_name(name.as_str()).await? {
-                Some(org) => OrgRecord {
+        // Only someone who could assign a task learns from the answer whether a unit is on record; anyone else is
+        // refused before the unit is looked up.
+        let record = match action {
+            Action::AssignProject if govit_rules::authz::could(session.actor.role, action) => {
+                let name = match draft::assigned_owner(&mut with) {
+                    Ok(name) => name,
+                    Err(e) => return Ok(Err(e)),
+                };
+                let Some(org) = self.store.organization_by_name(name.as_str()).await? else {
+                    let reason = format!("“{name}”不是本系统登记的单位,不能向其下达建设任务");
+                    let fields = FieldErrors::from([("owner.name".to_owned(), reason)]);
+                    return Ok(Err(DraftError::ContradictsRecord(fields)));
+                };
+                OrgRecord {
                     kind: org.owner_kind.as_deref().and_then(OwnerKind::from_code),
                     jurisdiction: JurisdictionId::parse(&org.jurisdiction).map_err(AppError::internal)?,
                     name,
-                },
-                None => {
-                    let reason = format!("“{name}”不是本系统登记的单位,不能向其下达建设任务");
-                    return Ok(Err(DraftError::ContradictsRecord(FieldErrors::from([(
-                        "owner.name".to_owned(),
-                        reason,
-                    )]))));
                 }
             }
-        } else {
-            session.org_record()
+            Action::AssignProject => {
+                let reason = format!("{}无权{}:该事项由年度计划论证部门办理", session.role.label(), action.label());
+                return Err(AppError::Forbidden { reason });
+            }
+            _ => session.org_record(),
         };
         Ok(draft::build(action, with, session.actor.role, Some(&record)))
     }

@@ -28,6 +28,9 @@ use std::sync::Arc;
 const JOINT_MECHANISM: [Role; 6] =
     [Role::Bureau, Role::CyberspaceOffice, Role::DevelopmentReform, Role::Finance, Role::Audit, Role::SecrecyBureau];
 
+/// The notice of a filed self-evaluation report, as `reminders_sent` keeps it: once per project and filing day.
+const SELF_EVALUATION_FILED: &str = "self_evaluation_filed";
+
 /// What one run did.
 #[derive(Debug, Default, Clone, Serialize)]
 pub struct RemindReport {
@@ -64,13 +67,14 @@ impl App {
         let organizations = self.store.organizations().await?;
         let users = self.store.users().await?;
         let mut report = RemindReport::default();
+        let noticed = self.store.projects_noticed(SELF_EVALUATION_FILED).await?;
         for project in self.digests(on).await? {
             for deadline in &project.deadlines {
                 let Some(threshold) = remind::threshold(deadline, on) else { continue };
                 self.send_reminder(&project, deadline, threshold, on, &organizations, &users, delivery, &mut report)
                     .await?;
             }
-            if project.self_evaluated_on.is_some() {
+            if project.self_evaluated_on.is_some() && !noticed.contains(project.id.as_str()) {
                 self.send_self_evaluation_notice(&project, &organizations, &users, &mut report).await?;
             }
         }
@@ -249,6 +253,10 @@ impl App {
                 }
             }
         }
+        // Nobody to tell yet (no account of the mechanism in its remit): tried again on the next run.
+        if recipients.is_empty() {
+            return Ok(());
+        }
         let title = format!("【自评报告】{}「{}」", project.id, project.name);
         let body = format!(
             "{}于 {filed} 报送项目 {}「{}」的自评报告(《武汉市政务信息化项目建设管理办法》第二十二条),请登录 govit 查阅:/projects/{}",
@@ -266,7 +274,7 @@ impl App {
             .collect();
         let once = Once::Reminder {
             project: project.id.to_string(),
-            deadline: "self_evaluation_filed".to_owned(),
+            deadline: SELF_EVALUATION_FILED.to_owned(),
             due: filed.to_string(),
             threshold: "filed",
         };

@@ -59,7 +59,8 @@ impl App {
         let mut funnel = [(0usize, Money::ZERO); 5];
         let mut total = Money::ZERO;
         for p in &projects {
-            let amount = p.estimate();
+            // A proposal merged into another [7] is counted there, with its amount: not twice.
+            let amount = if p.status == govit_rules::vocab::Status::Merged { Money::ZERO } else { p.estimate() };
             total = plus(total, amount)?;
             add(&mut dept, p.owner.to_string(), amount)?;
             add(&mut category, p.category.label().to_owned(), amount)?;

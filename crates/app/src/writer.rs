@@ -219,8 +219,15 @@ impl Core {
                 if let Some(last) = plan.as_ref().and_then(|p| p.approved_on.or(p.reviewed_on)) {
                     not_before(request.on, last, &format!("{year}年度计划"))?;
                 }
+                let owner = match &request.command {
+                    Command::AssignProject(a) => {
+                        let projects = batch.owner_projects(&a.registration.owner.name).await?;
+                        Some(OwnerStanding::of(&projects, request.on))
+                    }
+                    _ => None,
+                };
                 let id = batch.next_project_id(&jurisdiction, chrono::Datelike::year(&request.on)).await?;
-                decide(&ctx, World::Assign { id: &id, plan: plan.as_ref() }, &request.command)
+                decide(&ctx, World::Assign { id: &id, plan: plan.as_ref(), owner: owner.as_ref() }, &request.command)
             }
             Target::Plan { year, jurisdiction } => {
                 let jurisdiction = default_jurisdiction(jurisdiction, &request.actor).clone();

@@ -68,7 +68,8 @@ pub fn threshold(deadline: &Deadline, on: Date) -> Option<Threshold> {
 }
 
 /// A reminder due on a day: a project's deadline at the threshold it has reached. Every deadline of
-/// [`derive::deadlines`] is the project owner's to meet, so the owner organisation is the one reminded.
+/// [`derive::deadlines`] is the project owner's to meet, so the owner organisation is the one reminded, with
+/// the co-builders of proposals merged into the project [7].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Reminder {
     pub deadline: Deadline,

@@ -685,11 +685,12 @@ impl Plan {
                 self.included.push(project.clone());
             }
             Event::ProposalsMerged { merged, .. } => self.included.retain(|p| !merged.contains(p)),
-            Event::PlanReviewFiled { result, note, .. } => {
+            // Each act is recorded once [24]; a second one in the log (there is none) would not replace it.
+            Event::PlanReviewFiled { result, note, .. } if self.filing_review.is_none() => {
                 let by = recorded.actor.to_string();
                 self.filing_review = Some(PlanAct { on: recorded.on, by, result: Some(*result), note: note.clone() });
             }
-            Event::PlanIncludedInInvestmentPlan { .. } => {
+            Event::PlanIncludedInInvestmentPlan { .. } if self.investment_plan.is_none() => {
                 let by = recorded.actor.to_string();
                 self.investment_plan = Some(PlanAct { on: recorded.on, by, result: None, note: None });
             }

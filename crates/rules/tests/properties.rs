@@ -1013,6 +1013,8 @@ impl Game {
             A::ReleaseFunds => amounts.extend([150_000, room(self.project.released_total())]),
             A::SignContract => amounts.extend([150_000, room(self.project.contracts_total())]),
             A::RequestAdjustment | A::ApproveAdjustment => amounts.extend([150_000, 4_500_000, 30_000_000]),
+            // Never below what is already contracted or released [18].
+            A::AdjustProposal => amounts.push(self.project.committed().yuan().max(self.project.investment.yuan())),
             _ => {}
         }
         amounts.retain(|a| *a > 0);

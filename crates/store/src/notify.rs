@@ -12,7 +12,7 @@ use sqlx::Row;
 pub struct NotificationRow {
     pub id: i64,
     pub created_at: String,
-    /// `reminder` or `digest`.
+    /// `reminder`, `digest` or `self_evaluation`.
     pub kind: String,
     pub title: String,
     pub body: String,
@@ -93,6 +93,16 @@ impl Store {
     }
 
     /// A user's notifications, newest first, up to `limit`.
+    /// The projects for which a notice of `deadline` (a kind of one-off notice, such as `self_evaluation_filed`)
+    /// was sent: read once per run, so that a run over 100,000 projects writes only the new ones.
+    pub async fn projects_noticed(&self, deadline: &str) -> Result<std::collections::HashSet<String>, StoreError> {
+        let rows: Vec<(String,)> = sqlx::query_as("SELECT project FROM reminders_sent WHERE deadline = $1")
+            .bind(deadline)
+            .fetch_all(self.pool())
+            .await?;
+        Ok(rows.into_iter().map(|(p,)| p).collect())
+    }
+
     pub async fn notifications(&self, user_id: i64, limit: i64) -> Result<Vec<NotificationRow>, StoreError> {
         let rows = sqlx::query(
             "SELECT id, created_at, kind, title, body, link, read_at FROM notifications WHERE user_id = $1

@@ -41,8 +41,9 @@ pub enum World<'a> {
     Project { project: &'a Project, plan: Option<&'a Plan>, owner: Option<&'a OwnerStanding> },
     /// A plan and the projects proposed for it (not by supplementary request) that are not yet in it.
     Plan { plan: &'a Plan, proposals: &'a [ProjectId] },
-    /// A project the plan's reviewer assigns [7]: the number it will get, and the plan of its year.
-    Assign { id: &'a ProjectId, plan: Option<&'a Plan> },
+    /// A project the plan's reviewer assigns [7]: the number it will get, the plan of its year, and how the
+    /// unit named stands across its projects [25].
+    Assign { id: &'a ProjectId, plan: Option<&'a Plan>, owner: Option<&'a OwnerStanding> },
     /// Proposals to merge [7]: the one that remains, the ones folded into it, and the plan of its year.
     Merge { lead: &'a Project, merged: &'a [Project], plan: Option<&'a Plan> },
 }
@@ -122,8 +123,10 @@ pub fn decide(ctx: &Context<'_>, world: World<'_>, command: &Command) -> Result<
             shape::decide_plan_act(plan, command)
         }
         World::Plan { plan, proposals } => plan::decide_plan(ctx, plan, proposals, command),
-        World::Assign { id, plan } => match command {
-            Command::AssignProject(a) => shape::decide_assign(ctx, &policy, id, plan, &a.registration, a.year.get()),
+        World::Assign { id, plan, owner } => match command {
+            Command::AssignProject(a) => {
+                shape::decide_assign(ctx, &policy, id, plan, owner, &a.registration, a.year.get())
+            }
             _ => Err(mismatch_refusal()),
         },
         World::Merge { lead, merged, plan } => shape::decide_merge(&policy, lead, merged, plan, command),

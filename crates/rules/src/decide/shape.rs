@@ -8,6 +8,7 @@ use crate::ids::{OrgName, ProjectId};
 use crate::money::Money;
 use crate::notice::{Checks, refuse};
 use crate::policy::Resolved;
+use crate::standing::OwnerStanding;
 use crate::state::{Plan, Project};
 use crate::vocab::{PlanStatus, Route, Status};
 
@@ -19,11 +20,22 @@ pub(super) fn decide_assign(
     policy: &Resolved,
     id: &ProjectId,
     plan: Option<&Plan>,
+    owner: Option<&OwnerStanding>,
     registration: &RegisterProject,
     year: i32,
 ) -> Ruling {
     let approved = plan.is_some_and(|p| p.status == PlanStatus::Approved);
+    // [25] "暂缓安排政务信息化项目年度实施计划" binds the plan's reviewer too: a unit under that measure is given
+    // no task in the plans it covers.
+    let deferred = owner.and_then(|o| o.deferral_for(year));
     Checks::new()
+        .require(deferred.is_none(), &[25], || {
+            let (project, on) = deferred.map(|(p, d)| (p.to_string(), d.to_string())).unwrap_or_default();
+            format!(
+                "{}已于{on}(项目 {project})被暂缓安排政务信息化项目年度实施计划,{year}年度不予安排",
+                registration.owner.name
+            )
+        })
         .require(!approved, &[7], || format!("{year}年度实施计划已经批准,不能再下达建设任务,只能申请补充列入"))
         .require(year_in_range(ctx, year), &[6, 7], || format!("{year}年度不在可安排的年度范围内"))
         .finish()?;
@@ -79,13 +91,18 @@ pub(super) fn decide_merge(
     if ids.contains(project) {
         return refuse(&[7], format!("项目 {project} 是合并后保留的项目,不能同时并入自身"));
     }
+    if let Some(twice) = ids.iter().enumerate().find_map(|(i, id)| ids[..i].contains(id).then_some(id)) {
+        return refuse(&[7], format!("项目 {twice} 在并入名单中重复出现"));
+    }
+    // Each one merged must be as open as the lead: proposed by its owner (not by supplementary request) in the
+    // same plan, not yet approved.
+    let same_plan = |m: &Project| {
+        m.plan.as_ref().map(|e| (e.year, e.approved, e.supplementary.is_some()))
+            == lead.plan.as_ref().map(|e| (e.year, e.approved, e.supplementary.is_some()))
+    };
     let elsewhere: Vec<&str> = merged
         .iter()
-        .filter(|m| {
-            m.status != Status::Proposed
-                || m.jurisdiction != lead.jurisdiction
-                || m.plan.as_ref().map(|e| (e.year, e.approved)) != lead.plan.as_ref().map(|e| (e.year, e.approved))
-        })
+        .filter(|m| m.status != Status::Proposed || m.jurisdiction != lead.jurisdiction || !same_plan(m))
         .map(|m| m.id.as_str())
         .collect();
     if !elsewhere.is_empty() {
@@ -95,10 +112,11 @@ pub(super) fn decide_merge(
             format!("项目 {} 不是同一{year}年度实施计划中尚待批准的申报项目,不能合并", elsewhere.join("、")),
         );
     }
+    // The owners of the merged proposals, and the co-builders of any of them that was itself a merge.
     let mut co_builders: Vec<OrgName> = Vec::new();
-    for m in merged {
-        if m.owner.name != lead.owner.name && !co_builders.contains(&m.owner.name) {
-            co_builders.push(m.owner.name.clone());
+    for owner in merged.iter().flat_map(|m| std::iter::once(&m.owner.name).chain(&m.co_builders)) {
+        if owner != &lead.owner.name && !lead.co_builders.contains(owner) && !co_builders.contains(owner) {
+            co_builders.push(owner.clone());
         }
     }
     let (jurisdiction, year) = (lead.jurisdiction.clone(), lead.plan.as_ref().map_or(0, |e| e.year));

@@ -169,6 +169,7 @@ impl Fold {
             tx,
             "INSERT INTO projects (id, name, owner, jurisdiction, status, route, approver, category, investment, approved_investment, plan_year, supplementary, registered_on, last_seq, watched, state) VALUES ",
             " ON CONFLICT (id) DO UPDATE SET status = excluded.status, approver = excluded.approver,
+               route = excluded.route, investment = excluded.investment,
                approved_investment = excluded.approved_investment, plan_year = excluded.plan_year,
                supplementary = excluded.supplementary, last_seq = excluded.last_seq, watched = excluded.watched,
                state = excluded.state",

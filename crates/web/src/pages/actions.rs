@@ -174,16 +174,16 @@ pub(super) async fn submit(
                 .await;
         }
     };
-    // [7] the reviewer sees the new route before an adjustment is done.
+    // [7] the reviewer sees the new route before an adjustment is done; to anyone else the act is answered as
+    // it stands (forbidden or refused), with nothing to confirm.
+    let today = state.app.clock().today();
     if let Command::AdjustProposal { investment, .. } = &command
         && form.one("confirmed") != Some(investment.money().yuan().to_string().as_str())
+        && state.app.available_actions(&user.session.actor, &project, today).contains(&action)
+        && let Ok(after) = govit_rules::decide::rejudge_on(state.app.policies(), &project, investment.money(), today)
     {
-        let today = state.app.clock().today();
-        if let Ok(after) = govit_rules::decide::rejudge_on(state.app.policies(), &project, investment.money(), today) {
-            let preview = Some(OutcomeView::rejudged(&project, investment.money(), &after));
-            return page(&state, &user, action, &project, Some(&form), FieldErrors::new(), preview, StatusCode::OK)
-                .await;
-        }
+        let preview = Some(OutcomeView::rejudged(&project, investment.money(), &after));
+        return page(&state, &user, action, &project, Some(&form), FieldErrors::new(), preview, StatusCode::OK).await;
     }
     execute(&state, &user, action, command, &form, Some(&project)).await
 }

@@ -266,7 +266,18 @@ pub(super) async fn act(
         for id in merged {
             state.app.visible_project(&user.session.actor, id).await?;
         }
-        if form.one("confirmed") != Some(investment.money().yuan().to_string().as_str())
+        let may_merge = authz::authorize(
+            &user.session.actor,
+            action,
+            Subject::Project(lead.audience()),
+            None,
+            state.app.policies(),
+            today,
+        )
+        .is_ok();
+        if may_merge
+            && !merged.is_empty()
+            && form.one("confirmed") != Some(investment.money().yuan().to_string().as_str())
             && let Ok(after) = govit_rules::decide::rejudge_on(state.app.policies(), &lead, investment.money(), today)
         {
             let names: Vec<&str> = merged.iter().map(|m| m.as_str()).collect();
