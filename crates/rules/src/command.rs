@@ -2,7 +2,7 @@
 //! scenario runner and the JSON API parse the same shape, and nothing unparsed reaches a rule.
 
 use crate::date::{Date, Year};
-use crate::ids::{JurisdictionId, OrgName, ProjectId, Text};
+use crate::ids::{JurisdictionId, OrgName, ProjectId, Summary, Text};
 use crate::money::{Money, PositiveMoney};
 use crate::personal::{IdNumber, Phone};
 use crate::vocab::*;
@@ -39,6 +39,9 @@ pub struct RegisterProject {
     /// jurisdiction when not named.
     #[serde(default)]
     pub industry_authority: Option<OrgName>,
+    /// 建设内容摘要, when written: what the project builds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub summary: Option<Summary>,
 }
 
 /// [7] "下达项目建设任务": a registration made by the plan's reviewer for a unit, into the plan of `year`.
@@ -67,6 +70,9 @@ pub struct SubmitStage {
     pub design_depth_sufficient: bool,
     #[serde(default)]
     pub builds: BTreeSet<Build>,
+    /// 建设内容摘要 as the stage describes it, when written.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub summary: Option<Summary>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -273,6 +273,19 @@ mod tests {
     }
 
     #[test]
+    fn a_summary_keeps_its_line_breaks_and_over_2000_characters_is_refused_with_its_field() {
+        let with = registration(json!({"summary": "建设统一的社会救助数据库;\n对接民政、人社、医保等部门数据。"}));
+        let Command::RegisterProject(r) = build(Action::RegisterProject, with, Role::Owner, Some(&organ())).unwrap()
+        else {
+            panic!("not a registration")
+        };
+        assert!(r.summary.unwrap().as_str().contains('\n'));
+        let with = registration(json!({"summary": "长".repeat(2001)}));
+        let errors = build(Action::RegisterProject, with, Role::Owner, Some(&organ())).unwrap_err();
+        assert!(errors.fields()["summary"].contains("2000"), "{errors:?}");
+    }
+
+    #[test]
     fn a_serde_path_names_its_field() {
         assert_eq!(field_of("with.investment"), "investment");
         assert_eq!(field_of("with.documents[0]"), "documents");

@@ -5,7 +5,7 @@
 use crate::actor::Actor;
 use crate::command::{Action, Owner, RegisterProject, RequestAdjustment, SubmitStage};
 use crate::date::Date;
-use crate::ids::{JurisdictionId, OrgName, ProjectId, Text};
+use crate::ids::{JurisdictionId, OrgName, ProjectId, Summary, Text};
 use crate::money::Money;
 use crate::notice::Notice;
 use crate::vocab::*;
@@ -26,6 +26,8 @@ pub struct ProjectRegistered {
     pub approver: Authority,
     pub industry_authority: Option<OrgName>,
     pub government_approval_required: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub summary: Option<Summary>,
 }
 
 impl ProjectRegistered {
@@ -43,6 +45,7 @@ impl ProjectRegistered {
             approver: Authority::Bureau,
             industry_authority: c.industry_authority.clone(),
             government_approval_required: false,
+            summary: c.summary.clone(),
         }
     }
 }

@@ -44,9 +44,10 @@ impl From<NameError> for String {
     }
 }
 
-/// Declares a string newtype that refuses empty or over-long text.
+/// Declares a string newtype that refuses empty or over-long text, and control characters (but line breaks and
+/// tabs where `lines` says so).
 macro_rules! name_type {
-    ($(#[$meta:meta])* $name:ident, $what:literal, $max:literal) => {
+    ($(#[$meta:meta])* $name:ident, $what:literal, $max:literal $(, lines = $lines:literal)?) => {
         $(#[$meta])*
         #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
         #[serde(try_from = "String", into = "String")]
@@ -60,7 +61,7 @@ macro_rules! name_type {
                     Some(NameProblem::Empty)
                 } else if trimmed.chars().count() > $max {
                     Some(NameProblem::TooLong { max: $max })
-                } else if trimmed.chars().any(char::is_control) {
+                } else if trimmed.chars().any(|c| c.is_control() && !(false $(|| $lines)? && matches!(c, '\n' | '\r' | '\t'))) {
                     Some(NameProblem::ControlCharacter)
                 } else {
                     None
@@ -111,6 +112,11 @@ name_type!(
 name_type!(
     /// Free text a person writes: a project name, a finding, a reason.
     Text, "文字内容", 2000
+);
+name_type!(
+    /// 建设内容摘要: what a project builds, in a few paragraphs, as its owner writes it at registration or with a
+    /// stage [7].
+    Summary, "建设内容摘要", 2000, lines = true
 );
 
 /// An account's user name (用户名): 3 to 40 letters, digits, underscores, hyphens or dots. Unique and never

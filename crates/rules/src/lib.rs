@@ -33,7 +33,7 @@ pub use command::{Action, Command, Target};
 pub use date::{Date, Year};
 pub use decide::{Context, Decision, World, decide};
 pub use event::{Event, Recorded};
-pub use ids::{AccountName, JurisdictionId, OrgName, PersonName, ProjectId, Text};
+pub use ids::{AccountName, JurisdictionId, OrgName, PersonName, ProjectId, Summary, Text};
 pub use money::{Money, PositiveMoney};
 pub use notice::{Article, Forbidden, Notice, Refusal, Rejection};
 pub use personal::{IdNumber, Phone};

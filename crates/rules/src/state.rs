@@ -3,7 +3,7 @@
 use crate::command::Owner;
 use crate::date::Date;
 use crate::event::{Event, ProjectRegistered, Recorded};
-use crate::ids::{JurisdictionId, OrgName, ProjectId, Text};
+use crate::ids::{JurisdictionId, OrgName, ProjectId, Summary, Text};
 use crate::money::Money;
 use crate::notice::Article;
 use crate::vocab::*;
@@ -201,6 +201,9 @@ pub struct Project {
     /// The departments that ordered rectification of this project: they (and the bureau) verify it [25].
     #[serde(default)]
     pub supervisors: Vec<OrgName>,
+    /// 建设内容摘要: the latest written, at registration or with a stage.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub summary: Option<Summary>,
     /// Put into the plan by its reviewer (`assign_project`) rather than proposed by its owner [7].
     #[serde(default)]
     pub assigned: bool,
@@ -263,6 +266,7 @@ impl Project {
             pending_adjustment: None,
             surplus_returned: None,
             supervisors: Vec::new(),
+            summary: r.summary.clone(),
             assigned: false,
             co_builders: Vec::new(),
             merged_into: None,
@@ -429,6 +433,9 @@ impl Project {
             }
             Event::FiledWithBureau { .. } => self.filed_with_bureau = true,
             Event::StageSubmitted(s) => {
+                if let Some(summary) = &s.summary {
+                    self.summary = Some(summary.clone());
+                }
                 self.current = Some(Submission {
                     stage: s.stage,
                     investment: s.investment.money(),

@@ -482,6 +482,7 @@ impl Game {
                     prepared_by: s.m.is_multiple_of(3).then(|| org(CONSULTANT)),
                     design_depth_sufficient: s.good || s.m % 2 == 1,
                     builds,
+                    summary: None,
                 }))
             }
             Action::CommissionReview => {

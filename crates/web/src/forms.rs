@@ -102,6 +102,7 @@ pub fn fields(action: Action) -> Vec<Field> {
             optional("prepared_by", "方案编制单位名称(不得再受托评估本方案,第十六条)", Text),
             optional("design_depth_sufficient", "前期工作深度达到初步设计要求(可直接编报实施方案)", Bool(false)),
             optional("builds", "涉及基础设施与统一服务", Multi(builds)),
+            optional("summary", "建设内容摘要(本环节的建设内容,不超过2000字)", LongText),
         ],
         A::CommissionReview | A::CommissionPostEvaluation => vec![f("consultant", "咨询评估单位", Text)],
         A::SubmitEvaluation => {
@@ -175,6 +176,7 @@ fn registration() -> Vec<Field> {
         optional("self_built_self_used", "使用市级财政性资金自建自用(学校、医疗机构等,第九条)", Bool(false)),
         optional("industry_authority", "行业主管部门(自建自用项目填写)", Text),
         optional("classified", "涉密项目(第二十八条)", Bool(false)),
+        optional("summary", "建设内容摘要(不超过2000字)", LongText),
     ]
 }
 

@@ -161,6 +161,7 @@ pub fn registration(investment: i64) -> RegisterProject {
         self_built_self_used: false,
         jurisdiction: None,
         industry_authority: None,
+        summary: None,
     }
 }
 
@@ -175,6 +176,7 @@ pub fn submission(project: &str, stage: Stage, investment: i64) -> SubmitStage {
         prepared_by: None,
         design_depth_sufficient: true,
         builds: BTreeSet::new(),
+        summary: None,
     }
 }
 

@@ -274,6 +274,9 @@ fn facts(v: &ProjectView, policies: &govit_rules::PolicySet) -> Vec<(&'static st
             format!("{}(申报投资{},{}报送)", current.stage.label(), wan(current.investment), current.submitted_on),
         ));
     }
+    if let Some(summary) = &p.summary {
+        out.push(("建设内容摘要", summary.to_string()));
+    }
     if p.assigned {
         out.push(("计划来源", "市政务服务和大数据管理局下达建设任务(第七条)".to_owned()));
     }
