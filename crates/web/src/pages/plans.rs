@@ -263,8 +263,10 @@ pub(super) async fn act(
         // Merging reaches other units' projects: each must be one the reviewer may see, and the outcome is shown
         // before it is done.
         let lead = state.app.visible_project(&user.session.actor, project).await?;
+        let mut names = Vec::with_capacity(merged.len());
         for id in merged {
-            state.app.visible_project(&user.session.actor, id).await?;
+            let p = state.app.visible_project(&user.session.actor, id).await?;
+            names.push((p.id.to_string(), format!("{}({})", p.name, p.owner.name)));
         }
         let may_merge = authz::authorize(
             &user.session.actor,
@@ -280,7 +282,6 @@ pub(super) async fn act(
             && form.one("confirmed") != Some(investment.money().yuan().to_string().as_str())
             && let Ok(after) = govit_rules::decide::rejudge_on(state.app.policies(), &lead, investment.money(), today)
         {
-            let names: Vec<&str> = merged.iter().map(|m| m.as_str()).collect();
             return Ok(render(&MergeConfirmPage {
                 layout: Layout::new(&user, action.label(), "/plans", today),
                 outcome: Some(OutcomeView::rejudged(&lead, investment.money(), &after)),
@@ -288,7 +289,7 @@ pub(super) async fn act(
                 year: year.get(),
                 lead: lead.id.to_string(),
                 lead_name: lead.name.to_string(),
-                merged: names.iter().map(|m| (*m).to_owned()).collect(),
+                merged: names,
                 investment: investment.money().yuan().to_string(),
                 back,
             }));
@@ -345,7 +346,8 @@ struct MergeConfirmPage {
     year: i32,
     lead: String,
     lead_name: String,
-    merged: Vec<String>,
+    /// The projects folded in: number, and name with owner.
+    merged: Vec<(String, String)>,
     investment: String,
     back: String,
 }

@@ -35,6 +35,7 @@ async fn the_bureau_merges_assigns_and_adjusts_and_the_cyberspace_office_files_t
         // Shown before it is done: 1.1亿 reaches the government's threshold [15].
         b.expect_outcome("confirm").await?;
         b.expect_text("#outcome", &["须报市人民政府批准", "原为无须报市人民政府批准"]).await?;
+        b.expect_text("#merge-confirm", &["民政一体化政务服务平台", "智慧交管大脑(市公安局)"]).await?;
         b.screenshots("01-merge-confirmation", "#merge-confirm").await?;
         b.axe("01 合并建设 confirmation").await?;
         b.click("#confirm-merge").await?;
