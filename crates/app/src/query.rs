@@ -3,7 +3,7 @@
 use crate::{App, AppError};
 use govit_rules::derive::{self, Deadline, DeadlineName, FundsReleasable};
 use govit_rules::state::RectificationState;
-use govit_rules::vocab::{AdjustmentOutcome, Authority, Route, Stage, Status};
+use govit_rules::vocab::{AdjustmentOutcome, Authority, Card, Route, Stage, Status};
 use govit_rules::{Actor, Article, Date, Event, Money, Project, ProjectId};
 use govit_store::StoredEvent;
 use serde::Serialize;
@@ -39,6 +39,8 @@ pub struct ProjectView {
     pub rectifications: RectificationCounts,
     pub deadlines: Vec<Deadline>,
     pub overdue: Vec<DeadlineName>,
+    /// 电子监察 [25]: the yellow and red cards of the pending deadlines on `on`.
+    pub cards: Vec<(DeadlineName, Card)>,
     pub warnings: Vec<Article>,
     pub project: Project,
 }
@@ -47,6 +49,7 @@ impl ProjectView {
     pub fn of(project: Project, on: Date, app: &App) -> ProjectView {
         let deadlines = derive::deadlines(&project, on, app.policies());
         let overdue = deadlines.iter().filter(|d| d.is_overdue(on)).map(|d| d.name).collect();
+        let cards = derive::cards(&project, on, app.policies());
         ProjectView {
             on,
             status: project.status,
@@ -64,6 +67,7 @@ impl ProjectView {
             rectifications: RectificationCounts::of(&project),
             deadlines,
             overdue,
+            cards,
             warnings: project.warnings.iter().copied().collect(),
             project,
         }

@@ -88,6 +88,26 @@ impl Deadline {
     }
 }
 
+/// 电子监察 [25]: the card each pending deadline carries on `on` — red from the day after its due date, yellow
+/// from `warning_days` (the policy's, on `on`) before it until then, none before that. Met deadlines are not
+/// pending, so their cards are gone.
+pub fn cards(p: &Project, on: Date, policies: &PolicySet) -> Vec<(DeadlineName, crate::vocab::Card)> {
+    let warning = params_at(p, policies, on).map_or(crate::policy::DEFAULT_WARNING_DAYS, |params| params.warning_days);
+    deadlines(p, on, policies)
+        .into_iter()
+        .filter_map(|d| {
+            let card = if d.is_overdue(on) {
+                crate::vocab::Card::Red
+            } else if (d.due - on).num_days() <= i64::from(warning) {
+                crate::vocab::Card::Yellow
+            } else {
+                return None;
+            };
+            Some((d.name, card))
+        })
+        .collect()
+}
+
 fn params_at(p: &Project, policies: &PolicySet, on: Date) -> Option<Parameters> {
     policies.resolve(&p.jurisdiction, on).ok().map(|r| r.parameters)
 }

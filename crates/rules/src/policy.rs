@@ -35,7 +35,13 @@ pub struct Parameters {
     pub self_evaluation_window_months: (u32, u32),
     pub cryptography_assessment_interval_months: u32,
     pub approval_authority: Authority,
+    /// 电子监察: a yellow card from this many days before a due date (the text names no number: the platform's
+    /// setting, 15 unless a policy sets another).
+    pub warning_days: u32,
 }
+
+/// The yellow card's lead when no policy sets one.
+pub const DEFAULT_WARNING_DAYS: u32 = 15;
 
 /// What one version sets; unset parameters come from the version before it, or from the parent.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
@@ -51,6 +57,23 @@ pub struct Overrides {
     pub self_evaluation_window_months: Option<Window>,
     pub cryptography_assessment_interval_months: Option<Months>,
     pub approval_authority: Option<PolicyAuthority>,
+    pub warning_days: Option<WarningDays>,
+}
+
+/// Days of a yellow card's lead: between 1 and 90.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(try_from = "u32")]
+pub struct WarningDays(pub u32);
+
+impl TryFrom<u32> for WarningDays {
+    type Error = String;
+    fn try_from(n: u32) -> Result<WarningDays, String> {
+        if (1..=90).contains(&n) {
+            Ok(WarningDays(n))
+        } else {
+            Err(format!("预警天数须在1到90之间,得到{n}"))
+        }
+    }
 }
 
 /// A number of months between 1 and 120.
@@ -124,6 +147,7 @@ impl Parameters {
             self_evaluation_window_months,
             cryptography_assessment_interval_months,
             approval_authority,
+            warning_days,
         } = o;
         set(&mut self.approval_threshold, *approval_threshold);
         set(&mut self.government_approval_threshold, *government_approval_threshold);
@@ -134,6 +158,7 @@ impl Parameters {
         set(&mut self.self_evaluation_window_months, self_evaluation_window_months.map(|w| (w.0, w.1)));
         set(&mut self.cryptography_assessment_interval_months, cryptography_assessment_interval_months.map(|m| m.0));
         set(&mut self.approval_authority, approval_authority.map(|a| a.0));
+        set(&mut self.warning_days, warning_days.map(|d| d.0));
     }
 
     /// A root jurisdiction's first version must set everything.
@@ -154,6 +179,7 @@ impl Parameters {
                 .ok_or("cryptography_assessment_interval_months")?
                 .0,
             approval_authority: o.approval_authority.ok_or("approval_authority")?.0,
+            warning_days: o.warning_days.map_or(DEFAULT_WARNING_DAYS, |d| d.0),
         })
     }
 }
@@ -606,6 +632,13 @@ mod tests {
         assert_eq!(new.parameters.approval_threshold, Money::from_yuan(1_000_000).unwrap());
         assert_eq!(new.parameters.acceptance_window_months, 6);
         assert_eq!(new.version, "wuhan@2021-08-21+wuhan@2025-01-01");
+    }
+
+    #[test]
+    fn the_yellow_cards_lead_is_fifteen_days_unless_a_policy_sets_another_between_1_and_90() {
+        assert_eq!(builtin().resolve(&JurisdictionId::wuhan(), d("2022-01-01")).unwrap().parameters.warning_days, 15);
+        let e = PolicySet::parse_file("w.yaml", "jurisdiction: w\nname: W\nparent: wuhan\nversions:\n  - effective: 2022-01-01\n    set: {warning_days: 0}\n").unwrap_err();
+        assert!(e.field.contains("warning_days"), "{}", e.field);
     }
 
     #[test]

@@ -113,6 +113,8 @@ pub fn values(parameters: &Parameters) -> [(Parameter, Value); 9] {
         self_evaluation_window_months: (opens, closes),
         cryptography_assessment_interval_months,
         approval_authority,
+        // The platform's setting for 电子监察, not a parameter of the text: not compared.
+        warning_days: _,
     } = *parameters;
     [
         (Parameter::ApprovalThreshold, Value::Amount(approval_threshold)),

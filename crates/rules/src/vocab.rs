@@ -275,6 +275,14 @@ vocabulary!(
 );
 
 vocabulary!(
+    /// 电子监察的警示牌: yellow as a due date nears, red once it has passed, until the obligation is met.
+    Card {
+        Yellow = "yellow" => "黄牌",
+        Red = "red" => "红牌",
+    }
+);
+
+vocabulary!(
     /// 市委网信办对年度实施计划的备案审核结论 [24].
     PlanReviewResult {
         Filed = "filed" => "予以备案",

@@ -4,8 +4,9 @@ use super::parse::{DeadlineCheck, Expect, Then};
 use crate::{Executed, ProjectView};
 use govit_rules::Rejection;
 use govit_rules::derive::DeadlineName;
+use govit_rules::vocab::Card;
 use serde::Serialize;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// How an outcome reads in a failure message.
 fn describe(outcome: &Executed) -> String {
@@ -113,6 +114,16 @@ pub(super) fn check_then(then: &Then, view: &ProjectView) -> Result<(), String> 
         }
     }
     same("assigned", then.assigned, view.project.assigned)?;
+    if let Some(expected) = &then.cards {
+        let actual: BTreeMap<String, Card> = view.cards.iter().map(|(name, card)| (name.to_string(), *card)).collect();
+        if &actual != expected {
+            let shown = |m: &BTreeMap<String, Card>| {
+                let parts: Vec<String> = m.iter().map(|(k, v)| format!("{k}: {}", v.code())).collect();
+                format!("{{{}}}", parts.join(", "))
+            };
+            return Err(format!("then.cards:应为 {},实为 {}", shown(expected), shown(&actual)));
+        }
+    }
     if let Some(expected) = &then.co_builders {
         let expected: BTreeSet<&str> = expected.iter().map(String::as_str).collect();
         let actual: BTreeSet<&str> = view.project.co_builders.iter().map(|o| o.as_str()).collect();

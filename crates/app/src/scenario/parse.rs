@@ -2,7 +2,7 @@
 
 use govit_rules::command::Action;
 use govit_rules::policy::Overrides;
-use govit_rules::vocab::{AdjustmentOutcome, Authority, Route, Stage, Status};
+use govit_rules::vocab::{AdjustmentOutcome, Authority, Card, Route, Stage, Status};
 use govit_rules::{Date, JurisdictionId, Money};
 use serde::{Deserialize, Deserializer};
 use serde_yaml_ng::Value;
@@ -149,6 +149,8 @@ pub struct Then {
     pub co_builders: Option<Vec<String>>,
     /// Put into the plan by its reviewer [7].
     pub assigned: Option<bool>,
+    /// Exactly the open 电子监察 cards, by deadline name; `{}` for none.
+    pub cards: Option<BTreeMap<String, Card>>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -43,6 +43,8 @@ struct DeadlineRow {
     from: String,
     due: String,
     overdue: bool,
+    /// 电子监察 [25]: `yellow` or `red`, and its label, when the deadline carries a card.
+    card: Option<(&'static str, &'static str)>,
 }
 
 struct TimelineRow {
@@ -343,6 +345,7 @@ pub(super) async fn detail(
             from: d.from.to_string(),
             due: d.due.to_string(),
             overdue: d.is_overdue(today),
+            card: view.cards.iter().find(|(name, _)| *name == d.name).map(|(_, c)| (c.code(), c.label())),
         })
         .collect();
     let rectifications = p.rectifications.iter().map(|r| rectification_row(r, p, today)).collect();
