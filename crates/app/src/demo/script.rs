@@ -19,6 +19,8 @@ const WAN: i64 = 10_000;
 const DOCUMENTS: [&str; 3] = ["information_sharing_analysis", "cryptography_plan", "secure_reliable_statement"];
 const OPINIONS: [&str; 2] = ["information_sharing", "cryptography"];
 const REVIEWED: [&str; 3] = ["secure_reliable_products", "security_and_cryptography_review", "utilization_efficiency"];
+/// Supervision (监理) units engaged with the teams [17].
+const SUPERVISORS: [&str; 3] = ["武汉华信工程监理有限公司", "湖北长江信息工程监理有限公司", "武汉楚天建设监理有限公司"];
 /// The four items before acceptance [21], days after completion; a completed project has done the first two.
 const ASSESSMENTS: [(&str, i64); 4] = [
     ("security_risk_assessment", 20),

@@ -9,6 +9,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod administration;
+mod cards;
 #[path = "../common/mod.rs"]
 mod common;
 mod harness;

@@ -1,7 +1,7 @@
 //! A story's way from the plan to operation: approval (filing, opinion or stages), construction,
 //! supervision, acceptance and operation.
 
-use super::{ASSESSMENTS, Cast, DOCUMENTS, OPINIONS, REVIEWED, Script, WAN, build_days};
+use super::{ASSESSMENTS, Cast, DOCUMENTS, OPINIONS, REVIEWED, SUPERVISORS, Script, WAN, build_days};
 use crate::AppError;
 use crate::demo::stories::{Path, Point, Reach, Twist};
 use crate::demo::tables::{LEADERS, SUPERVISION, actor};
@@ -126,7 +126,11 @@ impl Script<'_> {
     /// released beyond the contracts signed (the surplus at acceptance [18]).
     pub(super) fn build(&mut self, c: &Cast, cleared: Date, estimate: i64) -> Result<Option<(Date, i64)>, AppError> {
         let (s, i, today) = (c.story, c.i, self.today);
-        let team = json!({"agency": format!("{}信息化建设专班", s.owner), "leader": LEADERS[i % LEADERS.len()]});
+        let mut team = json!({"agency": format!("{}信息化建设专班", s.owner), "leader": LEADERS[i % LEADERS.len()]});
+        // [17] most engage a supervision unit; every seventh does not, and its reports' claim of one is noted.
+        if i % 7 != 3 {
+            team["supervisor"] = json!(SUPERVISORS[i % SUPERVISORS.len()]);
+        }
         self.act(c, plus(cleared, 10), &c.owner, "appoint_team", team);
         // [9] a school's or hospital's own project, approved by its industry authority, is filed with the bureau
         // before construction starts.
