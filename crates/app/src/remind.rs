@@ -121,16 +121,7 @@ impl App {
             "项目 {}「{}」的{label}(《武汉市政务信息化项目建设管理办法》第{article}条)应于 {} 前完成,{state}。\n请登录 govit 办理:/projects/{}",
             project.id, project.name, deadline.due, project.id
         );
-        let notifications: Vec<NewNotification> = recipients
-            .iter()
-            .map(|u| NewNotification {
-                user_id: u.id,
-                kind: "reminder",
-                title: title.clone(),
-                body: body.clone(),
-                link: Some(format!("/projects/{}", project.id)),
-            })
-            .collect();
+        let notifications = about_project(&recipients, "reminder", &title, &body, project);
         let once = Once::Reminder {
             project: project.id.to_string(),
             deadline: deadline.name.to_string(),
@@ -262,16 +253,7 @@ impl App {
             "{}于 {filed} 报送项目 {}「{}」的自评报告(《武汉市政务信息化项目建设管理办法》第二十二条),请登录 govit 查阅:/projects/{}",
             project.owner, project.id, project.name, project.id
         );
-        let notifications: Vec<NewNotification> = recipients
-            .iter()
-            .map(|u| NewNotification {
-                user_id: u.id,
-                kind: "self_evaluation",
-                title: title.clone(),
-                body: body.clone(),
-                link: Some(format!("/projects/{}", project.id)),
-            })
-            .collect();
+        let notifications = about_project(&recipients, "self_evaluation", &title, &body, project);
         let once = Once::Reminder {
             project: project.id.to_string(),
             deadline: SELF_EVALUATION_FILED.to_owned(),
@@ -300,6 +282,26 @@ impl App {
         let guard = self.store.lock().await;
         Ok(self.store.record_sent(&guard, once, notifications, &recorded_at, audit).await?)
     }
+}
+
+/// One notification of `kind` for each recipient, linking to the project's page.
+fn about_project(
+    recipients: &[&UserRow],
+    kind: &'static str,
+    title: &str,
+    body: &str,
+    project: &Digest,
+) -> Vec<NewNotification> {
+    recipients
+        .iter()
+        .map(|u| NewNotification {
+            user_id: u.id,
+            kind,
+            title: title.to_owned(),
+            body: body.to_owned(),
+            link: Some(format!("/projects/{}", project.id)),
+        })
+        .collect()
 }
 
 fn count(outcome: Result<bool, String>, sent: &mut usize, failures: &mut Vec<String>) {

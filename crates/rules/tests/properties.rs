@@ -957,7 +957,10 @@ fn a_re_approved_adjustment_never_leaves_the_contracts_above_the_estimate() {
 //   whether the self-evaluation window has opened, turn on due days set by the policy in force [20][22],
 //   which `relevant_actions(project, on)` does not see; it offers them on the state alone (see its doc
 //   comment) and `decide` refuses the ones the policy's dates rule out.
-// All three are still checked under (a).
+// - `propose_for_plan` and `request_supplementary_inclusion`, from (b) only: [25] "暂缓安排……年度实施计划"
+//   falls on the owner organisation across its projects (`OwnerStanding`), which `relevant_actions(project,
+//   on)` does not see; a deferral refuses every plan year it covers.
+// All of them are still checked under (a).
 
 /// Actions that are not about one project's state: see above.
 const NOT_PER_PROJECT: &[Action] = &[
@@ -971,8 +974,13 @@ const NOT_PER_PROJECT: &[Action] = &[
 ];
 
 /// Offered where `decide` may still refuse them for something else than the project's state: see above.
-const NOT_REFUSED_FOR_THE_STATE_ALONE: &[Action] =
-    &[Action::OrderRectification, Action::SubmitAnnualReport, Action::SubmitSelfEvaluation];
+const NOT_REFUSED_FOR_THE_STATE_ALONE: &[Action] = &[
+    Action::OrderRectification,
+    Action::SubmitAnnualReport,
+    Action::SubmitSelfEvaluation,
+    Action::ProposeForPlan,
+    Action::RequestSupplementaryInclusion,
+];
 
 impl Game {
     /// The well-formed variants tried for `action`: where the action takes them, every actor choice (`m`),

@@ -329,24 +329,57 @@ async fn assign_page(
             .map(|o| crate::forms::OptionView::new(&o.name, &o.name, o.name == chosen))
             .collect();
     }
-    let stray = stray(&errors, &fields);
-    let attachments = attachments(state, user, form).await;
-    let mut response = render(&ActionPage {
-        layout: Layout::new(user, action.label(), "/plans", today),
-        outcome,
+    let page = NewProjectForm {
+        title: action.label(),
+        nav: "/plans",
         heading: format!("下达建设任务({})", state.app.policies().name_of(&jurisdiction)),
-        project: None,
         post_to: format!("/plans/assign?jurisdiction={jurisdiction}"),
-        fields,
-        errors: stray,
         submit_label: "下达",
-        confirming: None,
-        attachments,
-        attachments_error: errors.get("attachments").cloned(),
-        max_mib: MAX_MIB,
-    });
-    *response.status_mut() = status;
-    Ok(response)
+    };
+    page.render(state, user, form, fields, errors, outcome, status).await
+}
+
+/// The form of a new project — an owner's registration or the reviewer's task — around its fields.
+struct NewProjectForm {
+    title: &'static str,
+    nav: &'static str,
+    heading: String,
+    post_to: String,
+    submit_label: &'static str,
+}
+
+impl NewProjectForm {
+    #[allow(clippy::too_many_arguments)]
+    async fn render(
+        self,
+        state: &AppState,
+        user: &CurrentUser,
+        form: Option<&Submitted>,
+        fields: Vec<FieldView>,
+        errors: FieldErrors,
+        outcome: Option<OutcomeView>,
+        status: StatusCode,
+    ) -> Result<Response, WebError> {
+        let today = state.app.clock().today();
+        let stray = stray(&errors, &fields);
+        let attachments = attachments(state, user, form).await;
+        let mut response = render(&ActionPage {
+            layout: Layout::new(user, self.title, self.nav, today),
+            outcome,
+            heading: self.heading,
+            project: None,
+            post_to: self.post_to,
+            fields,
+            errors: stray,
+            submit_label: self.submit_label,
+            confirming: None,
+            attachments,
+            attachments_error: errors.get("attachments").cloned(),
+            max_mib: MAX_MIB,
+        });
+        *response.status_mut() = status;
+        Ok(response)
+    }
 }
 
 async fn register_page(
@@ -363,24 +396,14 @@ async fn register_page(
     let today = state.app.clock().today();
     let action = Action::RegisterProject;
     let fields = views(action, form, &errors, &defaults(action, today, None));
-    let stray = stray(&errors, &fields);
-    let attachments = attachments(state, user, form).await;
-    let mut response = render(&ActionPage {
-        layout: Layout::new(user, "登记项目", "/projects/new", today),
-        outcome,
+    let page = NewProjectForm {
+        title: "登记项目",
+        nav: "/projects/new",
         heading: format!("登记项目({})", user.session.organization.name),
-        project: None,
         post_to: "/projects/new".to_owned(),
-        fields,
-        errors: stray,
         submit_label: "登记",
-        confirming: None,
-        attachments,
-        attachments_error: errors.get("attachments").cloned(),
-        max_mib: MAX_MIB,
-    });
-    *response.status_mut() = status;
-    Ok(response)
+    };
+    page.render(state, user, form, fields, errors, outcome, status).await
 }
 
 pub(super) async fn register_form(State(state): State<AppState>, user: CurrentUser) -> Result<Response, WebError> {
