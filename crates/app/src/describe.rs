@@ -2,6 +2,7 @@
 
 use govit_rules::Event;
 use govit_rules::money::Money;
+use govit_rules::vocab::Card;
 
 /// An amount as government documents write it: 万元 with two decimals, rounded half up.
 pub fn wan(m: Money) -> String {
@@ -12,6 +13,15 @@ pub fn wan(m: Money) -> String {
 fn list<T: Copy>(items: impl IntoIterator<Item = T>, label: impl Fn(T) -> &'static str) -> String {
     let v: Vec<&str> = items.into_iter().map(label).collect();
     if v.is_empty() { "无".to_owned() } else { v.join("、") }
+}
+
+/// Who acted, as a timeline shows it: the person, organisation and role; the daily 电子监察 run, which no
+/// person runs, by that name.
+pub fn who(record: &govit_rules::Recorded) -> String {
+    if record.actor.person.is_none() && matches!(record.event, Event::CardIssued { .. } | Event::CardCleared { .. }) {
+        return format!("{} 电子监察(系统每日自动运行)", record.actor.organization);
+    }
+    record.actor.to_string()
 }
 
 /// One sentence in Chinese for an event.
@@ -150,5 +160,29 @@ pub fn describe(event: &Event) -> String {
         }
         MeasureImposed { measure, .. } => format!("采取处理措施:{}", measure.label()),
         SuspensionLifted { .. } => "恢复建设".to_owned(),
+        CardIssued { deadline, card: Card::Yellow, due, .. } => {
+            format!("电子监察亮黄牌:{}将于{due}到期", deadline.label())
+        }
+        CardIssued { deadline, card: Card::Red, due, .. } => {
+            format!("电子监察亮红牌:{}已于{due}逾期", deadline.label())
+        }
+        CardCleared { deadline, .. } => format!("电子监察销牌:{}已履行", deadline.label()),
+        RatingReported { level, note, computed, computed_score, .. } => {
+            let note = note.as_ref().map(|n| format!(":{n}")).unwrap_or_default();
+            format!("报告项目自评状况为{}{note}(当日系统评级{} {computed_score}分)", level.label(), computed.label())
+        }
+        RankingPublished { period, table, .. } => {
+            format!(
+                "发布{}电子监察排名({}个建设单位、{}个辖区)",
+                period.label(),
+                table.units.len(),
+                table.districts.len()
+            )
+        }
+        CardDisputed { deadline, reason, .. } => format!("对{}的警示牌提出异议:{reason}", deadline.label()),
+        CardDisputeResolved { deadline, outcome, note, .. } => match note {
+            Some(n) => format!("处理{}警示牌的异议:{};{n}", deadline.label(), outcome.label()),
+            None => format!("处理{}警示牌的异议:{}", deadline.label(), outcome.label()),
+        },
     }
 }

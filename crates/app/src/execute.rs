@@ -94,6 +94,15 @@ impl App {
         // Personal data leaves the command here: the rules and the log see only a reference to it.
         let mut request = request;
         let contact = self.take_contact(&mut request.command)?;
+        // [25] a ranking is published as the record has it: the table is computed here, never taken from input.
+        if let Command::PublishRanking { period, jurisdiction, table } = &mut request.command
+            && govit_rules::authz::could(request.actor.role, govit_rules::Action::PublishRanking)
+        {
+            let jurisdiction = jurisdiction.clone().unwrap_or_else(|| request.actor.jurisdiction.clone());
+            if self.policies.contains(&jurisdiction) {
+                *table = Some(Box::new(self.ranking_table(&jurisdiction, *period, request.on).await?));
+            }
+        }
         request.attachments = self.check_attachments(&request.actor, &request.attachments).await?;
         Ok(Prepared::Job(Box::new(request), fingerprint, contact))
     }

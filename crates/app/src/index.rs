@@ -9,8 +9,11 @@
 
 use crate::{App, AppError};
 use govit_rules::authz::{self, Audience};
+use govit_rules::cards;
 use govit_rules::command::Action;
 use govit_rules::derive::{self, Deadline};
+use govit_rules::ranking::Facts;
+use govit_rules::rating::{self, HealthLevel};
 use govit_rules::vocab::{Authority, Category, Route, Status};
 use govit_rules::{Date, JurisdictionId, Money, OrgName, PolicySet, Project, ProjectId};
 use std::collections::BTreeMap;
@@ -43,6 +46,18 @@ pub struct Digest {
     pub duties: Vec<Action>,
     /// When the self-evaluation report was filed [22].
     pub self_evaluated_on: Option<Date>,
+    /// 电子监察 [25]: every card of the project, open or closed, and the rest a monthly ranking reads.
+    pub facts: Facts,
+    /// Whether the cards differ from what the deadlines call for on the index's day (the daily run's work).
+    pub cards_due: bool,
+    /// The computed health rating on the index's day.
+    pub rating: HealthLevel,
+    pub rating_score: u8,
+    /// The owner's latest own rating [20], and whether it is two levels better than the computed one
+    /// (自评偏乐观) or unchanged for six months while a factor worsened (自评久未更新).
+    pub self_rating: Option<HealthLevel>,
+    pub rating_optimistic: bool,
+    pub rating_stale: bool,
     industry_authority: Option<OrgName>,
     consultant: Option<OrgName>,
     evaluator: Option<OrgName>,
@@ -54,6 +69,9 @@ pub struct Digest {
 impl Digest {
     fn of(p: &Project, on: Date, policies: &PolicySet) -> Digest {
         let audience = p.audience();
+        let deadlines = derive::deadlines(p, on, policies);
+        let cards_due = !cards::changes_given(p, &deadlines, on, policies).is_empty();
+        let computed = rating::rate_with(p, &deadlines, on, policies);
         Digest {
             id: p.id.clone(),
             name: p.name.to_string(),
@@ -68,9 +86,16 @@ impl Digest {
             plan_year: p.plan.as_ref().map(|e| e.year),
             registered_on: p.registered_on,
             funnel: funnel_step(p),
-            deadlines: derive::deadlines(p, on, policies),
+            deadlines,
             duties: derive::relevant_actions(p, on).into_iter().filter(|a| derive::is_duty(*a)).collect(),
             self_evaluated_on: p.self_evaluation_on,
+            facts: Facts::of(p),
+            cards_due,
+            rating: computed.level,
+            rating_score: computed.score,
+            self_rating: p.self_ratings.last().map(|s| s.level),
+            rating_optimistic: rating::optimistic(p, &computed),
+            rating_stale: rating::stale(p, &computed, on),
             industry_authority: audience.industry_authority.cloned(),
             consultant: audience.consultant.cloned(),
             evaluator: audience.evaluator.cloned(),

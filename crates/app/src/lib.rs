@@ -7,6 +7,7 @@
 pub mod accounts;
 pub mod administration;
 pub mod audit;
+pub mod cards;
 pub mod clock;
 pub mod deliver;
 pub mod demo;
@@ -23,6 +24,8 @@ pub mod listing;
 mod node;
 pub mod personal;
 mod query;
+pub mod ranking;
+pub mod rating;
 pub mod remind;
 pub mod scenario;
 pub mod second_factor;

@@ -2,6 +2,7 @@
 
 use crate::index::Digest;
 use crate::{App, AppError};
+use govit_rules::rating::HealthLevel;
 use govit_rules::vocab::{Route, Status};
 use govit_rules::{Actor, Date, Money, ProjectId};
 use serde::{Deserialize, Serialize};
@@ -22,7 +23,9 @@ pub struct ProjectQuery {
     pub max: Option<Money>,
     /// Only projects with something overdue.
     pub overdue: Option<bool>,
-    /// `id` (default), `name`, `owner`, `investment`, `status`.
+    /// Only projects of this computed health rating.
+    pub rating: Option<HealthLevel>,
+    /// `id` (default), `name`, `owner`, `investment`, `status`, `rating` (the computed score, worst first).
     pub sort: Option<String>,
     pub desc: Option<bool>,
     /// 1-based.
@@ -47,6 +50,11 @@ pub struct ProjectSummary {
     pub approved_investment: Option<Money>,
     pub plan_year: Option<i32>,
     pub overdue: Vec<String>,
+    /// The computed health rating and its score; the owner's own latest rating [20].
+    pub rating: HealthLevel,
+    pub rating_label: &'static str,
+    pub rating_score: u8,
+    pub self_rating: Option<HealthLevel>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -76,6 +84,10 @@ fn summary(p: &Digest, overdue: Vec<String>) -> ProjectSummary {
         approved_investment: p.approved_investment,
         plan_year: p.plan_year,
         overdue,
+        rating: p.rating,
+        rating_label: p.rating.label(),
+        rating_score: p.rating_score,
+        self_rating: p.self_rating,
     }
 }
 
@@ -96,7 +108,8 @@ impl App {
                 && owner.is_none_or(|o| p.owner.as_str().contains(o))
                 && query.year.is_none_or(|y| p.plan_year == Some(y))
                 && query.min.is_none_or(|m| p.investment >= m)
-                && query.max.is_none_or(|m| p.investment <= m);
+                && query.max.is_none_or(|m| p.investment <= m)
+                && query.rating.is_none_or(|r| p.rating == r);
             if !keep {
                 continue;
             }
@@ -111,6 +124,7 @@ impl App {
             "owner" => rows.sort_by(|a, b| a.owner.cmp(&b.owner).then(a.id.cmp(&b.id))),
             "investment" => rows.sort_by(|a, b| a.investment.cmp(&b.investment).then(a.id.cmp(&b.id))),
             "status" => rows.sort_by(|a, b| a.status.cmp(&b.status).then(a.id.cmp(&b.id))),
+            "rating" => rows.sort_by(|a, b| a.rating_score.cmp(&b.rating_score).then(a.id.cmp(&b.id))),
             _ => rows.sort_by(|a, b| a.id.cmp(&b.id)),
         }
         if query.desc == Some(true) {

@@ -2,6 +2,7 @@
 
 use crate::{App, AppError};
 use govit_rules::derive::{self, Deadline, DeadlineName, FundsReleasable};
+use govit_rules::rating::{self, Rating};
 use govit_rules::state::RectificationState;
 use govit_rules::vocab::{AdjustmentOutcome, Authority, Card, Route, Stage, Status};
 use govit_rules::{Actor, Article, Date, Event, Money, Project, ProjectId};
@@ -39,8 +40,14 @@ pub struct ProjectView {
     pub rectifications: RectificationCounts,
     pub deadlines: Vec<Deadline>,
     pub overdue: Vec<DeadlineName>,
-    /// 电子监察 [25]: the yellow and red cards of the pending deadlines on `on`.
+    /// 电子监察 [25]: the open yellow and red cards, as the log has them.
     pub cards: Vec<(DeadlineName, Card)>,
+    /// The computed health rating on `on`, factor by factor.
+    pub rating: Rating,
+    /// 自评偏乐观: the owner's own latest rating is two levels better than the computed one.
+    pub rating_optimistic: bool,
+    /// 自评久未更新: the owner's rating unchanged for six months while a factor worsened.
+    pub rating_stale: bool,
     pub warnings: Vec<Article>,
     pub project: Project,
 }
@@ -49,7 +56,8 @@ impl ProjectView {
     pub fn of(project: Project, on: Date, app: &App) -> ProjectView {
         let deadlines = derive::deadlines(&project, on, app.policies());
         let overdue = deadlines.iter().filter(|d| d.is_overdue(on)).map(|d| d.name).collect();
-        let cards = derive::cards(&project, on, app.policies());
+        let cards = project.open_cards().map(|c| (c.deadline, c.card)).collect();
+        let rating = rating::rate_with(&project, &deadlines, on, app.policies());
         ProjectView {
             on,
             status: project.status,
@@ -68,6 +76,9 @@ impl ProjectView {
             deadlines,
             overdue,
             cards,
+            rating_optimistic: rating::optimistic(&project, &rating),
+            rating_stale: rating::stale(&project, &rating, on),
+            rating,
             warnings: project.warnings.iter().copied().collect(),
             project,
         }

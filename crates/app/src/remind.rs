@@ -43,6 +43,8 @@ pub struct RemindReport {
     pub webhooks: usize,
     /// Mails or webhook posts that failed: the reminder itself is recorded and stays in the bell.
     pub failures: Vec<String>,
+    /// What the 电子监察 run, which goes first, recorded.
+    pub cards: crate::cards::CardRun,
 }
 
 /// A reminder as the webhook receives it.
@@ -64,9 +66,14 @@ struct Payload<'a> {
 impl App {
     /// Sends the reminders and digests due on `on` that were not sent before.
     pub async fn remind(&self, on: Date, delivery: &Delivery) -> Result<RemindReport, AppError> {
+        // A failed card run is tried again by the next one: the reminders still go out.
+        let cards = self.issue_cards(on).await.unwrap_or_else(|e| {
+            tracing::error!(error = %e, %on, "电子监察 card run failed");
+            crate::cards::CardRun::default()
+        });
         let organizations = self.store.organizations().await?;
         let users = self.store.users().await?;
-        let mut report = RemindReport::default();
+        let mut report = RemindReport { cards, ..RemindReport::default() };
         let noticed = self.store.projects_noticed(SELF_EVALUATION_FILED).await?;
         for project in self.digests(on).await? {
             for deadline in &project.deadlines {

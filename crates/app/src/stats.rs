@@ -28,6 +28,8 @@ pub struct Dashboard {
     /// 计划 → 审批 → 建设 → 验收 → 运行: how many projects reached each step.
     pub funnel: Vec<Figure>,
     pub overdue_by_department: Vec<Figure>,
+    /// 电子监察 [25]: the projects carrying an open red card, per owner unit (most first).
+    pub red_cards_by_unit: Vec<Figure>,
     /// Per registration year.
     pub by_year: Vec<Figure>,
 }
@@ -56,6 +58,7 @@ impl App {
         let projects = self.visible_digests(actor, on).await?;
         let (mut dept, mut category, mut status, mut overdue, mut year) =
             (BTreeMap::new(), BTreeMap::new(), BTreeMap::new(), BTreeMap::new(), BTreeMap::new());
+        let mut red = BTreeMap::new();
         let mut funnel = [(0usize, Money::ZERO); 5];
         let mut total = Money::ZERO;
         for p in &projects {
@@ -69,6 +72,9 @@ impl App {
             if p.overdue(on).next().is_some() {
                 add(&mut overdue, p.owner.to_string(), amount)?;
             }
+            if p.facts.cards().iter().any(|c| c.is_open() && c.card == govit_rules::vocab::Card::Red) {
+                add(&mut red, p.owner.to_string(), amount)?;
+            }
             if let Some(step) = p.funnel {
                 for slot in funnel.iter_mut().take(step + 1) {
                     slot.0 += 1;
@@ -80,6 +86,8 @@ impl App {
         by_department.sort_by(|a, b| b.investment.cmp(&a.investment).then(a.label.cmp(&b.label)));
         let mut overdue_by_department = figures(overdue);
         overdue_by_department.sort_by(|a, b| b.projects.cmp(&a.projects).then(a.label.cmp(&b.label)));
+        let mut red_cards_by_unit = figures(red);
+        red_cards_by_unit.sort_by(|a, b| b.projects.cmp(&a.projects).then(a.label.cmp(&b.label)));
         let order = |label: &str| Status::ALL.iter().position(|s| s.label() == label).unwrap_or(usize::MAX);
         let mut by_status = figures(status);
         by_status.sort_by_key(|f| order(&f.label));
@@ -96,6 +104,7 @@ impl App {
                 .map(|(label, (projects, investment))| Figure { label: (*label).to_owned(), projects, investment })
                 .collect(),
             overdue_by_department,
+            red_cards_by_unit,
             by_year: figures(year),
         })
     }

@@ -5,7 +5,8 @@ use chrono::Datelike;
 use govit_rules::authz::{self, Subject};
 use govit_rules::command::Action;
 use govit_rules::derive::{self, DeadlineName};
-use govit_rules::vocab::PlanStatus;
+use govit_rules::rating::HealthLevel;
+use govit_rules::vocab::{Card, PlanStatus};
 use govit_rules::{Actor, Date, Plan, Project, ProjectId, Role};
 use serde::Serialize;
 
@@ -46,6 +47,23 @@ pub struct DeadlineItem {
     /// Negative when overdue.
     pub days_left: i64,
     pub responsible: String,
+    /// 电子监察 [25]: the open card of this deadline, if the daily run issued one (none once withdrawn).
+    pub card: Option<Card>,
+    /// Whether that card's dispute awaits a decision.
+    pub disputed: bool,
+}
+
+/// A project whose owner's own rating a supervisor should look at: 自评偏乐观 or 自评久未更新 [20].
+#[derive(Debug, Clone, Serialize)]
+pub struct RatingFlag {
+    pub project: ProjectId,
+    pub project_name: String,
+    pub owner: String,
+    pub computed: HealthLevel,
+    pub score: u8,
+    pub own: HealthLevel,
+    pub optimistic: bool,
+    pub stale: bool,
 }
 
 /// The workbench: one page of each list, with how many there are in all. At 100,000 projects the bureau's
@@ -56,6 +74,8 @@ pub struct Workbench {
     pub plans: Vec<PlanItem>,
     pub upcoming: Vec<DeadlineItem>,
     pub overdue: Vec<DeadlineItem>,
+    /// For those who oversee projects: the owners' own ratings to look at, worst computed score first.
+    pub ratings: Vec<RatingFlag>,
     /// How many items each list has in all.
     pub counts: WorkCounts,
     /// The page shown (1-based) and its size, the same for each list.
@@ -68,6 +88,10 @@ pub struct WorkCounts {
     pub todo: usize,
     pub upcoming: usize,
     pub overdue: usize,
+    /// 电子监察 [25]: open red and yellow cards in the reader's remit.
+    pub red: usize,
+    pub yellow: usize,
+    pub ratings: usize,
 }
 
 /// Which page of each workbench list to build.
@@ -100,17 +124,6 @@ impl WorkPage {
 
     fn slice<T>(self, items: Vec<T>) -> impl Iterator<Item = T> {
         items.into_iter().skip((self.page - 1).saturating_mul(self.per_page)).take(self.per_page)
-    }
-}
-
-/// The action whose doing meets a deadline: who is responsible for it.
-fn meeting_action(name: DeadlineName) -> Action {
-    match name {
-        DeadlineName::AnnualReport(_) => Action::SubmitAnnualReport,
-        DeadlineName::Acceptance => Action::Accept,
-        DeadlineName::SelfEvaluation => Action::SubmitSelfEvaluation,
-        DeadlineName::CryptographyAssessment => Action::RecordAssessment,
-        DeadlineName::Rectification => Action::ReportRectified,
     }
 }
 
@@ -201,7 +214,29 @@ impl App {
         let mut todo = Vec::new();
         let mut upcoming = Vec::new();
         let mut overdue = Vec::new();
+        let (mut red, mut yellow) = (0, 0);
+        let mut flagged = Vec::new();
         for p in &digests {
+            if let Some(own) =
+                p.self_rating.filter(|_| authz::oversees(actor.role) && (p.rating_optimistic || p.rating_stale))
+            {
+                flagged.push(RatingFlag {
+                    project: p.id.clone(),
+                    project_name: p.name.clone(),
+                    owner: p.owner.to_string(),
+                    computed: p.rating,
+                    score: p.rating_score,
+                    own,
+                    optimistic: p.rating_optimistic,
+                    stale: p.rating_stale,
+                });
+            }
+            for c in p.facts.cards().iter().filter(|c| c.is_open()) {
+                match c.card {
+                    Card::Red => red += 1,
+                    Card::Yellow => yellow += 1,
+                }
+            }
             for action in self.authorized(actor, p.audience(), p.duties.iter().copied(), today) {
                 todo.push((p, action));
             }
@@ -215,17 +250,30 @@ impl App {
         }
         upcoming.sort_by_key(|(due, ..)| *due);
         overdue.sort_by_key(|(due, ..)| *due);
-        let counts = WorkCounts { todo: todo.len(), upcoming: upcoming.len(), overdue: overdue.len() };
-        let item = |(_, p, d): (Date, &std::sync::Arc<crate::index::Digest>, &derive::Deadline)| DeadlineItem {
-            project: p.id.clone(),
-            project_name: p.name.clone(),
-            owner: p.owner.to_string(),
-            name: d.name,
-            label: d.name.label(),
-            article: d.name.article(),
-            due: d.due,
-            days_left: (d.due - today).num_days(),
-            responsible: authz::responsible(meeting_action(d.name), p.audience()),
+        flagged.sort_by(|a, b| a.score.cmp(&b.score).then(a.project.cmp(&b.project)));
+        let counts = WorkCounts {
+            todo: todo.len(),
+            upcoming: upcoming.len(),
+            overdue: overdue.len(),
+            red,
+            yellow,
+            ratings: flagged.len(),
+        };
+        let item = |(_, p, d): (Date, &std::sync::Arc<crate::index::Digest>, &derive::Deadline)| {
+            let card = p.facts.cards().iter().find(|c| c.is_open() && c.deadline == d.name && c.due == d.due);
+            DeadlineItem {
+                project: p.id.clone(),
+                project_name: p.name.clone(),
+                owner: p.owner.to_string(),
+                name: d.name,
+                label: d.name.label(),
+                article: d.name.article(),
+                due: d.due,
+                days_left: (d.due - today).num_days(),
+                responsible: authz::responsible(d.name.met_by(), p.audience()),
+                card: card.map(|c| c.card),
+                disputed: card.is_some_and(|c| c.disputed()),
+            }
         };
         Ok(Workbench {
             todo: page
@@ -240,6 +288,7 @@ impl App {
                 .collect(),
             upcoming: page.slice(upcoming).map(item).collect(),
             overdue: page.slice(overdue).map(item).collect(),
+            ratings: page.slice(flagged).collect(),
             plans: self.plan_work(actor, today).await?,
             counts,
             page: page.page,

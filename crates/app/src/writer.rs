@@ -229,6 +229,11 @@ impl Core {
                 let id = batch.next_project_id(&jurisdiction, chrono::Datelike::year(&request.on)).await?;
                 decide(&ctx, World::Assign { id: &id, plan: plan.as_ref(), owner: owner.as_ref() }, &request.command)
             }
+            Target::Ranking { period, jurisdiction } => {
+                let jurisdiction = default_jurisdiction(jurisdiction, &request.actor).clone();
+                let published = batch.ranking_published(&jurisdiction, period).await?;
+                decide(&ctx, World::Ranking { jurisdiction: &jurisdiction, published }, &request.command)
+            }
             Target::Plan { year, jurisdiction } => {
                 let jurisdiction = default_jurisdiction(jurisdiction, &request.actor).clone();
                 let plan =

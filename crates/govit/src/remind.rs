@@ -1,5 +1,6 @@
-//! `govit remind` (for cron) and the reminder scheduler inside `govit serve`: deadlines due in 30, 7 and
-//! 1 day(s) and overdue ones, and supervisors' daily digests (`govit_app::remind`).
+//! `govit remind` (for cron) and the reminder scheduler inside `govit serve`: the 电子监察 cards of the day
+//! (`govit_app::cards`), deadlines due in 30, 7 and 1 day(s) and overdue ones, and supervisors' daily
+//! digests (`govit_app::remind`).
 
 use anyhow::{Context, Result};
 use clap::Args;
@@ -65,9 +66,17 @@ pub async fn once(data: &Path, on: Option<govit_rules::Date>, delivery: &Deliver
     let on = on.unwrap_or_else(|| app.clock().today());
     let report = app.remind(on, &delivery).await?;
     app.store().close().await;
+    let cards = &report.cards;
     println!(
-        "{on}:新发提醒 {} 条、逾期日报 {} 份,站内通知 {} 条,邮件 {} 封,Webhook {} 次",
-        report.reminders, report.digests, report.notifications, report.mails, report.webhooks
+        "{on}:电子监察亮黄牌 {} 张、红牌 {} 张、销牌 {} 张;新发提醒 {} 条、逾期日报 {} 份,站内通知 {} 条,邮件 {} 封,Webhook {} 次",
+        cards.yellow,
+        cards.red,
+        cards.cleared,
+        report.reminders,
+        report.digests,
+        report.notifications,
+        report.mails,
+        report.webhooks
     );
     for failure in &report.failures {
         eprintln!("未送达:{failure}");

@@ -103,16 +103,20 @@ fn by(action: Action) -> By {
         | StartOperation
         | SubmitSelfEvaluation
         | ReportRectified
-        | ReturnSurplus => By::Owner,
+        | ReturnSurplus
+        | DisputeCard
+        | ReportRating => By::Owner,
         CommissionReview | ApproveStage | ReturnStage | ApproveAdjustment | RejectAdjustment => By::Approver,
         VerifyRectification => By::Verifier,
-        ImposeMeasure | LiftSuspension => By::ApproverOrBureau,
+        ImposeMeasure | LiftSuspension | IssueCards | ResolveCardDispute => By::ApproverOrBureau,
         ReviewPlan | AssignProject | AdjustProposal | MergeProposals => By::PlanReviewer,
         FilePlanReview => By::Role(Role::CyberspaceOffice),
         IncludeInInvestmentPlan => By::Role(Role::DevelopmentReform),
         ApprovePlan | ApproveSupplementaryInclusion => By::Role(Role::Government),
         GovernmentApprove => By::CityGovernment,
-        IssueTechnicalOpinion | ConfirmReadyForAcceptance | CommissionPostEvaluation => By::Role(Role::Bureau),
+        IssueTechnicalOpinion | ConfirmReadyForAcceptance | CommissionPostEvaluation | PublishRanking => {
+            By::Role(Role::Bureau)
+        }
         ReleaseFunds => By::Role(Role::Finance),
         SubmitEvaluation => By::CommissionedConsultant,
         OrderRectification => By::Supervisor,

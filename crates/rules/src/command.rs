@@ -2,9 +2,12 @@
 //! scenario runner and the JSON API parse the same shape, and nothing unparsed reaches a rule.
 
 use crate::date::{Date, Year};
+use crate::derive::DeadlineName;
 use crate::ids::{JurisdictionId, OrgName, ProjectId, Summary, Text};
 use crate::money::{Money, PositiveMoney};
 use crate::personal::{IdNumber, Phone};
+use crate::ranking::{Period, RankingTable};
+use crate::rating::HealthLevel;
 use crate::vocab::*;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
@@ -233,6 +236,9 @@ pub enum Command {
         year: Year,
         #[serde(default)]
         opinions_from: BTreeSet<ReportOpinion>,
+        /// The owner's own rating of the project's health, reported with the report [20].
+        #[serde(default)]
+        self_rating: Option<HealthLevel>,
     },
     CompleteConstruction {
         project: ProjectId,
@@ -288,6 +294,41 @@ pub enum Command {
     LiftSuspension {
         project: ProjectId,
     },
+    /// 电子监察 [25]: issue the cards the project's deadlines call for today and clear those no longer called
+    /// for. What the daily run sends; the same on any day gives the same cards.
+    IssueCards {
+        project: ProjectId,
+    },
+    /// The owner's own rating of the project's health, with a note: at most once a calendar month [20].
+    ReportRating {
+        project: ProjectId,
+        level: HealthLevel,
+        note: Text,
+    },
+    /// The bureau publishes the 电子监察 ranking of a month that is over [25].
+    PublishRanking {
+        period: Period,
+        #[serde(default)]
+        jurisdiction: Option<JurisdictionId>,
+        /// The ranking as the record has it when published. Set only by the application layer: not accepted
+        /// from input, so no one can publish a table of their own making.
+        #[serde(default, skip_deserializing, skip_serializing_if = "Option::is_none")]
+        table: Option<Box<RankingTable>>,
+    },
+    /// The owner considers the card of `deadline` wrong [25].
+    DisputeCard {
+        project: ProjectId,
+        deadline: DeadlineName,
+        reason: Text,
+    },
+    /// The approval authority or the bureau decides a dispute: the card stays, or it is withdrawn.
+    ResolveCardDispute {
+        project: ProjectId,
+        deadline: DeadlineName,
+        outcome: DisputeOutcome,
+        #[serde(default)]
+        note: Option<Text>,
+    },
 }
 
 /// What a command acts on, so the application layer knows what to load before deciding.
@@ -297,6 +338,11 @@ pub enum Target<'a> {
     Project(&'a ProjectId),
     Plan {
         year: i32,
+        jurisdiction: Option<&'a JurisdictionId>,
+    },
+    /// A month's ranking of a jurisdiction [25].
+    Ranking {
+        period: Period,
         jurisdiction: Option<&'a JurisdictionId>,
     },
     /// A project the plan's reviewer puts into the plan of `year` [7]: a new number, and that plan.
@@ -319,6 +365,9 @@ impl Command {
             | FilePlanReview { year, jurisdiction, .. }
             | IncludeInInvestmentPlan { year, jurisdiction } => {
                 Target::Plan { year: year.get(), jurisdiction: jurisdiction.as_ref() }
+            }
+            PublishRanking { period, jurisdiction, .. } => {
+                Target::Ranking { period: *period, jurisdiction: jurisdiction.as_ref() }
             }
             SubmitStage(s) => Target::Project(&s.project),
             RequestAdjustment(r) => Target::Project(&r.project),
@@ -355,7 +404,11 @@ impl Command {
             | OrderRectification { project, .. }
             | ReportRectified { project }
             | ImposeMeasure { project, .. }
-            | LiftSuspension { project } => Target::Project(project),
+            | LiftSuspension { project }
+            | IssueCards { project }
+            | ReportRating { project, .. }
+            | DisputeCard { project, .. }
+            | ResolveCardDispute { project, .. } => Target::Project(project),
         }
     }
 
@@ -405,6 +458,11 @@ impl Command {
             C::ReportRectified { .. } => Action::ReportRectified,
             C::ImposeMeasure { .. } => Action::ImposeMeasure,
             C::LiftSuspension { .. } => Action::LiftSuspension,
+            C::IssueCards { .. } => Action::IssueCards,
+            C::ReportRating { .. } => Action::ReportRating,
+            C::PublishRanking { .. } => Action::PublishRanking,
+            C::DisputeCard { .. } => Action::DisputeCard,
+            C::ResolveCardDispute { .. } => Action::ResolveCardDispute,
         }
     }
 }
@@ -454,6 +512,11 @@ crate::vocab::vocabulary_pub!(
         VerifyRectification = "verify_rectification" => "核查整改情况",
         ImposeMeasure = "impose_measure" => "采取处理措施",
         LiftSuspension = "lift_suspension" => "恢复建设",
+        IssueCards = "issue_cards" => "电子监察亮牌",
+        ReportRating = "report_rating" => "报告项目自评状况",
+        PublishRanking = "publish_ranking" => "发布电子监察排名",
+        DisputeCard = "dispute_card" => "对警示牌提出异议",
+        ResolveCardDispute = "resolve_card_dispute" => "处理警示牌异议",
     }
 );
 

@@ -9,7 +9,7 @@ use crate::policy::{Parameters, PolicySet};
 use crate::state::Project;
 use crate::vocab::*;
 use chrono::{Datelike, NaiveDate};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// The name of a deadline, as docs/SCENARIOS.md spells it (`annual_report_2022`).
@@ -44,6 +44,17 @@ impl DeadlineName {
         }
     }
 
+    /// The action whose doing meets the deadline.
+    pub fn met_by(self) -> Action {
+        match self {
+            DeadlineName::AnnualReport(_) => Action::SubmitAnnualReport,
+            DeadlineName::Acceptance => Action::Accept,
+            DeadlineName::SelfEvaluation => Action::SubmitSelfEvaluation,
+            DeadlineName::CryptographyAssessment => Action::RecordAssessment,
+            DeadlineName::Rectification => Action::ReportRectified,
+        }
+    }
+
     /// The article that sets the deadline.
     pub fn article(self) -> u8 {
         match self {
@@ -74,6 +85,17 @@ impl Serialize for DeadlineName {
     }
 }
 
+impl<'de> Deserialize<'de> for DeadlineName {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(d)?;
+        DeadlineName::parse(&text).ok_or_else(|| {
+            serde::de::Error::custom(format!(
+                "“{text}”不是期限名称(annual_report_年份、acceptance、self_evaluation、cryptography_assessment、rectification)"
+            ))
+        })
+    }
+}
+
 /// A pending deadline: open from `from`, met by an action on `due` itself, overdue the day after.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Deadline {
@@ -86,26 +108,6 @@ impl Deadline {
     pub fn is_overdue(&self, on: Date) -> bool {
         on > self.due
     }
-}
-
-/// 电子监察 [25]: the card each pending deadline carries on `on` — red from the day after its due date, yellow
-/// from `warning_days` (the policy's, on `on`) before it until then, none before that. Met deadlines are not
-/// pending, so their cards are gone.
-pub fn cards(p: &Project, on: Date, policies: &PolicySet) -> Vec<(DeadlineName, crate::vocab::Card)> {
-    let warning = params_at(p, policies, on).map_or(crate::policy::DEFAULT_WARNING_DAYS, |params| params.warning_days);
-    deadlines(p, on, policies)
-        .into_iter()
-        .filter_map(|d| {
-            let card = if d.is_overdue(on) {
-                crate::vocab::Card::Red
-            } else if (d.due - on).num_days() <= i64::from(warning) {
-                crate::vocab::Card::Yellow
-            } else {
-                return None;
-            };
-            Some((d.name, card))
-        })
-        .collect()
 }
 
 fn params_at(p: &Project, policies: &PolicySet, on: Date) -> Option<Parameters> {
@@ -164,7 +166,8 @@ pub fn self_evaluation_window(p: &Project, policies: &PolicySet) -> Option<(Date
 /// accepts no action [25], so it has none.
 pub fn deadlines(p: &Project, on: Date, policies: &PolicySet) -> Vec<Deadline> {
     let mut out = Vec::new();
-    if p.status == Status::Terminated {
+    // A terminated project owes nothing more [25]; a proposal merged into another is built as part of it [7].
+    if matches!(p.status, Status::Terminated | Status::Merged) {
         return out;
     }
     if let Some(start) = p.construction_started_on {
@@ -399,6 +402,17 @@ pub fn relevant_actions(p: &Project, on: Date) -> Vec<Action> {
         out.push(A::ImposeMeasure);
     }
     out.push(A::OrderRectification);
+    // [25] 电子监察: a card may be disputed once, and a dispute awaits its decision.
+    if p.open_cards().any(|c| c.dispute.is_none()) {
+        out.push(A::DisputeCard);
+    }
+    if p.open_cards().any(|c| c.disputed()) {
+        out.push(A::ResolveCardDispute);
+    }
+    // [20] the owner's own rating, once a calendar month.
+    if p.self_ratings.last().is_none_or(|s| (s.on.year(), s.on.month()) != (on.year(), on.month())) {
+        out.push(A::ReportRating);
+    }
     out
 }
 
@@ -431,5 +445,8 @@ pub fn is_duty(action: Action) -> bool {
             | Action::CommissionPostEvaluation
             | Action::RequestSupplementaryInclusion
             | Action::AdjustProposal
+            | Action::DisputeCard
+            | Action::IssueCards
+            | Action::ReportRating
     )
 }

@@ -3,11 +3,15 @@
 //! replaying the log needs no policy and never reaches back.
 
 use crate::actor::Actor;
+use crate::cards::Closure;
 use crate::command::{Action, Owner, RegisterProject, RequestAdjustment, SubmitStage};
 use crate::date::Date;
+use crate::derive::DeadlineName;
 use crate::ids::{JurisdictionId, OrgName, ProjectId, Summary, Text};
 use crate::money::Money;
 use crate::notice::Notice;
+use crate::ranking::{Period, RankingTable};
+use crate::rating::HealthLevel;
 use crate::vocab::*;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
@@ -280,6 +284,57 @@ pub enum Event {
     SuspensionLifted {
         project: ProjectId,
     },
+    /// 电子监察 [25]: a card the daily run issued (a red one replaces the open yellow one of its deadline).
+    CardIssued {
+        project: ProjectId,
+        deadline: DeadlineName,
+        card: Card,
+        due: Date,
+    },
+    /// The obligation behind an open card is no longer pending: met (recorded with the decision that met it)
+    /// or lapsed (no longer owed, or its due date changed).
+    CardCleared {
+        project: ProjectId,
+        deadline: DeadlineName,
+        #[serde(default = "met")]
+        closure: Closure,
+    },
+    /// The owner considers a card wrong, with its reason [25].
+    CardDisputed {
+        project: ProjectId,
+        deadline: DeadlineName,
+        reason: Text,
+    },
+    /// The owner's own rating [20], beside the computed one of that day (recorded, so that a rating left
+    /// unchanged while a factor worsened can be told later).
+    RatingReported {
+        project: ProjectId,
+        level: HealthLevel,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        note: Option<Text>,
+        computed: HealthLevel,
+        computed_score: u8,
+        /// The computed factors' scores that day, by key.
+        factors: std::collections::BTreeMap<String, u8>,
+    },
+    /// The bureau published a month's 电子监察 ranking [25]: the table as it stood, kept for good.
+    RankingPublished {
+        jurisdiction: JurisdictionId,
+        period: Period,
+        table: RankingTable,
+    },
+    /// The approval authority or the bureau upheld the disputed card, or withdrew it [25].
+    CardDisputeResolved {
+        project: ProjectId,
+        deadline: DeadlineName,
+        outcome: DisputeOutcome,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        note: Option<Text>,
+    },
+}
+
+fn met() -> Closure {
+    Closure::Met
 }
 
 impl Event {
@@ -291,7 +346,7 @@ impl Event {
             PlanReviewed { included, excluded, .. } => included.iter().chain(excluded).collect(),
             PlanApproved { projects, .. } => projects.iter().collect(),
             ProposalsMerged { project, merged, .. } => std::iter::once(project).chain(merged).collect(),
-            PlanReviewFiled { .. } | PlanIncludedInInvestmentPlan { .. } => Vec::new(),
+            PlanReviewFiled { .. } | PlanIncludedInInvestmentPlan { .. } | RankingPublished { .. } => Vec::new(),
             StageSubmitted(s) => vec![&s.project],
             AdjustmentRequested { request, .. } => vec![&request.project],
             ProposedForPlan { project, .. }
@@ -328,7 +383,12 @@ impl Event {
             | RectificationOrdered { project, .. }
             | RectificationReported { project, .. }
             | MeasureImposed { project, .. }
-            | SuspensionLifted { project } => vec![project],
+            | SuspensionLifted { project }
+            | CardIssued { project, .. }
+            | CardCleared { project, .. }
+            | CardDisputed { project, .. }
+            | RatingReported { project, .. }
+            | CardDisputeResolved { project, .. } => vec![project],
         }
     }
 
@@ -391,6 +451,11 @@ impl Event {
             Event::RectificationReported { .. } => A::ReportRectified,
             Event::MeasureImposed { .. } => A::ImposeMeasure,
             Event::SuspensionLifted { .. } => A::LiftSuspension,
+            Event::CardIssued { .. } | Event::CardCleared { .. } => A::IssueCards,
+            Event::CardDisputed { .. } => A::DisputeCard,
+            Event::RatingReported { .. } => A::ReportRating,
+            Event::RankingPublished { .. } => A::PublishRanking,
+            Event::CardDisputeResolved { .. } => A::ResolveCardDispute,
         }
     }
 
@@ -441,6 +506,12 @@ impl Event {
             RectificationReported { .. } => "rectification_reported",
             MeasureImposed { .. } => "measure_imposed",
             SuspensionLifted { .. } => "suspension_lifted",
+            CardIssued { .. } => "card_issued",
+            CardCleared { .. } => "card_cleared",
+            CardDisputed { .. } => "card_disputed",
+            RatingReported { .. } => "rating_reported",
+            RankingPublished { .. } => "ranking_published",
+            CardDisputeResolved { .. } => "card_dispute_resolved",
         }
     }
 }

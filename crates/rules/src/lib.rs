@@ -9,6 +9,7 @@
 
 pub mod actor;
 pub mod authz;
+pub mod cards;
 pub mod command;
 pub mod date;
 pub mod decide;
@@ -21,6 +22,8 @@ pub mod notice;
 pub mod personal;
 pub mod policy;
 pub mod policy_diff;
+pub mod ranking;
+pub mod rating;
 pub mod regulation;
 pub mod remind;
 pub mod standing;

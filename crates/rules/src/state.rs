@@ -81,6 +81,13 @@ pub struct Rectification {
     /// How many verifications found it still falling short [25] ("整改后仍不符合要求").
     #[serde(default)]
     pub failures: u32,
+    /// The days those verifications were made.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub failed_on: Vec<Date>,
+    /// The first report that it was rectified: whether it was reported by its due date, whatever a later
+    /// verification found.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_reported_on: Option<Date>,
 }
 
 /// A department's verification of a reported rectification [25].
@@ -192,6 +199,9 @@ pub struct Project {
     /// [9] the bureau's technical review opinion on the capital-construction route.
     #[serde(default)]
     pub technical_opinion_on: Option<Date>,
+    /// [19] every change requested, its day and outcome.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub adjustments: Vec<(Date, AdjustmentOutcome)>,
     /// [19] the change awaiting re-approval, if any.
     #[serde(default)]
     pub pending_adjustment: Option<PendingAdjustment>,
@@ -214,6 +224,12 @@ pub struct Project {
     /// The project this one was merged into [7]: it takes no further action.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub merged_into: Option<ProjectId>,
+    /// 电子监察 [25]: every card the project was issued, open or closed, in order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub cards: Vec<crate::cards::CardRecord>,
+    /// The owner's own ratings [20], in order, each with the computed rating of its day.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub self_ratings: Vec<crate::rating::SelfRating>,
     /// The date of the latest event: later actions may not be dated before it.
     pub last_event_on: Date,
 }
@@ -270,6 +286,9 @@ impl Project {
             assigned: false,
             co_builders: Vec::new(),
             merged_into: None,
+            cards: Vec::new(),
+            self_ratings: Vec::new(),
+            adjustments: Vec::new(),
             last_event_on: on,
         }
     }
@@ -402,7 +421,9 @@ impl Project {
                     }
                 }
             }
-            Event::PlanReviewFiled { .. } | Event::PlanIncludedInInvestmentPlan { .. } => {}
+            Event::PlanReviewFiled { .. }
+            | Event::PlanIncludedInInvestmentPlan { .. }
+            | Event::RankingPublished { .. } => {}
             Event::PlanReviewed { excluded, .. } => {
                 if excluded.contains(&self.id) && self.status == Status::Proposed {
                     self.plan = None;
@@ -516,6 +537,7 @@ impl Project {
             }
             Event::AdjustmentRequested { request, outcome, .. } => {
                 self.last_adjustment = Some(*outcome);
+                self.adjustments.push((on, *outcome));
                 match outcome {
                     AdjustmentOutcome::SelfAdjusted => {
                         self.adjustment_used = self.adjustment_used.saturating_add(request.amount);
@@ -586,11 +608,14 @@ impl Project {
                     rectified_on: None,
                     verification: None,
                     failures: 0,
+                    failed_on: Vec::new(),
+                    first_reported_on: None,
                 });
             }
             Event::RectificationReported { numbers, .. } => {
                 for r in self.rectifications.iter_mut().filter(|r| numbers.contains(&r.number)) {
                     r.rectified_on = Some(on);
+                    r.first_reported_on.get_or_insert(on);
                     r.verification = None;
                 }
             }
@@ -606,6 +631,7 @@ impl Project {
                     if *result == VerificationResult::Failed {
                         r.rectified_on = None;
                         r.failures = r.failures.saturating_add(1);
+                        r.failed_on.push(on);
                     }
                 }
             }
@@ -623,6 +649,20 @@ impl Project {
                 }
             }
             Event::SuspensionLifted { .. } => self.advance(&[Status::Suspended], Status::UnderConstruction),
+            Event::CardIssued { .. }
+            | Event::CardCleared { .. }
+            | Event::CardDisputed { .. }
+            | Event::CardDisputeResolved { .. } => crate::cards::apply(self, &recorded.event, on),
+            Event::RatingReported { level, note, computed, computed_score, factors, .. } => {
+                self.self_ratings.push(crate::rating::SelfRating {
+                    on,
+                    level: *level,
+                    note: note.clone(),
+                    computed: *computed,
+                    computed_score: *computed_score,
+                    factors: factors.clone(),
+                });
+            }
         }
     }
 }

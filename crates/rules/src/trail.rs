@@ -48,6 +48,13 @@ impl Action {
             RequestAdjustment | RejectAdjustment => &[18, 19],
             ApproveAdjustment => &[15, 18, 19],
             ReturnSurplus => &[18],
+            // 电子监察 under the supervision of [25], on the deadlines of [20][21][22][25][26].
+            IssueCards => &[20, 21, 22, 25, 26],
+            DisputeCard | ResolveCardDispute => &[25],
+            // The owner's own rating of the project, part of its yearly report [20].
+            ReportRating => &[20],
+            // A month's ranking under the supervision of [25], counting re-approvals [19].
+            PublishRanking => &[19, 25],
             SubmitAnnualReport => &[20],
             CompleteConstruction => &[14, 19, 21],
             RecordAssessment => &[21, 26],

@@ -283,6 +283,14 @@ vocabulary!(
 );
 
 vocabulary!(
+    /// 对警示牌异议的处理结果 [25].
+    DisputeOutcome {
+        Upheld = "upheld" => "维持警示牌",
+        Withdrawn = "withdrawn" => "撤销警示牌",
+    }
+);
+
+vocabulary!(
     /// 市委网信办对年度实施计划的备案审核结论 [24].
     PlanReviewResult {
         Filed = "filed" => "予以备案",

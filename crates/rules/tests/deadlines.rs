@@ -144,7 +144,8 @@ fn a_report_needs_the_opinions_of_the_user_units_and_the_supervision_unit() {
         let mut sim = building_from("2022-03-01");
         let mut opinions_from: BTreeSet<ReportOpinion> = ReportOpinion::ALL.iter().copied().collect();
         opinions_from.remove(missing);
-        let report = Command::SubmitAnnualReport { project: pid("P"), year: plan_year(2022), opinions_from };
+        let report =
+            Command::SubmitAnnualReport { project: pid("P"), year: plan_year(2022), opinions_from, self_rating: None };
         assert_refused(sim.act("2022-12-01", &owner(), report), 20);
     }
 }

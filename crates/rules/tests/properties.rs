@@ -14,8 +14,10 @@ mod common;
 
 use common::*;
 use govit_rules::command::{AssignProject, Owner, RequestAdjustment, SubmitStage};
-use govit_rules::derive::next_stages;
+use govit_rules::derive::{DeadlineName, next_stages};
 use govit_rules::policy::{self, AdjustmentBasis, PolicySet};
+use govit_rules::ranking::Period;
+use govit_rules::rating::HealthLevel;
 use govit_rules::vocab::*;
 use govit_rules::{
     Action, Actor, Command, Context, Date, Event, Money, OwnerStanding, Plan, Project, ProjectId, Recorded, Role,
@@ -313,6 +315,10 @@ impl Game {
                 A::VerifyRectification,
                 A::ImposeMeasure,
                 A::SubmitAnnualReport,
+                A::IssueCards,
+                A::DisputeCard,
+                A::ResolveCardDispute,
+                A::ReportRating,
             ],
             Status::Suspended => &[
                 A::LiftSuspension,
@@ -322,7 +328,14 @@ impl Game {
                 A::ApproveAdjustment,
                 A::ImposeMeasure,
             ],
-            Status::Completed => &[A::RecordAssessment, A::ConfirmReadyForAcceptance, A::Accept],
+            Status::Completed => &[
+                A::RecordAssessment,
+                A::ConfirmReadyForAcceptance,
+                A::Accept,
+                A::IssueCards,
+                A::DisputeCard,
+                A::ResolveCardDispute,
+            ],
             Status::Accepted => &[A::StartOperation, A::FileAcceptance, A::RegisterAssets, A::ReturnSurplus],
             Status::Operating => &[A::SubmitSelfEvaluation, A::CommissionPostEvaluation, A::RecordAssessment],
             Status::Terminated | Status::Merged => Action::ALL,
@@ -551,6 +564,7 @@ impl Game {
                 project,
                 year: yr(chrono::Datelike::year(&self.on) - i32::from(s.m % 2 == 1)),
                 opinions_from: if s.good { ReportOpinion::ALL.iter().copied().collect() } else { BTreeSet::new() },
+                self_rating: HealthLevel::ALL.get(n % 4).copied(),
             },
             Action::CompleteConstruction => Command::CompleteConstruction { project },
             Action::RecordAssessment => {
@@ -601,6 +615,43 @@ impl Game {
                 Command::ImposeMeasure { project, measure }
             }
             Action::LiftSuspension => Command::LiftSuspension { project },
+            Action::IssueCards => Command::IssueCards { project },
+            // Last month's, with the table the application layer computes (empty here), or this month's.
+            Action::PublishRanking => {
+                let month = Period::of(self.on);
+                Command::PublishRanking {
+                    period: if s.good { month.previous() } else { month },
+                    jurisdiction: None,
+                    table: Some(Box::default()),
+                }
+            }
+            Action::ReportRating => Command::ReportRating {
+                project,
+                level: HealthLevel::ALL[n % HealthLevel::ALL.len()],
+                note: text("进度正常"),
+            },
+            // The card open now when well-formed, else one of the deadlines, card or not.
+            Action::DisputeCard => Command::DisputeCard {
+                project,
+                deadline: self.card_deadline(s, |c| c.dispute.is_none()),
+                reason: text("年度报告已线下报送"),
+            },
+            Action::ResolveCardDispute => Command::ResolveCardDispute {
+                project,
+                deadline: self.card_deadline(s, |c| c.disputed()),
+                outcome: DisputeOutcome::ALL[n % DisputeOutcome::ALL.len()],
+                note: None,
+            },
+        }
+    }
+
+    /// The deadline of an open card that `wanted` picks, when `s` is well-formed; else any deadline.
+    fn card_deadline(&self, s: &Step, wanted: impl Fn(&govit_rules::cards::CardRecord) -> bool) -> DeadlineName {
+        let open = self.project.open_cards().find(|c| wanted(c)).map(|c| c.deadline);
+        match open {
+            Some(d) if s.good => d,
+            _ => [DeadlineName::Acceptance, DeadlineName::Rectification, DeadlineName::AnnualReport(2023)]
+                [usize::from(s.k) % 3],
         }
     }
 
@@ -645,11 +696,13 @@ impl Game {
             | A::StartOperation
             | A::SubmitSelfEvaluation
             | A::ReportRectified
-            | A::ReturnSurplus => self.owner(),
+            | A::ReturnSurplus
+            | A::DisputeCard
+            | A::ReportRating => self.owner(),
             A::CommissionReview | A::ApproveStage | A::ReturnStage | A::ApproveAdjustment | A::RejectAdjustment => {
                 self.approver()
             }
-            A::ImposeMeasure | A::LiftSuspension => {
+            A::ImposeMeasure | A::LiftSuspension | A::IssueCards | A::ResolveCardDispute => {
                 if m.is_multiple_of(2) {
                     self.approver()
                 } else {
@@ -660,7 +713,10 @@ impl Game {
             A::FilePlanReview => cyberspace_office(),
             A::IncludeInInvestmentPlan => development_reform(),
             A::ApprovePlan | A::ApproveSupplementaryInclusion | A::GovernmentApprove => government(),
-            A::IssueTechnicalOpinion | A::ConfirmReadyForAcceptance | A::CommissionPostEvaluation => bureau(),
+            A::IssueTechnicalOpinion
+            | A::ConfirmReadyForAcceptance
+            | A::CommissionPostEvaluation
+            | A::PublishRanking => bureau(),
             A::ReleaseFunds => finance(),
             A::SubmitEvaluation => {
                 let commissioned = self.project.current.as_ref().and_then(|c| c.consultant.as_ref());
@@ -701,6 +757,9 @@ impl Game {
                     && p.plan.as_ref().is_some_and(|e| e.year == year && e.supplementary.is_none());
                 let proposals = if proposed { vec![p.id.clone()] } else { Vec::new() };
                 decide(&ctx, World::Plan { plan: &plan, proposals: &proposals }, command)
+            }
+            Command::PublishRanking { .. } => {
+                decide(&ctx, World::Ranking { jurisdiction: &p.jurisdiction, published: false }, command)
             }
             Command::MergeProposals { .. } | Command::AdjustProposal { .. } => {
                 let plan = p.plan.as_ref().and_then(|e| self.plans.get(&e.year));
@@ -947,6 +1006,7 @@ fn a_re_approved_adjustment_never_leaves_the_contracts_above_the_estimate() {
 //
 // Left out:
 // - `register_project` creates a project and is never aimed at an existing one;
+// - `publish_ranking` acts on a jurisdiction's month, not on a project;
 // - `review_plan`, `approve_plan`, `file_plan_review` and `include_in_investment_plan` act on a
 //   jurisdiction's annual plan, not on a project, and `assign_project` and `merge_proposals` shape it with
 //   several projects (the plan pages offer them);
@@ -960,7 +1020,9 @@ fn a_re_approved_adjustment_never_leaves_the_contracts_above_the_estimate() {
 // - `propose_for_plan` and `request_supplementary_inclusion`, from (b) only: [25] "暂缓安排……年度实施计划"
 //   falls on the owner organisation across its projects (`OwnerStanding`), which `relevant_actions(project,
 //   on)` does not see; a deferral refuses every plan year it covers.
-// All of them are still checked under (a).
+// - `issue_cards` is the daily 电子监察 run's, not a person's act: no page offers it, and whether a card is
+//   called for turns on the policy's `warning_days`, which `relevant_actions` does not see.
+// All of them but `issue_cards` are still checked under (a).
 
 /// Actions that are not about one project's state: see above.
 const NOT_PER_PROJECT: &[Action] = &[
@@ -971,6 +1033,8 @@ const NOT_PER_PROJECT: &[Action] = &[
     Action::IncludeInInvestmentPlan,
     Action::AssignProject,
     Action::MergeProposals,
+    Action::IssueCards,
+    Action::PublishRanking,
 ];
 
 /// Offered where `decide` may still refuse them for something else than the project's state: see above.

@@ -11,6 +11,7 @@ use crate::personal::{PersonalRow, insert_personal_in};
 use crate::store::{
     self, Body, Fold, Replay, RequestKey, RequestRow, StoredEvent, WriteGuard, find_request_in, head_in, insert_many,
 };
+use govit_rules::ranking::Period;
 use govit_rules::{JurisdictionId, OrgName, Plan, Project, ProjectId, Recorded};
 use sqlx::{Any, Transaction};
 
@@ -77,6 +78,24 @@ impl Batch<'_> {
             Some(p) => Ok(Some(p.clone())),
             None => store::plan_in(&mut *self.tx, jurisdiction, year).await,
         }
+    }
+
+    /// Whether the ranking of `jurisdiction` for `period` was published [25], in this batch or before.
+    pub async fn ranking_published(
+        &mut self,
+        jurisdiction: &JurisdictionId,
+        period: Period,
+    ) -> Result<bool, StoreError> {
+        let period = period.to_string();
+        if self.fold.ranking(jurisdiction.as_str(), &period) {
+            return Ok(true);
+        }
+        let row: Option<(i64,)> = sqlx::query_as("SELECT seq FROM rankings WHERE jurisdiction = $1 AND period = $2")
+            .bind(jurisdiction.as_str())
+            .bind(period)
+            .fetch_optional(&mut *self.tx)
+            .await?;
+        Ok(row.is_some())
     }
 
     /// A query over every project: what the batch holds is written first.

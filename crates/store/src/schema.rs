@@ -271,6 +271,15 @@ const MIGRATIONS: &[&str] = &[
     UPDATE projects SET watched = 0 WHERE state LIKE '%"rectifications":[]%' AND state LIKE '%"measures":[]%';
     CREATE INDEX projects_owner_watched ON projects (owner, watched);
     "#,
+    // 16: the 电子监察 rankings published [25], each the event that keeps its table, by jurisdiction and month.
+    r#"
+    CREATE TABLE rankings (
+        jurisdiction TEXT NOT NULL,
+        period       TEXT NOT NULL,
+        seq          INTEGER NOT NULL,
+        PRIMARY KEY (jurisdiction, period)
+    );
+    "#,
 ];
 
 /// The migration after which the import's request ids are given to their organisations: a step that reads
@@ -284,6 +293,7 @@ pub(crate) const CLEAR_PROJECTIONS: &[&str] = &[
     "DELETE FROM plans",
     "DELETE FROM document_links",
     "DELETE FROM project_numbers",
+    "DELETE FROM rankings",
 ];
 
 /// `sql` for `backend`: on PostgreSQL 64-bit integers, identity keys and `BYTEA`.

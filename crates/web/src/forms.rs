@@ -37,7 +37,20 @@ options!(
     supplementary_reasons: SupplementaryReason,
     verification_results: VerificationResult,
     plan_review_results: PlanReviewResult,
+    dispute_outcomes: DisputeOutcome,
+    health_levels: govit_rules::rating::HealthLevel,
 );
+
+/// The deadlines a card can be for, annual reports from the year the regulation took effect: a card's
+/// dispute form is opened from the card with its deadline chosen.
+fn deadline_names() -> Vec<(&'static str, &'static str)> {
+    use govit_rules::derive::DeadlineName as D;
+    static NAMES: std::sync::LazyLock<Vec<(String, String)>> = std::sync::LazyLock::new(|| {
+        let fixed = [D::Acceptance, D::SelfEvaluation, D::CryptographyAssessment, D::Rectification];
+        (2021..=2050).map(D::AnnualReport).chain(fixed).map(|d| (d.to_string(), d.label())).collect()
+    });
+    NAMES.iter().map(|(code, label)| (code.as_str(), label.as_str())).collect()
+}
 
 /// How a field is entered.
 #[derive(Debug, Clone, Copy)]
@@ -140,15 +153,30 @@ pub fn fields(action: Action) -> Vec<Field> {
             optional("finding", "仍不符合要求之处(结论为不符合要求时填写)", LongText),
         ],
         A::FileRecord => vec![optional("builds", "涉及基础设施与统一服务(第十二条)", Multi(builds))],
-        A::SubmitAnnualReport => {
-            vec![f("year", "报告年度", Year), optional("opinions_from", "已征求意见", Multi(report_opinions))]
-        }
+        A::SubmitAnnualReport => vec![
+            f("year", "报告年度", Year),
+            optional("opinions_from", "已征求意见", Multi(report_opinions)),
+            optional("self_rating", "项目自评状况(绿/黄/红,与系统评级并列显示)", Choice(health_levels)),
+        ],
+        A::ReportRating => vec![
+            f("level", "项目自评状况(绿/黄/红)", Choice(health_levels)),
+            f("note", "说明(进度、投资、存在的问题)", LongText),
+        ],
         A::RecordAssessment => vec![f("kind", "评估审计事项", Choice(assessment_kinds))],
         A::Accept => vec![optional("reviewed", "验收内容", Multi(acceptance_reviews))],
         A::OrderRectification => {
             vec![f("area", "监管领域", Choice(areas)), f("finding", "发现的问题", LongText), f("due", "整改期限", Date)]
         }
         A::ImposeMeasure => vec![f("measure", "处理措施", Choice(measures))],
+        A::PublishRanking => vec![f("period", "月份(如 2026-11)", Text)],
+        A::DisputeCard => {
+            vec![f("deadline", "警示牌所属事项", Choice(deadline_names)), f("reason", "异议理由", LongText)]
+        }
+        A::ResolveCardDispute => vec![
+            f("deadline", "警示牌所属事项", Choice(deadline_names)),
+            f("outcome", "处理结果", Choice(dispute_outcomes)),
+            optional("note", "处理意见", LongText),
+        ],
         A::ReviewPlan | A::ApprovePlan | A::IncludeInInvestmentPlan => vec![f("year", "计划年度", Year)],
         A::GovernmentApprove
         | A::IssueTechnicalOpinion
@@ -160,7 +188,8 @@ pub fn fields(action: Action) -> Vec<Field> {
         | A::StartOperation
         | A::SubmitSelfEvaluation
         | A::ReportRectified
-        | A::LiftSuspension => Vec::new(),
+        | A::LiftSuspension
+        | A::IssueCards => Vec::new(),
     }
 }
 

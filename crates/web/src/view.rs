@@ -55,6 +55,9 @@ impl Layout {
         if oversees(role) {
             nav.push(("/alerts", "预警"));
         }
+        if govit_app::App::may_read_rankings(role) {
+            nav.push(("/rankings", "电子监察排名"));
+        }
         if !admin {
             nav.push(("/dashboard", "数据看板"));
         }

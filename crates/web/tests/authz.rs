@@ -55,6 +55,7 @@ fn command_for(row: &Row, s: &Subject) -> Value {
             json!({ "year": 2027, "jurisdiction": s.jurisdiction })
         }
         Action::FilePlanReview => json!({ "year": 2027, "jurisdiction": s.jurisdiction, "result": "filed" }),
+        Action::PublishRanking => json!({ "period": "2025-12", "jurisdiction": s.jurisdiction }),
         // A task for the subject's 建设单位: its kind and jurisdiction come from its record.
         Action::AssignProject => json!({
             "name": "授权矩阵测试任务", "owner": { "name": s.owner },
@@ -104,6 +105,9 @@ fn command_for(row: &Row, s: &Subject) -> Value {
         Action::ApproveAdjustment => json!({ "project": p, "approved_investment": 1_200_000 }),
         Action::RejectAdjustment => json!({ "project": p, "reason": "超出原批复建设目标" }),
         Action::ReturnSurplus => json!({ "project": p, "amount": 1_000 }),
+        Action::ReportRating => json!({ "project": p, "level": "green", "note": "按计划推进" }),
+        Action::DisputeCard => json!({ "project": p, "deadline": "acceptance", "reason": "已按期报送" }),
+        Action::ResolveCardDispute => json!({ "project": p, "deadline": "acceptance", "outcome": "upheld" }),
         Action::FileRecord
         | Action::GovernmentApprove
         | Action::IssueTechnicalOpinion
@@ -115,7 +119,8 @@ fn command_for(row: &Row, s: &Subject) -> Value {
         | Action::StartOperation
         | Action::SubmitSelfEvaluation
         | Action::ReportRectified
-        | Action::LiftSuspension => json!({ "project": p }),
+        | Action::LiftSuspension
+        | Action::IssueCards => json!({ "project": p }),
     };
     json!({ "do": action.code(), "with": with })
 }

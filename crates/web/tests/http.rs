@@ -454,12 +454,12 @@ async fn the_dashboard_embeds_six_charts_and_serves_their_data() {
     let (c, _) = login(&s, "minzheng").await;
     command(&s, &c, register("看板测试项目", 1_200_000)).await;
     let html = c.get(format!("{}/dashboard", s.base)).send().await.unwrap().text().await.unwrap();
-    assert_eq!(html.matches("data-chart=").count(), 6, "{html}");
-    assert_eq!(html.matches("type=\"application/json\"").count(), 6);
+    assert_eq!(html.matches("data-chart=").count(), 7, "{html}");
+    assert_eq!(html.matches("type=\"application/json\"").count(), 7);
     let data: serde_json::Value =
         c.get(format!("{}/api/v1/dashboard", s.base)).send().await.unwrap().json().await.unwrap();
     assert_eq!(data["projects"], 1);
-    for key in ["department", "category", "status", "funnel", "overdue", "trend"] {
+    for key in ["department", "category", "status", "funnel", "overdue", "red-cards", "trend"] {
         assert!(data["charts"][key].is_object(), "{key}: {data}");
     }
 }

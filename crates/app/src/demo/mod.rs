@@ -114,7 +114,7 @@ pub async fn seed_city(
         // Where `govit serve --demo --smtp-url …` mails their reminders (a local sink, in a demonstration).
         app.set_email(id, Some(&format!("{}@{DEMO_MAIL_DOMAIN}", u.username))).await?;
     }
-    play(app, steps, &mut progress).await?;
+    play(app, steps, today, &mut progress).await?;
     Ok(DemoReport {
         organizations: ORGANIZATIONS.len(),
         users: USERS.len(),

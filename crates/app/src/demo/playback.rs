@@ -29,17 +29,36 @@ const CHUNK: usize = 1_024;
 
 /// Plays the steps through [`App::execute_all`], in their order, a chunk at a time so that the writer commits
 /// them in batches; a step the rules do not accept is a bug in the demo. A chunk ends before a step that
-/// needs a project number its own chunk has yet to give (a registration earlier in the chunk).
-pub(super) async fn play(app: &App, steps: Vec<Step>, progress: &mut impl FnMut(usize, usize)) -> Result<(), AppError> {
+/// needs a project number its own chunk has yet to give (a registration earlier in the chunk), and before the
+/// first step on or after a day the 电子监察 run is played ([`sweep_after`]); the run is played once more on
+/// `today`. A ranking's publication is played alone, once all before it is written: its table is computed
+/// from the record when it is prepared.
+pub(super) async fn play(
+    app: &App,
+    steps: Vec<Step>,
+    today: Date,
+    progress: &mut impl FnMut(usize, usize),
+) -> Result<(), AppError> {
     let mut ids: BTreeMap<usize, ProjectId> = BTreeMap::new();
     let total = steps.len();
     let mut chunk: Vec<(String, Step, CommandRequest)> = Vec::new();
     let mut registering: Vec<usize> = Vec::new();
+    // The last year of the city's history has its cards (what this year's rankings count); before it, a large
+    // city would rebuild its index for every run for no figure anyone reads.
+    let year_ago = today.checked_sub_days(chrono::Days::new(366)).unwrap_or(today);
+    let mut sweep = steps.first().map(|s| sweep_after(s.on.max(year_ago)));
     for (n, step) in steps.into_iter().enumerate() {
         let waits = step.story.iter().chain(&step.others).any(|i| registering.contains(i) && !registers(step.action));
-        if waits || chunk.len() >= CHUNK {
+        let sweeps = sweep.is_some_and(|day| step.on >= day);
+        // A ranking is computed from the record when it is published: everything before it is written first.
+        let alone = step.action == "publish_ranking";
+        if waits || sweeps || alone || chunk.len() >= CHUNK {
             run(app, std::mem::take(&mut chunk), &mut ids, &mut |k| progress(n - k, total)).await?;
             registering.clear();
+        }
+        while let Some(day) = sweep.filter(|day| step.on >= *day) {
+            app.issue_cards(day).await?;
+            sweep = Some(sweep_after(day));
         }
         let what = format!("第{}步({} {} {})", n + 1, step.on, step.about, step.action);
         let request = request(&step, &ids, &what)?;
@@ -47,10 +66,31 @@ pub(super) async fn play(app: &App, steps: Vec<Step>, progress: &mut impl FnMut(
             registering.push(i);
         }
         chunk.push((what, step, request));
+        if alone {
+            run(app, std::mem::take(&mut chunk), &mut ids, &mut |k| progress(n + 1 - k, total)).await?;
+        }
     }
     run(app, chunk, &mut ids, &mut |k| progress(total - k, total)).await?;
+    while let Some(day) = sweep.filter(|day| *day < today) {
+        app.issue_cards(day).await?;
+        sweep = Some(sweep_after(day));
+    }
+    app.issue_cards(today).await?;
     progress(total, total);
     Ok(())
+}
+
+/// The next day after `on` the demo plays the 电子监察 run: the 1st and the 16th of each month. The server runs
+/// it daily; twice a month keeps a history of yellow cards (15 days before a month's end is the 16th) and red
+/// ones without refreshing a large city's index every day.
+fn sweep_after(on: Date) -> Date {
+    use chrono::Datelike;
+    if on.day() < 16 {
+        on.with_day(16).unwrap_or(on)
+    } else {
+        let first = on.with_day(1).unwrap_or(on);
+        first.checked_add_months(chrono::Months::new(1)).unwrap_or(on)
+    }
 }
 
 /// Whether the action gives its story a new project: an owner's registration, or a task the bureau assigns [7].

@@ -315,6 +315,21 @@ impl<'a> Script<'a> {
                 self.steps.push(step);
             }
         }
+        // [25] the bureau publishes each month's 电子监察 ranking of this year on the 3rd of the next.
+        let mut month = govit_rules::ranking::Period::of(ymd(chrono::Datelike::year(&self.today), 1, 1));
+        while plus(month.last(), 3) <= self.today {
+            self.steps.push(Step {
+                on: plus(month.last(), 3),
+                actor: self.bureau.clone(),
+                action: "publish_ranking",
+                with: json!({"period": month.to_string(), "jurisdiction": "wuhan"}).to_string(),
+                story: None,
+                others: Vec::new(),
+                about: format!("{}电子监察排名", month.label()),
+            });
+            let Some(next) = month.last().succ_opt() else { break };
+            month = govit_rules::ranking::Period::of(next);
+        }
         // Stable: a project's steps on one day keep their order.
         self.steps.sort_by_key(|s| s.on);
         if let Some(late) = self.steps.iter().find(|s| s.on > self.today || s.on < ymd(2022, 1, 1)) {

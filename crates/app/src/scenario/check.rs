@@ -124,6 +124,29 @@ pub(super) fn check_then(then: &Then, view: &ProjectView) -> Result<(), String> 
             return Err(format!("then.cards:应为 {},实为 {}", shown(expected), shown(&actual)));
         }
     }
+    if let Some(expected) = &then.rating {
+        let factors = || {
+            let parts: Vec<String> =
+                view.rating.factors.iter().map(|f| format!("{} {}({})", f.label, f.score, f.value)).collect();
+            parts.join(";")
+        };
+        if expected.level.is_some_and(|l| l != view.rating.level) {
+            return Err(format!(
+                "then.rating.level:应为 {},实为 {}({})",
+                shown(&expected.level),
+                view.rating.level.code(),
+                factors()
+            ));
+        }
+        if expected.score.is_some_and(|s| s != view.rating.score) {
+            return Err(format!(
+                "then.rating.score:应为 {},实为 {}({})",
+                shown(&expected.score),
+                view.rating.score,
+                factors()
+            ));
+        }
+    }
     if let Some(expected) = &then.co_builders {
         let expected: BTreeSet<&str> = expected.iter().map(String::as_str).collect();
         let actual: BTreeSet<&str> = view.project.co_builders.iter().map(|o| o.as_str()).collect();

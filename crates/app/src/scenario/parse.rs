@@ -151,6 +151,15 @@ pub struct Then {
     pub assigned: Option<bool>,
     /// Exactly the open 电子监察 cards, by deadline name; `{}` for none.
     pub cards: Option<BTreeMap<String, Card>>,
+    /// The computed health rating: `{level, score}`, either alone.
+    pub rating: Option<RatingCheck>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RatingCheck {
+    pub level: Option<govit_rules::rating::HealthLevel>,
+    pub score: Option<u8>,
 }
 
 #[derive(Debug, Deserialize)]

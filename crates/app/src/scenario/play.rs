@@ -66,6 +66,8 @@ fn policies(file: &str, scenario: &Scenario) -> Result<PolicySet, Stop> {
 impl Run {
     async fn step(&mut self, index: usize, step: &Step) -> Result<(), Stop> {
         self.clock.set(step.on);
+        // The day's 电子监察 run goes first, as the server's scheduler runs it each day.
+        self.app.issue_cards(step.on).await.map_err(|e| Malformed::new("(系统)", e.to_string()))?;
         let fail = |reason: String| {
             Stop::Failed(Failure {
                 step: index + 1,

@@ -1,5 +1,6 @@
 //! The figures that need a city: `audit verify` against `openssl dgst -sm3`, and, on a demo city of 100,000
-//! projects, the dashboard and project list through a real `govit serve`, its memory, and a projection rebuild.
+//! projects, the dashboard, project list and rankings through a real `govit serve`, its memory, the daily
+//! 电子监察 run and a projection rebuild.
 
 use super::http::{Scratch, micros};
 use super::{millis, per_second, percentile, ratio};
@@ -142,6 +143,8 @@ pub(crate) async fn big_city(dir: &Path, server: Option<&Path>, samples: usize) 
     let _ = server.wait();
     result?;
 
+    card_run(dir).await?;
+
     let store = Store::open_file(&crate::database::sqlite_file(dir)).await?;
     let started = Instant::now();
     let guard = store.lock().await;
@@ -150,6 +153,29 @@ pub(crate) async fn big_city(dir: &Path, server: Option<&Path>, samples: usize) 
     let rate = per_second(u64::try_from(last).unwrap_or(0), started.elapsed());
     println!("    全量重建投影(折叠 {last} 条事件):{:.1?},{rate} 条/秒(目标 ≥ {REBUILD_TARGET})", started.elapsed());
     store.close().await;
+    Ok(())
+}
+
+/// The daily 电子监察 run over the whole city, as the server's scheduler runs it today: the index built, every
+/// project's cards compared with what its deadlines call for, and the changes recorded through the rules.
+async fn card_run(dir: &Path) -> Result<()> {
+    const TARGET: Duration = Duration::from_secs(30);
+    let store = Store::open_file(&crate::database::sqlite_file(dir)).await?;
+    let policies = govit_rules::policy::load(govit_rules::policy::BUILTIN)?;
+    let app = App::new(store, policies, Arc::new(SystemClock));
+    let today = app.clock().today();
+    let started = Instant::now();
+    let run = app.issue_cards(today).await?;
+    let took = started.elapsed();
+    println!(
+        "    电子监察每日运行({today}:{} 个项目有变化,黄牌 {}、红牌 {}、销牌 {}):{took:.1?}(目标 ≤ {}s)",
+        run.projects,
+        run.yellow,
+        run.red,
+        run.cleared,
+        TARGET.as_secs()
+    );
+    app.store().close().await;
     Ok(())
 }
 
@@ -180,6 +206,8 @@ async fn measure(base: &str, pid: u32, samples: usize) -> Result<()> {
         ),
         ("工作台 /api/v1/workbench", "/api/v1/workbench"),
         ("数据看板页面 /dashboard", "/dashboard"),
+        ("电子监察排名 /api/v1/rankings(上月)", "/api/v1/rankings"),
+        ("电子监察排名页面 /rankings", "/rankings"),
     ] {
         let mut times = Vec::with_capacity(samples);
         for _ in 0..samples.max(1) {

@@ -96,7 +96,7 @@ pub(super) fn decide(ctx: &Context<'_>, policy: &Resolved, p: &Project, command:
                 .finish()?;
             Ok(Outcome::event(Event::SurplusReturned { project: id, amount: amount.money() }))
         }
-        Command::SubmitAnnualReport { year, opinions_from, .. } => {
+        Command::SubmitAnnualReport { year, opinions_from, self_rating, .. } => {
             let status = annual_report_status(p, year.get(), ctx.on, ctx.policies);
             let missing: Vec<&str> =
                 ReportOpinion::ALL.iter().filter(|o| !opinions_from.contains(o)).map(|o| o.label()).collect();
@@ -107,12 +107,19 @@ pub(super) fn decide(ctx: &Context<'_>, policy: &Resolved, p: &Project, command:
             // [17][20]: a report that carries the supervision unit's opinion while none is on record is noted.
             let supervisor_unrecorded = opinions_from.contains(&ReportOpinion::Supervisor)
                 && p.team.as_ref().is_none_or(|t| t.supervisor.is_none());
-            Ok(Outcome::event(Event::AnnualReportSubmitted {
+            let mut events = vec![Event::AnnualReportSubmitted {
                 project: id,
                 year: year.get(),
                 opinions_from: opinions_from.clone(),
                 supervisor_unrecorded,
-            }))
+            }];
+            // [20] the owner's own rating, part of the report: not held to the monthly limit of `report_rating`,
+            // and beside the computed rating of the project with the report in.
+            if let Some(level) = self_rating {
+                let after = super::folded(ctx, &policy.version, p, &events);
+                events.push(crate::rating::reported(&after, *level, None, ctx.on, ctx.policies));
+            }
+            Ok(Outcome { events, warnings: Vec::new() })
         }
         Command::CompleteConstruction { .. } => match p.status {
             // [19] "应当按照国家有关规定履行相应手续": a change awaiting re-approval is not yet settled.

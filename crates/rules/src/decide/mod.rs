@@ -5,6 +5,7 @@
 
 mod acceptance;
 mod approval;
+mod cards;
 mod construction;
 mod plan;
 mod register;
@@ -46,6 +47,8 @@ pub enum World<'a> {
     Assign { id: &'a ProjectId, plan: Option<&'a Plan>, owner: Option<&'a OwnerStanding> },
     /// Proposals to merge [7]: the one that remains, the ones folded into it, and the plan of its year.
     Merge { lead: &'a Project, merged: &'a [Project], plan: Option<&'a Plan> },
+    /// A month's ranking of a jurisdiction [25], and whether it was published already.
+    Ranking { jurisdiction: &'a JurisdictionId, published: bool },
 }
 
 /// What a decision produced.
@@ -100,10 +103,15 @@ pub fn decide(ctx: &Context<'_>, world: World<'_>, command: &Command) -> Result<
             (Subject::Project(project.audience()), &project.jurisdiction)
         }
         (World::Plan { plan, .. }, _) => (Subject::Plan { jurisdiction: &plan.jurisdiction }, &plan.jurisdiction),
+        (World::Ranking { jurisdiction, .. }, _) => (Subject::Plan { jurisdiction }, jurisdiction),
         (World::NewProject(_) | World::Assign { .. }, _) => return Err(mismatch()),
     };
     authz::authorize(ctx.actor, action, subject, area, ctx.policies, ctx.on)?;
-    if let World::Project { project, .. } | World::Merge { lead: project, .. } = world {
+    // The daily 电子监察 run still reaches a terminated or merged project: to clear the cards it left open.
+    let run = matches!(command, Command::IssueCards { .. });
+    if let World::Project { project, .. } | World::Merge { lead: project, .. } = world
+        && !run
+    {
         if project.status == Status::Terminated {
             return Err(Refusal::single(&[25], "项目已终止,不再受理任何事项").into());
         }
@@ -114,7 +122,7 @@ pub fn decide(ctx: &Context<'_>, world: World<'_>, command: &Command) -> Result<
         }
     }
     let policy = ctx.policies.resolve(jurisdiction, ctx.on)?;
-    let outcome = match world {
+    let mut outcome = match world {
         World::NewProject(id) => register::decide(ctx, &policy, id, command),
         World::Project { project, plan, owner } => decide_for_project(ctx, &policy, project, plan, owner, command),
         World::Plan { plan, .. }
@@ -130,8 +138,32 @@ pub fn decide(ctx: &Context<'_>, world: World<'_>, command: &Command) -> Result<
             _ => Err(mismatch_refusal()),
         },
         World::Merge { lead, merged, plan } => shape::decide_merge(&policy, lead, merged, plan, command),
+        World::Ranking { jurisdiction, published } => cards::decide_publish(ctx, jurisdiction, published, command),
     }?;
+    if let World::Project { project, .. } = world
+        && !matches!(command, Command::IssueCards { .. })
+    {
+        let cleared = cards::cleared_with(ctx, &policy.version, project, command, &outcome.events);
+        outcome.events.extend(cleared);
+    }
     Ok(Decision { events: outcome.events, warnings: outcome.warnings, policy: policy.version })
+}
+
+/// `p` as it stands once `events`, decided on `ctx`, are applied: what the decision's own consequences (a card
+/// cleared, the rating of the day) are judged on.
+pub(crate) fn folded(ctx: &Context<'_>, policy: &str, p: &Project, events: &[Event]) -> Project {
+    let mut after = p.clone();
+    for event in events {
+        after.apply(&crate::event::Recorded {
+            on: ctx.on,
+            actor: ctx.actor.clone(),
+            policy: policy.to_owned(),
+            event: event.clone(),
+            warnings: Vec::new(),
+            attachments: Vec::new(),
+        });
+    }
+    after
 }
 
 /// What `project`'s route, approver and government approval would be at `investment` on `on` [7][8][9][15]: what
@@ -191,13 +223,17 @@ fn decide_for_project(
         | C::VerifyRectification { .. }
         | C::ImposeMeasure { .. }
         | C::LiftSuspension { .. } => supervision::decide(ctx, p, command),
+        C::IssueCards { .. } | C::DisputeCard { .. } | C::ResolveCardDispute { .. } | C::ReportRating { .. } => {
+            cards::decide(ctx, p, command)
+        }
         C::RegisterProject(_)
         | C::AssignProject(_)
         | C::MergeProposals { .. }
         | C::ReviewPlan { .. }
         | C::ApprovePlan { .. }
         | C::FilePlanReview { .. }
-        | C::IncludeInInvestmentPlan { .. } => Err(mismatch_refusal()),
+        | C::IncludeInInvestmentPlan { .. }
+        | C::PublishRanking { .. } => Err(mismatch_refusal()),
     }
 }
 

@@ -288,6 +288,7 @@ pub fn annual_report(project: &str, year: i32) -> Command {
         project: pid(project),
         year: plan_year(year),
         opinions_from: ReportOpinion::ALL.iter().copied().collect(),
+        self_rating: None,
     }
 }
 
@@ -480,6 +481,11 @@ impl Sim {
                     .map(|p| p.id.clone())
                     .collect();
                 self.run(on, actor, World::Plan { plan: &plan, proposals: &proposals }, &command)
+            }
+            // A ranking is published once per jurisdiction and month: the simulation keeps none.
+            Target::Ranking { jurisdiction, .. } => {
+                let jurisdiction = jurisdiction.cloned().unwrap_or_else(|| actor.jurisdiction.clone());
+                self.run(on, actor, World::Ranking { jurisdiction: &jurisdiction, published: false }, &command)
             }
         }
     }

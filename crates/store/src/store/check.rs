@@ -60,6 +60,7 @@ impl Store {
             timelines(&mut tx, &fold).await?,
             documents(&mut tx, &fold).await?,
             numbers(&mut tx, &fold).await?,
+            rankings(&mut tx, &fold).await?,
         ];
         report.first_difference = differences.into_iter().flatten().next();
         tx.rollback().await?;
@@ -191,6 +192,17 @@ async fn documents(tx: &mut Tx<'_>, fold: &Fold) -> Result<Option<ChainBreak>, S
         fold.documents.iter().map(|l| (l.digest.clone(), l.seq, l.project.clone())).collect();
     let first = stored.symmetric_difference(&folded).next();
     Ok(first.and_then(|(digest, seq, _)| differs(*seq, format!("第{seq}号事件所用文件 {digest} 的记录与日志不符"))))
+}
+
+/// The rankings published [25], by jurisdiction and month, and the events that keep them.
+async fn rankings(tx: &mut Tx<'_>, fold: &Fold) -> Result<Option<ChainBreak>, StoreError> {
+    let rows: Vec<(String, String, i64)> =
+        sqlx::query_as("SELECT jurisdiction, period, seq FROM rankings").fetch_all(&mut **tx).await?;
+    let stored: BTreeSet<(String, String, i64)> = rows.into_iter().collect();
+    let folded: BTreeSet<(String, String, i64)> =
+        fold.rankings.iter().map(|((j, p), seq)| (j.clone(), p.clone(), *seq)).collect();
+    let first = stored.symmetric_difference(&folded).next();
+    Ok(first.and_then(|(j, p, seq)| differs(*seq, format!("{j} {p}的电子监察排名记录与日志不符"))))
 }
 
 /// The last number registered under each `jurisdiction-year-` prefix.

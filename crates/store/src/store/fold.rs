@@ -18,6 +18,8 @@ pub(crate) struct Fold {
     pub(super) documents: Vec<Link>,
     /// The highest number registered per `jurisdiction-year-` prefix: the `project_numbers` projection.
     pub(super) numbers: HashMap<String, i64>,
+    /// The rankings published [25], by jurisdiction and month, with the event's number: `rankings`.
+    pub(super) rankings: HashMap<(String, String), i64>,
     /// Folding the whole log from its first event, reading nothing from the projections: what a check of the
     /// projections compares them with, so they cannot vouch for themselves.
     from_log_only: bool,
@@ -113,6 +115,9 @@ impl Fold {
                 self.documents.push(Link { digest: digest.clone(), seq, project: project.clone(), position });
             }
         }
+        if let Event::RankingPublished { jurisdiction, period, .. } = &record.event {
+            self.rankings.insert((jurisdiction.to_string(), period.to_string()), seq);
+        }
         if let Some((jurisdiction, year)) = record.event.plan() {
             let key = (jurisdiction.clone(), year);
             if !self.plans.contains_key(&key) && self.from_log_only {
@@ -140,7 +145,11 @@ impl Fold {
 
     /// Whether nothing has been folded since the fold was made (or written).
     pub(crate) fn is_empty(&self) -> bool {
-        self.projects.is_empty() && self.plans.is_empty() && self.links.is_empty() && self.documents.is_empty()
+        self.projects.is_empty()
+            && self.plans.is_empty()
+            && self.links.is_empty()
+            && self.documents.is_empty()
+            && self.rankings.is_empty()
     }
 
     /// A project or plan folded but not yet written, for reads inside a batch.
@@ -150,6 +159,11 @@ impl Fold {
 
     pub(crate) fn plan(&self, jurisdiction: &JurisdictionId, year: i32) -> Option<&Plan> {
         self.plans.get(&(jurisdiction.clone(), year))
+    }
+
+    /// Whether the ranking of `jurisdiction` for `period` (`2026-11`) was folded in this batch.
+    pub(crate) fn ranking(&self, jurisdiction: &str, period: &str) -> bool {
+        self.rankings.contains_key(&(jurisdiction.to_owned(), period.to_owned()))
     }
 
     /// The highest number folded for a `jurisdiction-year-` prefix.
@@ -229,6 +243,16 @@ impl Fold {
             2,
             &numbers,
             |q, (prefix, last)| q.bind(prefix.as_str()).bind(**last),
+        )
+        .await?;
+        let rankings: Vec<(&(String, String), &i64)> = self.rankings.iter().collect();
+        insert_many(
+            tx,
+            "INSERT INTO rankings (jurisdiction, period, seq) VALUES ",
+            " ON CONFLICT (jurisdiction, period) DO NOTHING",
+            3,
+            &rankings,
+            |q, ((jurisdiction, period), seq)| q.bind(jurisdiction.clone()).bind(period.clone()).bind(**seq),
         )
         .await?;
         write_links(tx, &self.documents).await?;

@@ -86,6 +86,14 @@ impl Store {
         rows.into_iter().map(|(state,)| serde_json::from_str(&state).map_err(|e| StoreError::corrupt(0, e))).collect()
     }
 
+    /// The rankings published [25]: jurisdiction, month (`2026-11`) and the event that keeps the table,
+    /// newest month first.
+    pub async fn published_rankings(&self) -> Result<Vec<(String, String, i64)>, StoreError> {
+        Ok(sqlx::query_as("SELECT jurisdiction, period, seq FROM rankings ORDER BY period DESC, jurisdiction")
+            .fetch_all(&self.pool)
+            .await?)
+    }
+
     /// Projects proposed (not by supplementary request) for a jurisdiction's plan of `year`.
     pub async fn proposals(&self, jurisdiction: &JurisdictionId, year: i32) -> Result<Vec<ProjectId>, StoreError> {
         proposals_in(&self.pool, jurisdiction, year).await

@@ -27,6 +27,33 @@ pub(super) async fn workbench(
     Ok(Json(json!(bench)))
 }
 
+/// Which month's ranking, of which jurisdiction: `?period=2026-11&jurisdiction=wuhan`.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct RankingQuery {
+    period: Option<String>,
+    jurisdiction: Option<String>,
+}
+
+/// 电子监察 ranking [25] of a month (last month by default): the published table if it was published.
+pub(super) async fn ranking(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    RawQuery(raw): RawQuery,
+) -> Result<Json<Value>, ApiError> {
+    let query: RankingQuery =
+        crate::pages::parse_query(raw.as_deref()).map_err(|e| ApiError::invalid("query", e.to_string()))?;
+    let period = match query.period.as_deref() {
+        Some(p) => govit_rules::ranking::Period::parse(p).map_err(|e| ApiError::invalid("period", e))?,
+        None => govit_rules::ranking::Period::of(state.app.clock().today()).previous(),
+    };
+    let jurisdiction = match query.jurisdiction {
+        Some(j) => Some(govit_rules::JurisdictionId::parse(j).map_err(|e| ApiError::invalid("jurisdiction", e))?),
+        None => None,
+    };
+    Ok(Json(json!(state.app.ranking(&user.session.actor, jurisdiction, period).await?)))
+}
+
 pub(super) async fn dashboard(State(state): State<AppState>, ApiUser(user): ApiUser) -> Result<Json<Value>, ApiError> {
     let d = state.app.dashboard(&user.session.actor, state.app.clock().today()).await?;
     let charts: serde_json::Map<String, Value> = crate::pages::charts(&d)

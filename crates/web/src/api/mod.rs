@@ -39,6 +39,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/commands", post(commands::command))
         .route("/workbench", get(dashboard::workbench))
         .route("/dashboard", get(dashboard::dashboard))
+        .route("/rankings", get(dashboard::ranking))
         .route("/open-data", get(dashboard::open_data))
         .route("/projects", get(projects::projects))
         .route("/projects/{id}", get(projects::project))

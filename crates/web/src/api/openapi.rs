@@ -59,7 +59,11 @@ fn with_schema(action: Action) -> Value {
             );
             required.extend(["project", "merged"]);
         }
-        Action::ReviewPlan | Action::ApprovePlan | Action::FilePlanReview | Action::IncludeInInvestmentPlan => {
+        Action::ReviewPlan
+        | Action::ApprovePlan
+        | Action::FilePlanReview
+        | Action::IncludeInInvestmentPlan
+        | Action::PublishRanking => {
             properties
                 .insert("jurisdiction".into(), json!({ "type": "string", "description": "缺省为当前用户所在辖区" }));
             if action == Action::ReviewPlan {
@@ -249,6 +253,10 @@ fn core_spec() -> Value {
                 query_param("per_page", json!({ "type": "integer", "minimum": 1, "maximum": 500 }), "每类每页条数")
             ]), ok_object("工作台")),
             "/api/v1/dashboard": get_op("数据看板:各部门、各类别投资,状态,推进漏斗,逾期,年度趋势(含各图表的 ECharts 配置)", json!([]), ok_object("看板数据")),
+            "/api/v1/rankings": get_op("电子监察排名(第二十五条):某月建设单位和辖区的红牌、黄牌、红牌天数、整改、须重新审批的调整;已发布的月份为发布时冻结的排名(published 非空)", json!([
+                query_param("period", json!({ "type": "string", "pattern": "^[0-9]{4}-[0-9]{2}$" }), "月份,如 2026-11(默认上月)"),
+                query_param("jurisdiction", json!({ "type": "string" }), "辖区(默认本单位所属辖区)")
+            ]), ok_object("排名")),
             "/api/v1/open-data": { "get": { "summary": "政务公开:已批复项目(无需登录)", "security": [], "responses": { "200": ok_array("公开项目") } } },
             "/api/v1/projects": get_op("项目库", json!([
                 query_param("q", json!({ "type": "string" }), "名称或编号包含"),
@@ -259,7 +267,8 @@ fn core_spec() -> Value {
                 query_param("min", money.clone(), "登记投资不低于"),
                 query_param("max", money, "登记投资不高于"),
                 query_param("overdue", json!({ "type": "boolean" }), "只看有逾期事项的"),
-                query_param("sort", json!({ "type": "string", "enum": ["id", "name", "owner", "investment", "status"] }), "排序"),
+                query_param("rating", json!({ "type": "string", "enum": ["green", "yellow", "red"] }), "系统健康评级"),
+                query_param("sort", json!({ "type": "string", "enum": ["id", "name", "owner", "investment", "status", "rating"] }), "排序(rating:评分低者在前)"),
                 query_param("desc", json!({ "type": "boolean" }), "倒序"),
                 query_param("page", json!({ "type": "integer", "minimum": 1 }), "页码"),
                 query_param("per_page", json!({ "type": "integer", "minimum": 1, "maximum": 500 }), "每页条数")
@@ -523,6 +532,7 @@ mod tests {
             Action::RegisterProject => &["owner", "jurisdiction"],
             Action::ReviewPlan => &["jurisdiction", "exclude"],
             Action::ApprovePlan | Action::FilePlanReview | Action::IncludeInInvestmentPlan => &["jurisdiction"],
+            Action::PublishRanking => &["jurisdiction"],
             Action::AssignProject => &["jurisdiction"],
             Action::MergeProposals => &["project", "merged"],
             _ => &["project"],
@@ -631,6 +641,7 @@ mod tests {
             (Some("string"), _) if schema.get("pattern").is_some() => Value::from("120万"),
             (Some("string"), "project" | "exclude" | "merged") => Value::from("wuhan-2024-0001"),
             (Some("string"), "owner") => Value::from("武汉市民政局"),
+            (Some("string"), "period") => Value::from("2026-11"),
             (Some("string"), "jurisdiction") => Value::from("wuhan"),
             (Some("string"), "name") => Value::from("武汉市民政局"),
             (Some("string"), "leader_phone") => Value::from("13800000000"),

@@ -90,6 +90,16 @@ fn defaults(
                     .map_or(estimate, |e| e.recommended_investment.yuan().to_string()),
             )),
             Action::SubmitEvaluation => out.push(("recommended_investment", estimate)),
+            // The card the action is about: the open one not yet disputed, or the one awaiting a decision.
+            Action::DisputeCard | Action::ResolveCardDispute => {
+                let wanted = |c: &&govit_rules::cards::CardRecord| match action {
+                    Action::DisputeCard => c.dispute.is_none(),
+                    _ => c.disputed(),
+                };
+                if let Some(c) = p.open_cards().find(wanted) {
+                    out.push(("deadline", c.deadline.to_string()));
+                }
+            }
             _ => {}
         }
     }

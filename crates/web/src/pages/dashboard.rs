@@ -21,7 +21,7 @@ pub(crate) fn wan_number(m: Money) -> Value {
 }
 
 /// JSON safe to place inside `<script type="application/json">`.
-fn embed(option: &Value) -> String {
+pub(super) fn embed(option: &Value) -> String {
     option.to_string().replace('<', "\\u003c").replace('>', "\\u003e").replace('&', "\\u0026")
 }
 
@@ -49,6 +49,7 @@ fn bar(title: &str, figures: &[Figure], value: impl Fn(&Figure) -> Value, unit: 
 pub(crate) fn charts(d: &Dashboard) -> Vec<(&'static str, &'static str, Value)> {
     let top: Vec<Figure> = d.by_department.iter().take(15).rev().cloned().collect();
     let overdue: Vec<Figure> = d.overdue_by_department.iter().take(15).rev().cloned().collect();
+    let red: Vec<Figure> = d.red_cards_by_unit.iter().take(15).rev().cloned().collect();
     let pie: Vec<Value> =
         d.by_category.iter().map(|f| json!({ "name": f.label, "value": wan_number(f.investment) })).collect();
     let funnel: Vec<Value> = d.funnel.iter().map(|f| json!({ "name": f.label, "value": f.projects })).collect();
@@ -78,6 +79,11 @@ pub(crate) fn charts(d: &Dashboard) -> Vec<(&'static str, &'static str, Value)> 
             }),
         ),
         ("chart-overdue", "各部门有逾期事项的项目(个)", bar("逾期项目", &overdue, |f| json!(f.projects), "个", true)),
+        (
+            "chart-red-cards",
+            "电子监察:各建设单位亮红牌的项目(个,当前;月度排名见“电子监察排名”)",
+            bar("亮红牌项目", &red, |f| json!(f.projects), "个", true),
+        ),
         (
             "chart-trend",
             "年度趋势",

@@ -14,8 +14,10 @@ mod papers;
 mod plans;
 mod policies;
 mod project;
+mod project_rating;
 mod projects;
 mod public;
+mod rankings;
 mod second_factor;
 mod supervision;
 mod workbench;
@@ -53,6 +55,9 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/plans/assign", get(actions::assign_form).post(actions::assign_submit))
         .route("/supervision", get(supervision::supervision))
         .route("/alerts", get(supervision::alerts))
+        .route("/rankings", get(rankings::page))
+        .route("/rankings/export.xlsx", get(rankings::export))
+        .route("/rankings/publish", post(rankings::publish))
         .route("/notifications", get(notifications::page))
         .route("/notifications/count", get(notifications::count))
         .route("/notifications/read", post(notifications::mark))

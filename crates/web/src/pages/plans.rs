@@ -296,25 +296,34 @@ pub(super) async fn act(
         }
     }
     let action = command.action();
-    let executed = state
-        .app
-        .execute(CommandRequest {
-            actor: user.session.actor.clone(),
-            on: today,
-            command,
-            request_id: None,
-            attachments: Vec::new(),
-        })
-        .await?;
-    done_or_refused(&user, action, &executed, back, today)
+    let executed = execute_today(&state, &user, command, today).await?;
+    done_or_refused(&user, action, &executed, back, "/plans", today)
+}
+
+/// A plan-level act of `user`, done today (no request id, no attachments: the plan pages have none).
+pub(super) async fn execute_today(
+    state: &AppState,
+    user: &CurrentUser,
+    command: Command,
+    today: govit_rules::Date,
+) -> Result<Executed, WebError> {
+    let request = CommandRequest {
+        actor: user.session.actor.clone(),
+        on: today,
+        command,
+        request_id: None,
+        attachments: Vec::new(),
+    };
+    Ok(state.app.execute(request).await?)
 }
 
 /// Back to the plan with the outcome on a done act; a refusal or a forbidden act in the rules' own words.
-fn done_or_refused(
+pub(super) fn done_or_refused(
     user: &CurrentUser,
     action: Action,
     executed: &Executed,
     back: String,
+    page: &str,
     today: govit_rules::Date,
 ) -> Result<Response, WebError> {
     match executed {
@@ -325,7 +334,7 @@ fn done_or_refused(
         }
         rejected => {
             let page = OutcomePage {
-                layout: Layout::new(user, action.label(), "/plans", today),
+                layout: Layout::new(user, action.label(), page, today),
                 outcome: Some(OutcomeView::of(action, rejected)),
                 back,
             };

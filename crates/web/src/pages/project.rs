@@ -58,6 +58,45 @@ struct TimelineRow {
     paper: Option<&'static str>,
 }
 
+/// 电子监察 [25]: one card of the project, open or closed, with its dispute.
+struct CardRow {
+    deadline: String,
+    label: String,
+    card: &'static str,
+    card_label: &'static str,
+    due: String,
+    issued: String,
+    /// `None` while open; else why and when it closed.
+    closed: Option<String>,
+    dispute: Option<String>,
+}
+
+impl CardRow {
+    fn of(c: &govit_rules::cards::CardRecord) -> CardRow {
+        let dispute = c.dispute.as_ref().map(|d| {
+            let mut text = format!("{} 提出异议:{}", d.on, d.reason);
+            match &d.outcome {
+                Some((outcome, on)) => text.push_str(&format!(";{on} {}", outcome.label())),
+                None => text.push_str(";待处理"),
+            }
+            if let Some(note) = &d.note {
+                text.push_str(&format!("({note})"));
+            }
+            text
+        });
+        CardRow {
+            deadline: c.deadline.to_string(),
+            label: c.deadline.label(),
+            card: c.card.code(),
+            card_label: c.card.label(),
+            due: c.due.to_string(),
+            issued: c.issued_on.to_string(),
+            closed: c.closed.map(|(why, on)| format!("{on} {}", why.label())),
+            dispute,
+        }
+    }
+}
+
 /// A document an event of the project used.
 struct DocumentRow {
     file: AttachmentView,
@@ -219,6 +258,9 @@ struct ProjectPage {
     deadlines: Vec<DeadlineRow>,
     adjustment: Option<AdjustmentCard>,
     rectifications: Vec<RectificationRow>,
+    /// 电子监察 [25]: the project's cards, newest first.
+    cards: Vec<CardRow>,
+    rating: super::project_rating::RatingCard,
     /// The measures taken [25] and suspensions lifted, with their dates.
     measures: Vec<(String, &'static str)>,
     timeline: Vec<TimelineRow>,
@@ -388,7 +430,7 @@ pub(super) async fn detail(
         .map(|e| TimelineRow {
             seq: e.seq,
             on: e.record.on.to_string(),
-            actor: e.record.actor.to_string(),
+            actor: govit_app::describe::who(&e.record),
             what: describe(&e.record.event),
             policy: e.record.policy.clone(),
             warnings: e.record.warnings.iter().map(ToString::to_string).collect::<Vec<_>>().join(";"),
@@ -412,6 +454,8 @@ pub(super) async fn detail(
         deadlines,
         adjustment: adjustment_card(p, &events),
         rectifications,
+        cards: p.cards.iter().rev().map(CardRow::of).collect(),
+        rating: super::project_rating::RatingCard::of(&view, app.rating_history(&events, today)),
         measures,
         timeline,
         documents,

@@ -8,6 +8,7 @@ use askama::Template;
 use axum::extract::{RawQuery, State};
 use axum::response::Response;
 use govit_app::listing::{ProjectPage, ProjectQuery};
+use govit_rules::rating::HealthLevel;
 use govit_rules::vocab::{Route, Status};
 
 /// Parses a query string, ignoring empty fields (an unset filter in a form submits as empty).
@@ -32,6 +33,10 @@ struct Row {
     approved: String,
     year: String,
     overdue: String,
+    rating: &'static str,
+    rating_label: &'static str,
+    rating_score: u8,
+    self_rating: Option<&'static str>,
 }
 
 #[derive(Template)]
@@ -44,6 +49,7 @@ struct ProjectsPage {
     pages: usize,
     statuses: Vec<(&'static str, &'static str, bool)>,
     routes: Vec<(&'static str, &'static str, bool)>,
+    ratings: Vec<(&'static str, &'static str, bool)>,
     q: String,
     owner: String,
     year: String,
@@ -78,6 +84,10 @@ pub(super) async fn list(
             approved: wan_or_dash(r.approved_investment),
             year: r.plan_year.map_or_else(|| "—".to_owned(), |y| y.to_string()),
             overdue: r.overdue.join("、"),
+            rating: r.rating.code(),
+            rating_label: r.rating_label,
+            rating_score: r.rating_score,
+            self_rating: r.self_rating.map(|l| l.label()),
         })
         .collect();
     let base: String = form_urlencoded::Serializer::new(String::new())
@@ -100,6 +110,7 @@ pub(super) async fn list(
         pages,
         statuses: Status::ALL.iter().map(|s| (s.code(), s.label(), query.status == Some(*s))).collect(),
         routes: Route::ALL.iter().map(|r| (r.code(), r.label(), query.route == Some(*r))).collect(),
+        ratings: HealthLevel::ALL.iter().map(|r| (r.code(), r.label(), query.rating == Some(*r))).collect(),
         q: query.q.clone().unwrap_or_default(),
         owner: query.owner.clone().unwrap_or_default(),
         year: query.year.map(|y| y.to_string()).unwrap_or_default(),

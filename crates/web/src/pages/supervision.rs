@@ -28,6 +28,21 @@ struct RectRow {
     overdue: bool,
 }
 
+/// An open 电子监察 card [25] in the reader's remit.
+struct CardRow {
+    project: String,
+    name: String,
+    owner: String,
+    label: String,
+    article: u8,
+    card: &'static str,
+    card_label: &'static str,
+    due: String,
+    issued: String,
+    /// The dispute and where it stands, if any.
+    dispute: Option<String>,
+}
+
 struct MeasureRow {
     project: String,
     name: String,
@@ -42,6 +57,7 @@ struct SupervisionPage {
     open: Vec<RectRow>,
     closed: Vec<RectRow>,
     measures: Vec<MeasureRow>,
+    cards: Vec<CardRow>,
 }
 
 pub(super) async fn supervision(State(state): State<AppState>, user: CurrentUser) -> Result<Response, WebError> {
@@ -49,7 +65,25 @@ pub(super) async fn supervision(State(state): State<AppState>, user: CurrentUser
     let mut open = Vec::new();
     let mut closed = Vec::new();
     let mut measures = Vec::new();
+    let mut cards = Vec::new();
     for p in state.app.visible_projects(&user.session.actor).await? {
+        for c in p.open_cards() {
+            cards.push(CardRow {
+                project: p.id.to_string(),
+                name: p.name.to_string(),
+                owner: p.owner.name.to_string(),
+                label: c.deadline.label(),
+                article: c.deadline.article(),
+                card: c.card.code(),
+                card_label: c.card.label(),
+                due: c.due.to_string(),
+                issued: c.issued_on.to_string(),
+                dispute: c.dispute.as_ref().map(|d| match &d.outcome {
+                    Some((outcome, on)) => format!("{on} {}", outcome.label()),
+                    None => format!("{} 提出异议,待处理", d.on),
+                }),
+            });
+        }
         for r in &p.rectifications {
             let (state, state_label, badge) = rectification_state(r);
             let row = RectRow {
@@ -80,11 +114,14 @@ pub(super) async fn supervision(State(state): State<AppState>, user: CurrentUser
     }
     open.sort_by(|a, b| a.due.cmp(&b.due));
     measures.sort_by(|a, b| b.on.cmp(&a.on));
+    // Red before yellow, the longest overdue first.
+    cards.sort_by(|a, b| (a.card != "red", &a.due).cmp(&(b.card != "red", &b.due)));
     Ok(render(&SupervisionPage {
         layout: Layout::new(&user, "监督整改", "/supervision", today),
         open,
         closed,
         measures,
+        cards,
     }))
 }
 

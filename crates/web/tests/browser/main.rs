@@ -291,7 +291,7 @@ async fn the_demo_city_downloads_its_plan_and_an_approval_reply_and_charts_its_p
     b.step("03-the-dashboard-draws-every-chart", async {
         b.goto("/dashboard").await?;
         let count = b.count(".chart[data-chart]").await?;
-        ensure(count == 6, || format!("the dashboard has {count} charts, expected 6"))?;
+        ensure(count == 7, || format!("the dashboard has {count} charts, expected 7"))?;
         let script = r#"
             const out = [];
             for (const el of document.querySelectorAll('.chart[data-chart]')) {

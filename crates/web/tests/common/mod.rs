@@ -102,12 +102,18 @@ pub async fn add_department(server: &Server, organization: &str, username: &str,
 /// A real server over the demo city (`govit_app::demo`) on its last day, 2026-11-29; every demo account's
 /// password is [`govit_app::demo::DEMO_PASSWORD`].
 pub async fn spawn_demo() -> Server {
+    spawn_demo_with_clock().await.0
+}
+
+/// [`spawn_demo`], with the clock a test moves on (a deadline passing, a month ending).
+pub async fn spawn_demo_with_clock() -> (Server, Arc<FixedClock>) {
     let store = Store::open_memory().await.unwrap();
     let policies = govit_rules::policy::load(govit_rules::policy::BUILTIN).unwrap();
     let today = "2026-11-29".parse().unwrap();
-    let app = Arc::new(App::new(store, policies, Arc::new(FixedClock::at(today))));
+    let clock = Arc::new(FixedClock::at(today));
+    let app = Arc::new(App::new(store, policies, clock.clone()));
     govit_app::demo::seed(&app, today).await.unwrap();
-    serve(app).await
+    (serve(app).await, clock)
 }
 
 async fn serve(app: Arc<App>) -> Server {

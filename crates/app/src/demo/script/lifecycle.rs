@@ -201,6 +201,16 @@ impl Script<'_> {
         if let Some(on) = completed {
             self.act(c, on, &c.owner, "complete_construction", json!({}));
         }
+        // [20] the owner's own rating of a project still building, ten days ago; every fifth owner gave the
+        // same one eight months before and never changed it (自评久未更新, where a factor worsened since).
+        // Owners rate green: beside a computed red, 自评偏乐观.
+        if completed.is_none() && terminated.is_none() {
+            let note = json!({"level": "green", "note": "项目按计划推进,无重大问题"});
+            if i.is_multiple_of(5) && start < plus(today, -250) {
+                self.act(c, plus(today, -240), &c.owner, "report_rating", note.clone());
+            }
+            self.act(c, plus(today, -10), &c.owner, "report_rating", note);
+        }
         Ok(completed.map(|on| (on, surplus)))
     }
 
@@ -240,6 +250,17 @@ impl Script<'_> {
                 self.act(c, plus(due, 15), &c.enforcer, "impose_measure", measure("suspend_construction"));
             }
             _ => {}
+        }
+        // [25] red cards an owner considers wrong: the overdue order's dispute awaits the decision on the
+        // 工作台; the criticised one's was upheld by the one who imposes measures.
+        let dispute = |reason: &str| json!({"deadline": "rectification", "reason": reason});
+        if twist == RectifyOverdue {
+            self.act(c, plus(today, -6), &c.owner, "dispute_card", dispute("整改已基本完成,待部门核查后报告"));
+        }
+        if twist == Criticised {
+            self.act(c, plus(due, 20), &c.owner, "dispute_card", dispute("整改期限内已口头报告整改情况"));
+            let with = json!({"deadline": "rectification", "outcome": "upheld", "note": "未见书面整改报告,警示牌维持"});
+            self.act(c, plus(due, 25), &c.enforcer, "resolve_card_dispute", with);
         }
         if twist == Resumed {
             self.act(c, plus(due, 45), &c.owner, "report_rectified", json!({}));
