@@ -593,8 +593,10 @@ async fn no_account_sees_a_project_outside_its_remit_on_any_list_page_or_export(
             "/supervision",
             "/alerts",
             "/dashboard",
+            "/rankings",
             "/api/v1/workbench",
             "/api/v1/dashboard",
+            "/api/v1/rankings",
         ];
         for page in pages {
             requests += 1;
@@ -669,6 +671,7 @@ const API_ROUTES: &[&str] = &[
     "/api/v1/commands",
     "/api/v1/workbench",
     "/api/v1/dashboard",
+    "/api/v1/rankings",
     "/api/v1/open-data",
     "/api/v1/projects",
     "/api/v1/projects/{id}",
@@ -720,6 +723,9 @@ const PAGES: &[(&str, &str)] = &[
     ("post", "/plans/act/{action}"),
     ("get", "/supervision"),
     ("get", "/alerts"),
+    ("get", "/rankings"),
+    ("get", "/rankings/export.xlsx"),
+    ("post", "/rankings/publish"),
     ("get", "/dashboard"),
     ("get", "/admin/users"),
     ("post", "/admin/users"),
