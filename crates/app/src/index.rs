@@ -14,7 +14,7 @@ use govit_rules::command::Action;
 use govit_rules::derive::{self, Deadline};
 use govit_rules::ranking::Facts;
 use govit_rules::rating::{self, HealthLevel};
-use govit_rules::vocab::{Authority, Category, Route, Status};
+use govit_rules::vocab::{Authority, Category, Construction, Route, Status};
 use govit_rules::{Date, JurisdictionId, Money, OrgName, PolicySet, Project, ProjectId};
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -31,6 +31,7 @@ pub struct Digest {
     pub owner: OrgName,
     pub jurisdiction: JurisdictionId,
     pub category: Category,
+    pub construction: Construction,
     pub status: Status,
     pub route: Route,
     pub approver: Authority,
@@ -78,6 +79,7 @@ impl Digest {
             owner: p.owner.name.clone(),
             jurisdiction: p.jurisdiction.clone(),
             category: p.category,
+            construction: p.construction,
             status: p.status,
             route: p.route,
             approver: p.approver,

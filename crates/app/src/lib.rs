@@ -23,6 +23,7 @@ pub mod keys;
 pub mod listing;
 mod node;
 pub mod personal;
+pub mod portal;
 mod query;
 pub mod ranking;
 pub mod rating;

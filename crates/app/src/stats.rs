@@ -168,24 +168,9 @@ pub struct PublicProject {
 }
 
 impl App {
-    /// The public list, in project-number order.
+    /// The public list, in project-number order (from the project index: [`crate::portal`]).
     pub async fn open_data(&self, config: &OpenDataConfig) -> Result<Vec<PublicProject>, AppError> {
-        let all = self.store.project_states(None).await?;
-        Ok(all
-            .into_iter()
-            .filter(|p| config.statuses.contains(&p.status) && config.routes.contains(&p.route))
-            .map(|p| PublicProject {
-                id: p.id.to_string(),
-                name: p.name.to_string(),
-                owner: p.owner.name.to_string(),
-                category: p.category.label(),
-                construction: p.construction.label(),
-                status: p.status.label(),
-                route: p.route.label(),
-                approved_investment: config.show_investment.then(|| p.approved_investment.map(Money::yuan)).flatten(),
-                plan_year: p.plan.as_ref().map(|e| e.year),
-            })
-            .collect())
+        self.public_digests(config).await
     }
 }
 

@@ -473,7 +473,7 @@ async fn the_public_page_lists_only_approved_projects_without_login() {
     let page = anonymous.get(format!("{}/public", s.base)).send().await.unwrap();
     assert_eq!(page.status(), 200);
     let html = page.text().await.unwrap();
-    assert!(html.contains("已批复的政务信息化项目") && !html.contains("尚未批复的项目"), "{html}");
+    assert!(html.contains("政务信息化项目公开") && !html.contains("尚未批复的项目"), "{html}");
     let csv = anonymous.get(format!("{}/public/projects.csv", s.base)).send().await.unwrap().text().await.unwrap();
     assert!(csv.starts_with('\u{feff}') && csv.contains("项目编号,项目名称"), "{csv}");
     let json: serde_json::Value =

@@ -67,6 +67,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/public", get(public::page))
         .route("/public/projects.csv", get(public::csv))
         .route("/public/projects.json", get(public::json))
+        .route("/public/projects/{id}", get(public::project))
         .route("/admin/users", get(admin::users).post(admin::create_user))
         .route("/admin/users/{id}", post(admin::update_account))
         .route("/admin/users/{id}/roles", post(admin::grant_roles))

@@ -21,6 +21,14 @@ pub(crate) fn parse_query<T: serde::de::DeserializeOwned + Default>(raw: Option<
         .map_err(|e| WebError::Invalid { field: "查询条件".to_owned(), reason: e.to_string() })
 }
 
+/// A list's query without its page and empty fields: what the pager's links start from.
+pub(crate) fn without_page(raw: Option<&str>) -> String {
+    let pairs = raw.map(|r| {
+        form_urlencoded::parse(r.as_bytes()).filter(|(k, v)| k != "page" && !v.is_empty()).collect::<Vec<_>>()
+    });
+    form_urlencoded::Serializer::new(String::new()).extend_pairs(pairs.unwrap_or_default()).finish()
+}
+
 #[derive(Debug)]
 struct Row {
     id: String,
@@ -90,17 +98,7 @@ pub(super) async fn list(
             self_rating: r.self_rating.map(|l| l.label()),
         })
         .collect();
-    let base: String = form_urlencoded::Serializer::new(String::new())
-        .extend_pairs(
-            raw.as_deref()
-                .map(|r| {
-                    form_urlencoded::parse(r.as_bytes())
-                        .filter(|(k, v)| k != "page" && !v.is_empty())
-                        .collect::<Vec<_>>()
-                })
-                .unwrap_or_default(),
-        )
-        .finish();
+    let base = without_page(raw.as_deref());
     let money = |m: Option<govit_rules::Money>| m.map(|m| m.yuan().to_string()).unwrap_or_default();
     Ok(render(&ProjectsPage {
         layout: Layout::new(&user, "项目库", "/projects", today),

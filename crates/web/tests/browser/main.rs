@@ -14,6 +14,7 @@ mod cards;
 mod common;
 mod harness;
 mod plan_shaping;
+mod portal;
 mod rectification;
 #[path = "../../../app/tests/support/services.rs"]
 mod services;
