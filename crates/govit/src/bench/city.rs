@@ -223,6 +223,8 @@ async fn measure(base: &str, pid: u32, samples: usize) -> Result<()> {
         ("电子监察排名 /api/v1/rankings(上月,已发布则读取发布的)", "/api/v1/rankings"),
         ("电子监察排名页面 /rankings", "/rankings"),
         ("电子监察排名(本月,按记录计算)", this_month.as_str()),
+        ("政务公开第一页 /public", "/public"),
+        ("政务公开检索 /public?q=平台&status=operating", "/public?q=%E5%B9%B3%E5%8F%B0&status=operating"),
     ] {
         let mut times = Vec::with_capacity(samples);
         for _ in 0..samples.max(1) {
