@@ -41,11 +41,23 @@ pub struct PortalPage {
     pub pages: usize,
 }
 
+/// A 批复 (or a 备案回执, `approval: false`) of the project: its day and the event it stands for, from which
+/// its 文号 is made.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct PublicReply {
+    pub approval: bool,
+    pub on: Date,
+    pub seq: i64,
+}
+
 /// One project's public page: its public row and the days that matter.
 #[derive(Debug, Clone, Serialize)]
 pub struct PublicDetail {
     pub project: PublicProject,
+    pub jurisdiction: JurisdictionId,
     pub district: String,
+    /// Its 批复 and 备案回执, in order.
+    pub replies: Vec<PublicReply>,
     /// `(what, date)`, in the order they happened: registration, 批复 or 备案, construction, completion,
     /// acceptance, operation.
     pub dates: Vec<(&'static str, Date)>,
@@ -161,9 +173,25 @@ impl App {
         .into_iter()
         .flatten()
         .collect();
+        let replies = self
+            .store
+            .project_events(id)
+            .await?
+            .iter()
+            .filter_map(|e| {
+                let approval = match &e.record.event {
+                    govit_rules::Event::StageApproved { project, .. } if project == id => true,
+                    govit_rules::Event::RecordFiled { project, .. } if project == id => false,
+                    _ => return None,
+                };
+                Some(PublicReply { approval, on: e.record.on, seq: e.seq })
+            })
+            .collect();
         Ok(PublicDetail {
             project: PublicProject::of(d, config),
+            jurisdiction: d.jurisdiction.clone(),
             district: self.policies.name_of(&d.jurisdiction),
+            replies,
             dates,
         })
     }

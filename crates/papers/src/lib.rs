@@ -114,10 +114,26 @@ fn articles(numbers: &[u8]) -> Vec<(String, String)> {
 }
 
 /// The 文号 prefix of an authority: 武数 for the city, 江岸数 for a district.
-fn prefix(app: &App, project: &Project) -> String {
-    let name = app.policies().name_of(&project.jurisdiction);
+fn prefix(app: &App, jurisdiction: &govit_rules::JurisdictionId) -> String {
+    let name = app.policies().name_of(jurisdiction);
     let short: String = name.trim_end_matches(['市', '区']).chars().take(2).collect();
     format!("{short}数")
+}
+
+/// The 文号 of the paper of event `seq` on `on` of a project in `jurisdiction`: 武数审〔2024〕12号 for a 批复,
+/// 武数备〔2024〕12号 for a 备案回执 — the one the PDF carries, and the portal shows.
+pub fn document_number(
+    app: &App,
+    jurisdiction: &govit_rules::JurisdictionId,
+    kind: PaperKind,
+    on: Date,
+    seq: i64,
+) -> String {
+    let mark = match kind {
+        PaperKind::ApprovalReply => "审",
+        PaperKind::FilingReceipt => "备",
+    };
+    format!("{}{mark}〔{}〕{seq}号", prefix(app, jurisdiction), on.year())
 }
 
 /// The opinion [13] asks the approval to give on each reviewed chapter.
@@ -156,7 +172,7 @@ fn approval(app: &App, p: &Project, events: &[StoredEvent], e: &StoredEvent) -> 
     let (evaluated_by, recommended_investment_wan) = evaluation.unzip();
     Some(ApprovalReply {
         issuing_authority: e.record.actor.organization.to_string(),
-        document_number: format!("{}审〔{}〕{}号", prefix(app, p), e.record.on.year(), e.seq),
+        document_number: document_number(app, &p.jurisdiction, PaperKind::ApprovalReply, e.record.on, e.seq),
         addressee: p.owner.name.to_string(),
         project_name: p.name.to_string(),
         project_id: p.id.to_string(),
@@ -202,7 +218,7 @@ fn receipt(app: &App, p: &Project, e: &StoredEvent) -> Option<FilingReceipt> {
     let Event::RecordFiled { investment, .. } = &e.record.event else { return None };
     Some(FilingReceipt {
         issuing_authority: govit_rules::authz::responsible(Action::ApproveStage, p.audience()),
-        document_number: format!("{}备〔{}〕{}号", prefix(app, p), e.record.on.year(), e.seq),
+        document_number: document_number(app, &p.jurisdiction, PaperKind::FilingReceipt, e.record.on, e.seq),
         addressee: p.owner.name.to_string(),
         project_name: p.name.to_string(),
         project_id: p.id.to_string(),

@@ -54,6 +54,8 @@ async fn a_public_project_page_shows_what_is_published_and_nothing_outside_the_p
     assert_eq!(status, 200, "{html}");
     assert!(html.contains(approved.name.as_str()) && html.contains(approved.owner.name.as_str()));
     assert!(html.contains("id=\"public-investment\"") && html.contains("批复") && html.contains("开工建设"));
+    // The 批复's 文号, as its PDF carries it.
+    assert!(html.contains("id=\"public-replies\"") && html.contains("审〔"), "{html}");
     // Never the team, its leader or anything personal.
     let team = approved.team.as_ref().unwrap();
     assert!(!html.contains(team.leader.as_str()), "the leader's name is not published");

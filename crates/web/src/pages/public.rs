@@ -12,6 +12,7 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use govit_app::portal::{PortalQuery, PublicDetail};
 use govit_app::stats::{PublicProject, open_data_csv};
+use govit_papers::PaperKind;
 use govit_rules::vocab::{Category, Status};
 use govit_rules::{Money, ProjectId};
 
@@ -86,6 +87,8 @@ pub(super) async fn page(State(state): State<AppState>, RawQuery(raw): RawQuery)
 #[template(path = "public_project.html")]
 struct PublicProjectPage {
     detail: PublicDetail,
+    /// `(批复 or 备案, 文号, date)`.
+    replies: Vec<(&'static str, String, String)>,
     investment: String,
     show_investment: bool,
 }
@@ -94,7 +97,16 @@ pub(super) async fn project(State(state): State<AppState>, Path(id): Path<String
     let id = ProjectId::parse(id).map_err(|e| WebError::NotFound(e.into()))?;
     let detail = state.app.public_project(&state.open_data, &id).await?;
     let (_, investment) = shown(detail.project.clone());
-    Ok(render(&PublicProjectPage { detail, investment, show_investment: state.open_data.show_investment }))
+    let replies = detail
+        .replies
+        .iter()
+        .map(|r| {
+            let kind = if r.approval { PaperKind::ApprovalReply } else { PaperKind::FilingReceipt };
+            let number = govit_papers::document_number(&state.app, &detail.jurisdiction, kind, r.on, r.seq);
+            (if r.approval { "批复" } else { "备案" }, number, r.on.to_string())
+        })
+        .collect();
+    Ok(render(&PublicProjectPage { detail, replies, investment, show_investment: state.open_data.show_investment }))
 }
 
 async fn rows(state: &AppState) -> Result<Vec<PublicProject>, WebError> {
