@@ -43,14 +43,9 @@ pub(super) async fn ranking(
 ) -> Result<Json<Value>, ApiError> {
     let query: RankingQuery =
         crate::pages::parse_query(raw.as_deref()).map_err(|e| ApiError::invalid("query", e.to_string()))?;
-    let period = match query.period.as_deref() {
-        Some(p) => govit_rules::ranking::Period::parse(p).map_err(|e| ApiError::invalid("period", e))?,
-        None => govit_rules::ranking::Period::of(state.app.clock().today()).previous(),
-    };
-    let jurisdiction = match query.jurisdiction {
-        Some(j) => Some(govit_rules::JurisdictionId::parse(j).map_err(|e| ApiError::invalid("jurisdiction", e))?),
-        None => None,
-    };
+    let today = state.app.clock().today();
+    let (period, jurisdiction) =
+        crate::pages::rankings::ranking_target(query.period.as_deref(), query.jurisdiction, today)?;
     Ok(Json(json!(state.app.ranking(&user.session.actor, jurisdiction, period).await?)))
 }
 

@@ -17,7 +17,7 @@ mod project;
 mod project_rating;
 mod projects;
 mod public;
-mod rankings;
+pub(crate) mod rankings;
 mod second_factor;
 mod supervision;
 mod workbench;

@@ -33,16 +33,22 @@ struct RankingQuery {
 /// The month and jurisdiction asked for: last month and the reader's own by default.
 fn target(raw: Option<&str>, today: Date) -> Result<(Period, Option<JurisdictionId>), WebError> {
     let q: RankingQuery = parse_query(raw)?;
-    target_of(q, today)
+    ranking_target(q.period.as_deref(), q.jurisdiction, today)
 }
 
-fn target_of(q: RankingQuery, today: Date) -> Result<(Period, Option<JurisdictionId>), WebError> {
+/// The month and jurisdiction of a ranking as the page and the API read them from a query: last month and
+/// the reader's own jurisdiction when not given.
+pub(crate) fn ranking_target(
+    period: Option<&str>,
+    jurisdiction: Option<String>,
+    today: Date,
+) -> Result<(Period, Option<JurisdictionId>), WebError> {
     let bad = |field: &str, reason: String| WebError::Invalid { field: field.to_owned(), reason };
-    let period = match q.period.as_deref().filter(|p| !p.is_empty()) {
+    let period = match period.filter(|p| !p.is_empty()) {
         Some(p) => Period::parse(p).map_err(|e| bad("period", e))?,
         None => Period::of(today).previous(),
     };
-    let jurisdiction = match q.jurisdiction.filter(|j| !j.is_empty()) {
+    let jurisdiction = match jurisdiction.filter(|j| !j.is_empty()) {
         Some(j) => Some(JurisdictionId::parse(j).map_err(|e| bad("jurisdiction", e))?),
         None => None,
     };
@@ -81,7 +87,7 @@ pub(super) async fn page(
     let today = state.app.clock().today();
     let q: RankingQuery = parse_query(raw.as_deref())?;
     let outcome = q.done.clone().map(|message| OutcomeView { kind: "ok", title: message, reasons: Vec::new() });
-    let (period, jurisdiction) = target_of(q, today)?;
+    let (period, jurisdiction) = ranking_target(q.period.as_deref(), q.jurisdiction, today)?;
     let actor = &user.session.actor;
     let view = state.app.ranking(actor, jurisdiction, period).await?;
     let subject = Subject::Plan { jurisdiction: &view.jurisdiction };
