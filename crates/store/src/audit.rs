@@ -2,10 +2,10 @@
 
 use crate::error::StoreError;
 use crate::store::Store;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// A signed statement that the chain had `seq` events with head `head_hash` at `signed_at`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CheckpointRow {
     pub seq: i64,
     pub head_hash: String,
@@ -60,17 +60,26 @@ impl Store {
     }
 
     pub async fn last_checkpoint(&self) -> Result<Option<CheckpointRow>, StoreError> {
-        let row: Option<(i64, String, String, String, String)> = sqlx::query_as(
-            "SELECT seq, head_hash, signed_at, key_id, signature FROM checkpoints ORDER BY seq DESC LIMIT 1",
-        )
-        .fetch_optional(self.pool())
-        .await?;
-        Ok(row.map(|(seq, head_hash, signed_at, key_id, signature)| CheckpointRow {
-            seq,
-            head_hash,
-            signed_at,
-            key_id,
-            signature,
+        self.checkpoint_where("ORDER BY seq DESC LIMIT 1", None).await
+    }
+
+    /// The checkpoint signed of event `seq`, if there is one.
+    pub async fn checkpoint_at(&self, seq: i64) -> Result<Option<CheckpointRow>, StoreError> {
+        self.checkpoint_where("WHERE seq = $1", Some(seq)).await
+    }
+
+    async fn checkpoint_where(
+        &self,
+        clause: &'static str,
+        seq: Option<i64>,
+    ) -> Result<Option<CheckpointRow>, StoreError> {
+        let sql = format!("SELECT seq, head_hash, signed_at, key_id, signature FROM checkpoints {clause}");
+        let mut query = sqlx::query_as::<_, (i64, String, String, String, String)>(sqlx::AssertSqlSafe(sql));
+        if let Some(seq) = seq {
+            query = query.bind(seq);
+        }
+        Ok(query.fetch_optional(self.pool()).await?.map(|(seq, head_hash, signed_at, key_id, signature)| {
+            CheckpointRow { seq, head_hash, signed_at, key_id, signature }
         }))
     }
 

@@ -17,6 +17,7 @@ mod chain;
 mod documents;
 mod error;
 mod notify;
+mod open_data;
 mod personal;
 mod pg_tools;
 mod schema;
@@ -31,6 +32,7 @@ pub use chain::{ChainBreak, ChainReport, GENESIS, hash_event};
 pub use documents::{DocumentRow, LinkedDocument, NewDocument};
 pub use error::StoreError;
 pub use notify::{NewNotification, NotificationRow, Once};
+pub use open_data::{NewOpenDataSet, OpenDataSetRow};
 pub use personal::PersonalRow;
 pub use pg_tools::{postgres_admin, postgres_tool};
 /// The database driver's error, inside [`StoreError::Database`].

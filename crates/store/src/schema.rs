@@ -280,6 +280,24 @@ const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (jurisdiction, period)
     );
     "#,
+    // 17: the open data sets published (政务公开), each kept whole: its files in compressed parts, with their
+    // digests and signatures, so that what was published on a day is served and proved later.
+    r#"
+    CREATE TABLE open_data_sets (
+        id        INTEGER PRIMARY KEY,
+        cut_at    TEXT NOT NULL,
+        seq       INTEGER NOT NULL,
+        row_count INTEGER NOT NULL,
+        files     TEXT NOT NULL
+    );
+    CREATE TABLE open_data_parts (
+        dataset INTEGER NOT NULL,
+        file    TEXT NOT NULL,
+        part    INTEGER NOT NULL,
+        bytes   BLOB NOT NULL,
+        PRIMARY KEY (dataset, file, part)
+    );
+    "#,
 ];
 
 /// The migration after which the import's request ids are given to their organisations: a step that reads
