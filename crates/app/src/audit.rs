@@ -13,6 +13,13 @@ pub fn checkpoint_message(seq: i64, head_hash: &str, signed_at: &str) -> String 
     format!("govit-checkpoint\nseq={seq}\nhead={head_hash}\nsigned_at={signed_at}\n")
 }
 
+/// A checkpoint of event `seq` with chain head `head_hash`, signed by `key` at `signed_at`.
+pub(crate) fn signed_checkpoint(key: &AuditKey, seq: i64, head_hash: String, signed_at: String) -> CheckpointRow {
+    let message = checkpoint_message(seq, &head_hash, &signed_at);
+    let signature = hex::encode(key.sign(message.as_bytes()));
+    CheckpointRow { seq, head_hash, signed_at, key_id: key.key_id.clone(), signature }
+}
+
 /// Where the record stops being what govit wrote.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Finding {
@@ -116,15 +123,7 @@ impl App {
         if last.is_some_and(|c| c.seq >= seq) {
             return Ok(None);
         }
-        let signed_at = self.clock.now().to_rfc3339();
-        let message = checkpoint_message(seq, &head_hash, &signed_at);
-        let row = CheckpointRow {
-            seq,
-            head_hash,
-            signed_at,
-            key_id: key.key_id.clone(),
-            signature: hex::encode(key.sign(message.as_bytes())),
-        };
+        let row = signed_checkpoint(key, seq, head_hash, self.clock.now().to_rfc3339());
         let kept = self.store.insert_checkpoint(&row).await.map_err(internal)?;
         drop(guard);
         if !kept {

@@ -4,7 +4,7 @@
 //! nor filterable.
 
 use crate::index::Digest;
-use crate::stats::{OpenDataConfig, PublicProject};
+use crate::open_data::{OpenDataConfig, PublicProject};
 use crate::{App, AppError};
 use govit_rules::vocab::{Category, Status};
 use govit_rules::{Date, JurisdictionId, Money, ProjectId};
@@ -193,6 +193,61 @@ impl App {
             district: self.policies.name_of(&d.jurisdiction),
             replies,
             dates,
+        })
+    }
+}
+
+/// One plan year of the portal's chart: per category (in [`Category::ALL`] order), the projects and their
+/// approved investment.
+#[derive(Debug, Clone, Serialize)]
+pub struct YearFigures {
+    /// `None`: not (yet) in an annual plan.
+    pub year: Option<i32>,
+    pub cells: Vec<(usize, Money)>,
+}
+
+/// The portal's charts: the public set by plan year and category, and by status. Investment is summed only
+/// where the operator publishes it.
+#[derive(Debug, Clone, Serialize)]
+pub struct PortalFigures {
+    pub total: usize,
+    pub show_investment: bool,
+    pub categories: Vec<&'static str>,
+    pub years: Vec<YearFigures>,
+    /// `(status, projects, approved investment)`, in the order of the statuses.
+    pub by_status: Vec<(&'static str, usize, Money)>,
+}
+
+impl App {
+    pub async fn portal_figures(&self, config: &OpenDataConfig) -> Result<PortalFigures, AppError> {
+        let digests = self.digests(self.clock.today()).await?;
+        let mut years: std::collections::BTreeMap<Option<i32>, Vec<(usize, Money)>> = Default::default();
+        let mut by_status: Vec<(Status, usize, Money)> =
+            Status::ALL.iter().filter(|s| config.statuses.contains(s)).map(|s| (*s, 0, Money::ZERO)).collect();
+        let mut total = 0;
+        for d in digests.iter().filter(|d| public(d, config)) {
+            total += 1;
+            let amount =
+                if config.show_investment { d.approved_investment.unwrap_or(Money::ZERO) } else { Money::ZERO };
+            let row = years.entry(d.plan_year).or_insert_with(|| vec![(0, Money::ZERO); Category::ALL.len()]);
+            if let Some(slot) = Category::ALL.iter().position(|c| *c == d.category).and_then(|i| row.get_mut(i)) {
+                slot.0 += 1;
+                slot.1 = crate::stats::plus(slot.1, amount)?;
+            }
+            if let Some(slot) = by_status.iter_mut().find(|(s, _, _)| *s == d.status) {
+                slot.1 += 1;
+                slot.2 = crate::stats::plus(slot.2, amount)?;
+            }
+        }
+        // The years in order, the projects in no plan last.
+        let mut years: Vec<YearFigures> = years.into_iter().map(|(year, cells)| YearFigures { year, cells }).collect();
+        years.sort_by_key(|y| (y.year.is_none(), y.year));
+        Ok(PortalFigures {
+            total,
+            show_investment: config.show_investment,
+            categories: Category::ALL.iter().map(|c| c.label()).collect(),
+            years,
+            by_status: by_status.into_iter().map(|(s, n, m)| (s.label(), n, m)).collect(),
         })
     }
 }

@@ -1,10 +1,10 @@
-//! 数据看板 and 政务公开: figures over the projects one may see, and the part of the record that is public.
+//! 数据看板: figures over the projects one may see.
 
 use crate::{App, AppError};
 use chrono::Datelike;
-use govit_rules::vocab::{Route, Status};
+use govit_rules::vocab::Status;
 use govit_rules::{Actor, Date, Money};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::collections::BTreeMap;
 
 /// One labelled figure: a count and an amount in yuan.
@@ -108,97 +108,4 @@ impl App {
             by_year: figures(year),
         })
     }
-}
-
-/// What is published without login (政务公开), set by the operator in `DATA/open-data.yaml`.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct OpenDataConfig {
-    /// Projects in these statuses are listed.
-    pub statuses: Vec<Status>,
-    /// Routes listed (filing-route projects are small self-implemented ones; off by default is possible).
-    pub routes: Vec<Route>,
-    /// Whether the approved investment is shown.
-    pub show_investment: bool,
-}
-
-impl Default for OpenDataConfig {
-    /// Approved projects and everything after approval, every route, with their approved investment.
-    fn default() -> OpenDataConfig {
-        OpenDataConfig {
-            statuses: vec![
-                Status::Approved,
-                Status::Filed,
-                Status::UnderConstruction,
-                Status::Suspended,
-                Status::Completed,
-                Status::Accepted,
-                Status::Operating,
-            ],
-            routes: Route::ALL.to_vec(),
-            show_investment: true,
-        }
-    }
-}
-
-impl OpenDataConfig {
-    /// Reads `path` if it exists; the defaults otherwise. A malformed file is an error, not a silent default.
-    pub fn load(path: &std::path::Path) -> Result<OpenDataConfig, AppError> {
-        if !path.exists() {
-            return Ok(OpenDataConfig::default());
-        }
-        let text = std::fs::read_to_string(path).map_err(|e| AppError::internal(format!("{}:{e}", path.display())))?;
-        serde_yaml_ng::from_str(&text).map_err(|e| AppError::invalid("open_data", format!("{}:{e}", path.display())))
-    }
-}
-
-/// One project as the public sees it: nothing personal, nothing internal.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct PublicProject {
-    pub id: String,
-    pub name: String,
-    pub owner: String,
-    pub category: &'static str,
-    pub construction: &'static str,
-    pub status: &'static str,
-    pub route: &'static str,
-    /// Yuan, when published.
-    pub approved_investment: Option<i64>,
-    pub plan_year: Option<i32>,
-}
-
-impl App {
-    /// The public list, in project-number order (from the project index: [`crate::portal`]).
-    pub async fn open_data(&self, config: &OpenDataConfig) -> Result<Vec<PublicProject>, AppError> {
-        self.public_digests(config).await
-    }
-}
-
-/// The public list as CSV (UTF-8 with BOM, so spreadsheet programs read the Chinese correctly).
-pub fn open_data_csv(rows: &[PublicProject]) -> String {
-    let mut out =
-        String::from("\u{feff}项目编号,项目名称,建设单位,项目类别,建设性质,状态,管理路径,核定投资(元),计划年度\n");
-    for r in rows {
-        let cells = [
-            r.id.clone(),
-            r.name.clone(),
-            r.owner.clone(),
-            r.category.to_owned(),
-            r.construction.to_owned(),
-            r.status.to_owned(),
-            r.route.to_owned(),
-            r.approved_investment.map(|y| y.to_string()).unwrap_or_default(),
-            r.plan_year.map(|y| y.to_string()).unwrap_or_default(),
-        ];
-        let line: Vec<String> = cells.iter().map(|c| csv_cell(c)).collect();
-        out.push_str(&line.join(","));
-        out.push('\n');
-    }
-    out
-}
-
-/// RFC 4180 quoting; a leading = + - @ is prefixed with ' so a spreadsheet never runs it as a formula.
-fn csv_cell(text: &str) -> String {
-    let text = if text.starts_with(['=', '+', '-', '@']) { format!("'{text}") } else { text.to_owned() };
-    if text.contains([',', '"', '\n', '\r']) { format!("\"{}\"", text.replace('"', "\"\"")) } else { text }
 }
