@@ -46,13 +46,13 @@ pub const UPLOAD_BODY_LIMIT: usize = govit_app::documents::MAX_DOCUMENT_BYTES + 
 pub struct AppState {
     pub app: Arc<App>,
     /// What the public page and open-data exports show.
-    pub open_data: Arc<govit_app::stats::OpenDataConfig>,
+    pub open_data: Arc<govit_app::open_data::OpenDataConfig>,
 }
 
 /// Settings of the web front end that are the operator's to choose.
 #[derive(Debug, Clone, Default)]
 pub struct WebOptions {
-    pub open_data: govit_app::stats::OpenDataConfig,
+    pub open_data: govit_app::open_data::OpenDataConfig,
     pub rate_limits: RateLimits,
     /// Send `Strict-Transport-Security` and mark the session cookie `Secure`: set when the site is reached over
     /// TLS (govit itself speaks plain HTTP behind the operator's TLS terminator, so only the operator knows).

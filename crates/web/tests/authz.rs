@@ -735,8 +735,20 @@ const PAGES: &[(&str, &str)] = &[
 ];
 
 /// The pages anyone may open: the login form and the published projects (政务公开).
-const PUBLIC_PAGES: &[&str] =
-    &["/login", "/public", "/public?page=1&q=%E5%B9%B3%E5%8F%B0", "/public/projects.csv", "/public/projects.json"];
+const PUBLIC_PAGES: &[&str] = &[
+    "/login",
+    "/public",
+    "/public?page=1&q=%E5%B9%B3%E5%8F%B0",
+    "/public/statistics",
+    "/public/data",
+    "/public/dictionary",
+    "/public/catalog.json",
+    "/public/projects.csv",
+    "/public/projects.json",
+    "/public/projects.csv.sig",
+    "/public/audit-key.pem",
+    "/public/verify-open-data.sh",
+];
 
 #[tokio::test]
 async fn every_api_route_and_page_turns_away_a_request_without_a_session() {

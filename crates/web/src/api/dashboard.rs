@@ -60,7 +60,10 @@ pub(super) async fn dashboard(State(state): State<AppState>, ApiUser(user): ApiU
     Ok(Json(out))
 }
 
-/// The public list (no login), as on /public.
-pub(super) async fn open_data(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
-    Ok(Json(json!(state.app.open_data(&state.open_data).await?)))
+/// A page of the public list (no login), searched and filtered as on /public; the whole list is the published
+/// data set (`/public/projects.csv|json`).
+pub(super) async fn open_data(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Result<Json<Value>, ApiError> {
+    let query: govit_app::portal::PortalQuery =
+        crate::pages::parse_query(raw.as_deref()).map_err(|e| ApiError::invalid("query", e.to_string()))?;
+    Ok(Json(json!(state.app.portal(&state.open_data, &query).await?)))
 }

@@ -257,7 +257,21 @@ fn core_spec() -> Value {
                 query_param("period", json!({ "type": "string", "pattern": "^[0-9]{4}-[0-9]{2}$" }), "月份,如 2026-11(默认上月)"),
                 query_param("jurisdiction", json!({ "type": "string" }), "辖区(默认本单位所属辖区)")
             ]), ok_object("排名")),
-            "/api/v1/open-data": { "get": { "summary": "政务公开:已批复项目(无需登录)", "security": [], "responses": { "200": ok_array("公开项目") } } },
+            "/api/v1/open-data": { "get": { "summary": "政务公开:公开项目,每页 50 个(无需登录);整份清单见每日发布、带 SM2 签名的 /public/projects.csv 与 /public/projects.json",
+                "security": [],
+                "parameters": [
+                    query_param("q", json!({ "type": "string" }), "名称、编号或建设单位包含"),
+                    query_param("year", json!({ "type": "integer" }), "计划年度"),
+                    query_param("category", choice(govit_rules::vocab::Category::ALL.iter().map(|c| (c.code(), c.label())).collect()), "项目类别"),
+                    query_param("status", statuses.clone(), "状态"),
+                    query_param("district", json!({ "type": "string" }), "辖区"),
+                    query_param("min", money.clone(), "核定投资不低于(元;投资不公开时不可用)"),
+                    query_param("max", money.clone(), "核定投资不高于(元;投资不公开时不可用)"),
+                    query_param("sort", json!({ "type": "string", "enum": ["id", "name", "investment", "year"] }), "排序"),
+                    query_param("desc", json!({ "type": "boolean" }), "倒序"),
+                    query_param("page", json!({ "type": "integer", "minimum": 1 }), "页码")
+                ],
+                "responses": { "200": ok_object("一页公开项目:rows、total、page、pages"), "400": error_response("输入有误") } } },
             "/api/v1/projects": get_op("项目库", json!([
                 query_param("q", json!({ "type": "string" }), "名称或编号包含"),
                 query_param("status", statuses, "状态"),

@@ -29,7 +29,13 @@ fn labels(figures: &[Figure]) -> Vec<&str> {
     figures.iter().map(|f| f.label.as_str()).collect()
 }
 
-fn bar(title: &str, figures: &[Figure], value: impl Fn(&Figure) -> Value, unit: &str, horizontal: bool) -> Value {
+pub(super) fn bar(
+    title: &str,
+    figures: &[Figure],
+    value: impl Fn(&Figure) -> Value,
+    unit: &str,
+    horizontal: bool,
+) -> Value {
     let values: Vec<Value> = figures.iter().map(value).collect();
     let (category_axis, value_axis) = (
         json!({ "type": "category", "data": labels(figures), "axisLabel": { "interval": 0 } }),

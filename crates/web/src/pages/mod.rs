@@ -10,6 +10,7 @@ pub(crate) mod exports;
 mod imports;
 mod login;
 mod notifications;
+mod open_data;
 mod papers;
 mod plans;
 mod policies;
@@ -65,8 +66,13 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/dashboard", get(dashboard::page))
         .route("/policies", get(policies::page))
         .route("/public", get(public::page))
-        .route("/public/projects.csv", get(public::csv))
-        .route("/public/projects.json", get(public::json))
+        .route("/public/statistics", get(public::statistics))
+        .route("/public/data", get(open_data::page))
+        .route("/public/dictionary", get(open_data::dictionary))
+        .route("/public/catalog.json", get(open_data::catalog))
+        .route("/public/verify-open-data.sh", get(open_data::script))
+        .route("/public/datasets/{id}/{file}", get(open_data::numbered))
+        .route("/public/{file}", get(open_data::latest))
         .route("/public/projects/{id}", get(public::project))
         .route("/admin/users", get(admin::users).post(admin::create_user))
         .route("/admin/users/{id}", post(admin::update_account))

@@ -1,20 +1,22 @@
 //! 政务公开: the public set of projects without login — searched, filtered, sorted and paged (50 a page, stable
-//! URLs), a page per project with what the operator publishes — and the same set as CSV and JSON. What is
-//! public is the operator's choice (`DATA/open-data.yaml`).
+//! URLs), a page per project with what the operator publishes, and its charts with their tables. What is
+//! public is the operator's choice (`DATA/open-data.yaml`); the published data sets are [`super::open_data`].
 
+use super::dashboard::{bar, embed, wan_number};
 use super::projects::{parse_query, without_page};
 use crate::AppState;
 use crate::error::{WebError, render};
 use crate::view::wan;
 use askama::Template;
 use axum::extract::{Path, RawQuery, State};
-use axum::http::header;
-use axum::response::{IntoResponse, Response};
-use govit_app::portal::{PortalQuery, PublicDetail};
-use govit_app::stats::{PublicProject, open_data_csv};
+use axum::response::Response;
+use govit_app::open_data::PublicProject;
+use govit_app::portal::{PortalFigures, PortalQuery, PublicDetail};
+use govit_app::stats::Figure;
 use govit_papers::PaperKind;
 use govit_rules::vocab::{Category, Status};
 use govit_rules::{Money, ProjectId};
+use serde_json::{Value, json};
 
 /// A row with its investment as people read it (万元, or — when withheld or not yet approved).
 fn shown(r: PublicProject) -> (PublicProject, String) {
@@ -109,22 +111,75 @@ pub(super) async fn project(State(state): State<AppState>, Path(id): Path<String
     Ok(render(&PublicProjectPage { detail, replies, investment, show_investment: state.open_data.show_investment }))
 }
 
-async fn rows(state: &AppState) -> Result<Vec<PublicProject>, WebError> {
-    Ok(state.app.open_data(&state.open_data).await?)
+#[derive(Template)]
+#[template(path = "public_statistics.html")]
+struct StatisticsPage {
+    figures: PortalFigures,
+    today: String,
+    year_title: &'static str,
+    year_chart: String,
+    /// `(year, a cell per category)`.
+    year_rows: Vec<(String, Vec<String>)>,
+    status_chart: String,
+    status_rows: Vec<(&'static str, usize, String)>,
 }
 
-pub(super) async fn csv(State(state): State<AppState>) -> Result<Response, WebError> {
-    let body = open_data_csv(&rows(&state).await?);
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-            (header::CONTENT_DISPOSITION, "attachment; filename=\"govit-projects.csv\""),
-        ],
-        body,
-    )
-        .into_response())
-}
-
-pub(super) async fn json(State(state): State<AppState>) -> Result<Response, WebError> {
-    Ok(axum::Json(rows(&state).await?).into_response())
+/// The portal's charts, each with its table: the public set by plan year and category (approved investment
+/// where it is published, else the number of projects) and by status.
+pub(super) async fn statistics(State(state): State<AppState>) -> Result<Response, WebError> {
+    let figures = state.app.portal_figures(&state.open_data).await?;
+    let money = figures.show_investment;
+    let year_label = |y: Option<i32>| y.map_or_else(|| "未列入计划".to_owned(), |y| format!("{y}年"));
+    let cell = |(n, m): (usize, Money)| if money { wan_number(m) } else { json!(n) };
+    let series: Vec<Value> = figures
+        .categories
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let data: Vec<Value> =
+                figures.years.iter().map(|y| y.cells.get(i).copied().map_or(Value::Null, cell)).collect();
+            json!({ "name": c, "type": "bar", "stack": "all", "data": data })
+        })
+        .collect();
+    let years: Vec<String> = figures.years.iter().map(|y| year_label(y.year)).collect();
+    // Drawn at once: a chart growing into place is motion some readers cannot take, and a screenshot mid-way.
+    let year_chart = json!({
+        "animation": false,
+        "tooltip": { "trigger": "axis" },
+        "legend": { "type": "scroll", "bottom": 0 },
+        "grid": { "left": 60, "right": 20, "top": 30, "bottom": 60 },
+        "xAxis": { "type": "category", "data": years },
+        "yAxis": { "type": "value", "name": if money { "万元" } else { "个" } },
+        "series": series,
+    });
+    let year_rows = figures
+        .years
+        .iter()
+        .map(|y| {
+            let cells =
+                y.cells.iter().map(|(n, m)| if money { format!("{n} 个 / {}", wan(*m)) } else { format!("{n} 个") });
+            (year_label(y.year), cells.collect())
+        })
+        .collect();
+    let status_figures: Vec<Figure> = figures
+        .by_status
+        .iter()
+        .map(|(label, n, m)| Figure { label: (*label).to_owned(), projects: *n, investment: *m })
+        .collect();
+    let mut status_chart = bar("", &status_figures, |f| json!(f.projects), "个", false);
+    status_chart["animation"] = json!(false);
+    let status_rows = figures.by_status.iter().map(|(label, n, m)| (*label, *n, wan(*m))).collect();
+    Ok(render(&StatisticsPage {
+        today: state.app.clock().today().to_string(),
+        year_title: if money {
+            "按计划年度和类别的核定投资(万元)"
+        } else {
+            "按计划年度和类别的项目数"
+        },
+        year_chart: embed(&year_chart),
+        year_rows,
+        status_chart: embed(&status_chart),
+        status_rows,
+        figures,
+    }))
 }

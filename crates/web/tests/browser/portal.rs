@@ -1,8 +1,9 @@
 //! 政务公开 in the browser, as a citizen without an account: the portal searched through its form, the next page,
-//! a project's public page; axe-core on each; screenshots at desktop and phone width.
+//! a project's public page, the statistics, the open data page (the CSV downloaded) and the dictionary;
+//! axe-core on each, at desktop and at 390px, where no public page scrolls sideways; screenshots at both widths.
 
 use crate::common;
-use crate::harness::{Browser, ensure};
+use crate::harness::{Browser, DESKTOP, PHONE, ensure};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_citizen_searches_the_portal_pages_through_it_and_opens_a_project() {
@@ -36,6 +37,43 @@ async fn a_citizen_searches_the_portal_pages_through_it_and_opens_a_project() {
         b.expect_text("#public-dates", &["开工建设"]).await?;
         b.screenshots("02-project", "#public-facts").await?;
         b.axe("02 public project page").await
+    })
+    .await;
+
+    b.step("03-statistics-open-data-and-the-dictionary", async {
+        b.goto("/public/statistics").await?;
+        b.find("#chart-year-view canvas").await?;
+        b.find("#chart-status-view canvas").await?;
+        b.screenshots("03-statistics", "#table-year").await?;
+        b.axe("03 statistics").await?;
+        b.goto("/public/data").await?;
+        b.expect_text("#latest-set", &["截取时间", "审计日志检查点"]).await?;
+        let (name, bytes) = b.download("#downloads a[data-file='projects.csv']", ".csv").await?;
+        ensure(name.starts_with("govit-projects-") && bytes.starts_with("\u{feff}项目编号".as_bytes()), || {
+            format!("the CSV downloads under its dated name: {name}")
+        })?;
+        b.screenshots("03-open-data", "#latest-set").await?;
+        b.axe("03 open data").await?;
+        b.goto("/public/dictionary").await?;
+        b.expect_text("#fields", &["核定投资(元)", "元"]).await?;
+        b.screenshots("03-dictionary", "#fields").await?;
+        b.axe("03 dictionary").await
+    })
+    .await;
+
+    b.step("04-every-public-page-fits-a-phone", async {
+        b.client.set_window_size(PHONE.0, PHONE.1).await?;
+        for path in ["/public", "/public/statistics", "/public/data", "/public/dictionary"] {
+            b.goto(path).await?;
+            let wide = b
+                .client
+                .execute("return document.documentElement.scrollWidth > window.innerWidth + 1;", vec![])
+                .await?;
+            ensure(wide == serde_json::Value::Bool(false), || format!("{path} scrolls sideways at 390px"))?;
+            b.axe(&format!("04 {path} at 390px")).await?;
+        }
+        b.client.set_window_size(DESKTOP.0, DESKTOP.1).await?;
+        Ok(())
     })
     .await;
 

@@ -31,6 +31,7 @@ pub async fn spawn_city() -> City {
     let today: govit_rules::Date = TODAY.parse().unwrap();
     let app = Arc::new(App::new(store, policies, Arc::new(govit_app::FixedClock::at(today))));
     govit_app::demo::seed(&app, today).await.unwrap();
+    common::publish_open_data(&app, &govit_app::open_data::OpenDataConfig::default()).await;
     let options = govit_web::WebOptions {
         rate_limits: govit_web::RateLimits {
             logins_per_minute: NonZeroU32::new(100_000).unwrap(),

@@ -113,7 +113,20 @@ pub async fn spawn_demo_with_clock() -> (Server, Arc<FixedClock>) {
     let clock = Arc::new(FixedClock::at(today));
     let app = Arc::new(App::new(store, policies, clock.clone()));
     govit_app::demo::seed(&app, today).await.unwrap();
+    publish_open_data(&app, &govit_app::open_data::OpenDataConfig::default()).await;
     (serve(app).await, clock)
+}
+
+/// Publishes the open data set of `app` as `govit serve` does at start, signed with the tests' audit key (one
+/// key for the whole test binary, as a platform has one).
+pub async fn publish_open_data(app: &App, config: &govit_app::open_data::OpenDataConfig) -> govit_app::keys::AuditKey {
+    static KEY: std::sync::OnceLock<govit_app::keys::AuditKey> = std::sync::OnceLock::new();
+    let key = KEY.get_or_init(|| {
+        let dir = tempfile::tempdir().unwrap();
+        govit_app::keys::AuditKey::load_or_create(&dir.path().join("audit-sm2.pem")).unwrap()
+    });
+    app.cut_open_data(config, key).await.unwrap();
+    key.clone()
 }
 
 async fn serve(app: Arc<App>) -> Server {
