@@ -8,7 +8,7 @@ use clap::{Args, Subcommand, ValueEnum};
 use govit_app::App;
 use govit_app::exchange;
 use govit_app::listing::ProjectQuery;
-use govit_app::stats::{OpenDataConfig, open_data_csv};
+use govit_app::open_data::{OpenDataConfig, open_data_csv};
 use govit_papers::{self as paper, PaperKind};
 use govit_rules::Year;
 use govit_rules::{Actor, JurisdictionId, ProjectId, Role};

@@ -7,6 +7,7 @@ mod bench;
 mod database;
 mod demo;
 mod exchange;
+mod open_data;
 mod remind;
 mod serve;
 
@@ -84,6 +85,21 @@ enum Top {
         #[command(flatten)]
         keys: audit::KeyArgs,
     },
+    /// Checks a downloaded open data file (政务公开) against its `.sig` with the audit public key: the file's
+    /// SM3 digest and size, the SM2 signature and the audit checkpoint it is tied to. Exits 1 when any fails.
+    VerifyOpenData {
+        /// The data file (`projects.csv` or `projects.json`).
+        file: PathBuf,
+        /// Its signature (`projects.csv.sig`).
+        signature: PathBuf,
+        /// The audit public key (PEM), as the portal publishes it. Default: this platform's own.
+        #[arg(long)]
+        key: Option<PathBuf>,
+        #[arg(long, default_value = "./data")]
+        data: PathBuf,
+        #[command(flatten)]
+        keys: audit::KeyArgs,
+    },
     /// Workbooks, open data and 公文 out to files.
     Export {
         #[command(subcommand)]
@@ -158,6 +174,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Top::Backup { file, data, keys } => runtime.block_on(backup::backup(&file, &data, &keys)),
         Top::Restore { file, data, force, keys } => runtime.block_on(backup::restore(&file, &data, &keys, force)),
         Top::Export { command } => runtime.block_on(exchange::export(command)),
+        Top::VerifyOpenData { file, signature, key, data, keys } => {
+            open_data::verify(&file, &signature, key.as_deref(), &data, &keys)
+        }
         Top::Import { command } => runtime.block_on(exchange::import(command)),
         Top::Keys { command: KeysCommand::Rotate { data } } => runtime.block_on(rotate(&data)),
         Top::Rebuild { data } => runtime.block_on(rebuild(&data)),

@@ -89,6 +89,7 @@ pub async fn serve(o: Options) -> Result<()> {
         .map_or_else(|| crate::database::sqlite_file(&o.data).display().to_string(), crate::database::redacted);
     let policies = govit_rules::policy::load(govit_rules::policy::BUILTIN)?;
     let key = Arc::new(AuditKey::load_or_create(&o.keys.private_path(&o.data))?);
+    let open_data = govit_app::open_data::OpenDataConfig::load(&o.data.join("open-data.yaml"))?;
     let mut app = App::new(store, policies, Arc::new(SystemClock))
         .with_personal_keys(govit_app::personal::default_key_dir(&o.data));
     if o.require_second_factor {
@@ -136,7 +137,7 @@ pub async fn serve(o: Options) -> Result<()> {
     let reminders = (o.remind_minutes > 0).then(|| {
         tokio::spawn(crate::remind::scheduler(app.clone(), delivery, Duration::from_secs(o.remind_minutes * 60)))
     });
-    let open_data = govit_app::stats::OpenDataConfig::load(&o.data.join("open-data.yaml"))?;
+    let cuts = tokio::spawn(open_data_cutter(app.clone(), key.clone(), open_data.clone()));
     govit_web::serve_with(
         app.clone(),
         govit_web::WebOptions { open_data, hsts: o.hsts, trusted_proxies: o.trusted_proxies, ..Default::default() },
@@ -145,6 +146,7 @@ pub async fn serve(o: Options) -> Result<()> {
     )
     .await?;
     checkpoints.abort();
+    cuts.abort();
     if let Some(reminders) = reminders {
         reminders.abort();
     }
@@ -213,6 +215,29 @@ async fn checkpointer(app: Arc<App>, key: Arc<AuditKey>, every: i64, interval: D
                 Ok(_) => last = Instant::now(),
                 Err(e) => tracing::error!(error = %e, "checkpoint failed"),
             }
+        }
+    }
+}
+
+/// Publishes the open data set (政务公开) on the node that leads: at start, then once each new day. A set equal
+/// to the last one is not published again (that one still stands); a failure is tried again a minute later.
+async fn open_data_cutter(app: Arc<App>, key: Arc<AuditKey>, config: govit_app::open_data::OpenDataConfig) {
+    let mut done = None;
+    let mut tick = tokio::time::interval(Duration::from_secs(60));
+    loop {
+        tick.tick().await;
+        let today = app.clock().today();
+        if done == Some(today) || !leads(&app).await {
+            continue;
+        }
+        match app.cut_open_data(&config, &key).await {
+            Ok(set) => {
+                done = Some(today);
+                if set.is_none() {
+                    tracing::info!("open data unchanged since the last data set: nothing published");
+                }
+            }
+            Err(e) => tracing::error!(error = %e, "open data set not published; tried again in a minute"),
         }
     }
 }

@@ -6,38 +6,13 @@
 
 mod common;
 
-use common::{demo_folder, login, ok};
+use common::{demo_folder, login, ok, start};
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
-use std::io::{BufRead, BufReader};
-use std::path::Path;
-use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 const OWNERS: [&str; 4] = ["minzheng", "jiaoyu", "weijian", "gongan"];
-
-/// A server on a free port; its address once it says it is listening.
-fn start(data: &Path) -> (Child, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_govit"))
-        .args(["serve", "--addr", "127.0.0.1:0", "--data"])
-        .arg(data)
-        .env("RUST_LOG", "error")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    for line in lines {
-        let line = line.unwrap();
-        if let Some(addr) = line.split("http://").nth(1) {
-            return (child, format!("http://{}", addr.trim()));
-        }
-    }
-    child.kill().unwrap();
-    child.wait().unwrap();
-    panic!("govit serve printed no address");
-}
 
 fn register(request_id: &str) -> Value {
     json!({ "do": "register_project", "request_id": request_id, "with": {

@@ -122,6 +122,8 @@ pub(crate) async fn big_city(dir: &Path, server: Option<&Path>, samples: usize) 
     store.close().await;
     println!("    项目 {projects} 个,事件 {events} 条");
 
+    open_data_cut(dir).await?;
+
     let port = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
     let exe = match server {
         Some(path) => path.to_path_buf(),
@@ -210,6 +212,8 @@ async fn measure(base: &str, pid: u32, samples: usize) -> Result<()> {
     let this_month = format!("/api/v1/rankings?period={}", govit_rules::ranking::Period::of(SystemClock.today()));
     let first = Instant::now();
     get(&client, &format!("{base}/api/v1/dashboard")).await?;
+    let pages: serde_json::Value = client.get(format!("{base}/api/v1/open-data")).send().await?.json().await?;
+    let last_page = format!("/api/v1/open-data?page={}", pages["pages"].as_u64().unwrap_or(1));
     println!("    首次请求(建立项目索引):{}", millis(micros(first.elapsed())));
     for (what, path) in [
         ("数据看板 /api/v1/dashboard", "/api/v1/dashboard"),
@@ -225,6 +229,10 @@ async fn measure(base: &str, pid: u32, samples: usize) -> Result<()> {
         ("电子监察排名(本月,按记录计算)", this_month.as_str()),
         ("政务公开第一页 /public", "/public"),
         ("政务公开检索 /public?q=平台&status=operating", "/public?q=%E5%B9%B3%E5%8F%B0&status=operating"),
+        ("政务公开统计 /public/statistics", "/public/statistics"),
+        ("开放数据 /public/data", "/public/data"),
+        ("开放数据目录 /public/catalog.json", "/public/catalog.json"),
+        ("公开清单接口最后一页 /api/v1/open-data?page=…", last_page.as_str()),
     ] {
         let mut times = Vec::with_capacity(samples);
         for _ in 0..samples.max(1) {
@@ -239,6 +247,7 @@ async fn measure(base: &str, pid: u32, samples: usize) -> Result<()> {
             millis(percentile(&times, 99))
         );
     }
+    download(&client, base, pid, samples).await?;
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
     let field = |name: &str| {
         status
@@ -254,6 +263,72 @@ async fn measure(base: &str, pid: u32, samples: usize) -> Result<()> {
         field("VmRSS:") / 1024,
         field("VmHWM:") / 1024
     );
+    Ok(())
+}
+
+/// The newest open data set cut as the server does at start (with the data folder's audit key): the index, the
+/// two files written in parts with their SM3, the checkpoint and the signatures. A city cut before gives no new
+/// set (its files are unchanged) and is timed all the same.
+async fn open_data_cut(dir: &Path) -> Result<()> {
+    let store = Store::open_file(&crate::database::sqlite_file(dir)).await?;
+    let policies = govit_rules::policy::load(govit_rules::policy::BUILTIN)?;
+    let app = App::new(store, policies, Arc::new(SystemClock));
+    let key = govit_app::keys::AuditKey::load_or_create(&dir.join("keys").join("audit-sm2.pem"))?;
+    let config = govit_app::open_data::OpenDataConfig::load(&dir.join("open-data.yaml"))?;
+    let started = Instant::now();
+    app.digests(SystemClock.today()).await?;
+    let index = started.elapsed();
+    let started = Instant::now();
+    let cut = app.cut_open_data(&config, &key).await?;
+    let took = started.elapsed();
+    let set = app.open_data_set(None).await?;
+    let sizes: Vec<String> = set.files.iter().map(|f| format!("{} {} MB", f.name, f.bytes / 1_000_000)).collect();
+    println!(
+        "    开放数据集截取({} 个项目,{};{}):{took:.1?}(另建项目索引 {index:.1?})",
+        set.rows,
+        sizes.join("、"),
+        if cut.is_some() { "新发布" } else { "与上期相同,未重复发布" }
+    );
+    app.store().close().await;
+    Ok(())
+}
+
+/// The newest data set downloaded whole (streamed part by part from the database) `samples` times, with the
+/// server's resident memory before and after, and revalidated with its ETag (304).
+async fn download(client: &reqwest::Client, base: &str, pid: u32, samples: usize) -> Result<()> {
+    let url = format!("{base}/public/projects.csv");
+    let rss = || {
+        let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+        status.lines().find(|l| l.starts_with("VmRSS:")).and_then(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok())
+    };
+    let before = rss().unwrap_or(0);
+    let (mut times, mut bytes, mut etag, mut most) = (Vec::new(), 0, String::new(), before);
+    for _ in 0..samples.clamp(1, 20) {
+        let t = Instant::now();
+        let r = client.get(&url).send().await?;
+        anyhow::ensure!(r.status().is_success(), "{url}:{}", r.status());
+        etag = r.headers().get("etag").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
+        bytes = r.bytes().await?.len();
+        times.push(micros(t.elapsed()));
+        most = most.max(rss().unwrap_or(0));
+    }
+    times.sort_unstable();
+    println!(
+        "    开放数据下载 /public/projects.csv({} MB,流式):p50 {},服务进程 RSS {} MB → 最高 {} MB",
+        bytes / 1_000_000,
+        millis(percentile(&times, 50)),
+        before / 1024,
+        most / 1024
+    );
+    let mut times = Vec::new();
+    for _ in 0..samples.max(1) {
+        let t = Instant::now();
+        let r = client.get(&url).header("if-none-match", &etag).send().await?;
+        anyhow::ensure!(r.status() == reqwest::StatusCode::NOT_MODIFIED, "{url} 带 ETag:{}", r.status());
+        times.push(micros(t.elapsed()));
+    }
+    times.sort_unstable();
+    println!("    开放数据重新验证(If-None-Match → 304):p50 {}", millis(percentile(&times, 50)));
     Ok(())
 }
 

@@ -3,8 +3,9 @@
 
 use govit_app::{App, Clock, SystemClock, demo};
 use govit_store::Store;
+use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Child, Command, Output, Stdio};
 use std::sync::Arc;
 
 /// `DIR/data` with the demo city seeded on today's date, the store closed.
@@ -55,4 +56,34 @@ pub async fn login(base: &str, user: &str) -> reqwest::Client {
     let mut headers = reqwest::header::HeaderMap::new();
     headers.insert("x-csrf-token", body["csrf"].as_str().unwrap().parse().unwrap());
     client(headers)
+}
+
+/// `govit serve` on a free port with `extra` arguments (`--demo`); its address (`http://…`) once it says it is
+/// listening.
+pub fn start_with(data: &Path, extra: &[&str]) -> (Child, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_govit"))
+        .args(["serve", "--addr", "127.0.0.1:0"])
+        .args(extra)
+        .arg("--data")
+        .arg(data)
+        .env("RUST_LOG", "error")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    for line in lines {
+        let line = line.unwrap();
+        if let Some(addr) = line.split("http://").nth(1) {
+            return (child, format!("http://{}", addr.trim()));
+        }
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    panic!("govit serve printed no address");
+}
+
+/// A server on a free port over `data` as it is.
+pub fn start(data: &Path) -> (Child, String) {
+    start_with(data, &[])
 }
