@@ -100,6 +100,9 @@ pub async fn serve(o: Options) -> Result<()> {
         app = app.with_sso(sso);
     }
     let app = Arc::new(app);
+    // Servers started together on one database take turns here, so the demo city, the first accounts and the
+    // first checkpoint are made once, and a node with other keys meets the fingerprints the first one recorded.
+    let startup = app.store().start_up().await?;
     let checked = app.check_node_keys(&key).await?;
     tracing::info!(audit_key = %key.key_id, personal_keys = checked, "this node holds the database's keys");
     if o.demo {
@@ -115,6 +118,7 @@ pub async fn serve(o: Options) -> Result<()> {
         );
     }
     app.sign_checkpoint(&key).await?;
+    startup.release().await?;
     let listener = tokio::net::TcpListener::bind(o.addr).await.with_context(|| format!("无法监听 {}", o.addr))?;
     let local = listener.local_addr()?;
     tracing::info!(%local, %db, key = %key.key_id, "govit serving");

@@ -37,8 +37,13 @@ struct Node {
 /// `govit serve` on `database` (empty: the SQLite file of `data`) with the keys of `data`; `Err` with what it
 /// printed if it exits instead.
 fn start(database: &str, data: &Path) -> Result<Node, String> {
+    start_with(database, data, &[])
+}
+
+/// [`start`] with `extra` arguments (`--demo`).
+fn start_with(database: &str, data: &Path, extra: &[&str]) -> Result<Node, String> {
     let mut command = Command::new(env!("CARGO_BIN_EXE_govit"));
-    command.args(["serve", "--addr", "127.0.0.1:0", "--remind-minutes", "1", "--data"]).arg(data);
+    command.args(["serve", "--addr", "127.0.0.1:0", "--remind-minutes", "1"]).args(extra).arg("--data").arg(data);
     if !database.is_empty() {
         command.env("GOVIT_DATABASE", database);
     }
@@ -247,18 +252,7 @@ async fn two_nodes_share_one_postgresql_through_a_node_killed_and_the_database_r
     let leads = took(&a) + took(&b);
     raw.close().await;
 
-    for node in [&mut a, &mut b] {
-        node.child.kill().unwrap();
-        node.child.wait().unwrap();
-    }
-    let out = Command::new(env!("CARGO_BIN_EXE_govit"))
-        .args(["audit", "verify", "--data"])
-        .arg(&data)
-        .env("GOVIT_DATABASE", db.url())
-        .output()
-        .unwrap();
-    let verified = ok(&out);
-    assert!(verified.contains("校验通过"), "{verified}");
+    stop_and_verify([&mut a, &mut b], db.url(), &data);
     eprintln!(
         "two nodes, {:?} of load: {} commands acknowledged ({} read back on the other node), {} retried \
          (node killed, database restarted), 0 answers of 500, {} reminders sent once, the lead taken {leads} times; \
@@ -278,6 +272,60 @@ async fn owners_at(base: &str) -> Vec<reqwest::Client> {
         clients.push(login(base, user).await);
     }
     clients
+}
+
+#[tokio::test]
+async fn two_servers_started_at_once_on_an_empty_database_make_it_once() {
+    let Some(db) = govit_store::testing::TestDatabase::postgres().await.unwrap() else {
+        eprintln!("\n!!!!!!!! no PostgreSQL binaries: the simultaneous start test is SKIPPED !!!!!!!!\n");
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    // The keys are handed to every node before it starts (docs/DEPLOY.md); the database is empty.
+    govit_app::keys::AuditKey::load_or_create(&data.join("keys").join("audit-sm2.pem")).unwrap();
+    let url = db.url().to_owned();
+    let both: Vec<_> = (0..2)
+        .map(|_| {
+            let (url, data) = (url.clone(), data.clone());
+            std::thread::spawn(move || start_with(&url, &data, &["--demo"]))
+        })
+        .collect();
+    let mut nodes: Vec<Node> = both
+        .into_iter()
+        .map(|t| t.join().unwrap().unwrap_or_else(|out| panic!("a node did not start: {out}")))
+        .collect();
+    let said = |text: &str| nodes.iter().filter(|n| n.lines.lock().unwrap().iter().any(|l| l.contains(text))).count();
+    assert_eq!(said("已生成示范数据"), 1, "one node made the demo city");
+    assert_eq!(said("demo data not seeded"), 1, "the other found it made");
+    let raw = db.raw().await.unwrap();
+    let (migrations, versions): (i64, i64) =
+        sqlx::query_as("SELECT COUNT(*), COUNT(DISTINCT version) FROM schema_migrations")
+            .fetch_one(&raw)
+            .await
+            .unwrap();
+    assert_eq!(migrations, versions, "each migration applied once");
+    let (admins,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM users WHERE username LIKE 'admin%'").fetch_one(&raw).await.unwrap();
+    assert_eq!(admins, 1, "one system administrator");
+    raw.close().await;
+    stop_and_verify(&mut nodes, db.url(), &data);
+}
+
+/// Kills `nodes`, then `govit audit verify` must pass on `database`.
+fn stop_and_verify<'a>(nodes: impl IntoIterator<Item = &'a mut Node>, database: &str, data: &Path) {
+    for node in nodes {
+        node.child.kill().unwrap();
+        node.child.wait().unwrap();
+    }
+    let out = Command::new(env!("CARGO_BIN_EXE_govit"))
+        .args(["audit", "verify", "--data"])
+        .arg(data)
+        .env("GOVIT_DATABASE", database)
+        .output()
+        .unwrap();
+    let verified = ok(&out);
+    assert!(verified.contains("校验通过"), "{verified}");
 }
 
 #[tokio::test]

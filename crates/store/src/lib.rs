@@ -39,5 +39,5 @@ pub use pg_tools::{postgres_admin, postgres_tool};
 pub use sqlx::Error as SqlxError;
 pub use store::{
     Appended, Backend, DoneRequest, Durability, Leadership, ProjectFilter, ProjectRow, ProjectionReport, Replay,
-    RequestKey, Requester, SecurityRecord, Store, StoredEvent, WriteGuard,
+    RequestKey, Requester, SecurityRecord, StartUp, Store, StoredEvent, WriteGuard,
 };

@@ -5,7 +5,7 @@
 //! both and neither can fall behind.
 
 use crate::error::StoreError;
-use crate::store::{Backend, attribute_imports};
+use crate::store::{Backend, StartUp, attribute_imports};
 use sqlx::AnyPool;
 use std::borrow::Cow;
 
@@ -333,13 +333,17 @@ pub(crate) async fn migrate(pool: &AnyPool, backend: Backend) -> Result<(), Stor
 /// Applies the migrations not yet applied up to `last` (1-based): all of them at open; fewer in a test
 /// that sets up a database as an older govit left it.
 pub(crate) async fn migrate_to(pool: &AnyPool, backend: Backend, last: usize) -> Result<(), StoreError> {
+    // Two servers started at once on an empty PostgreSQL database would both create the tables: the second
+    // waits here for the first to finish, then finds nothing left to do.
+    let mut startup = StartUp::take(pool, backend).await?;
     let create = dialect(
         "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)",
         backend,
     );
-    sqlx::raw_sql(sqlx::AssertSqlSafe(create.into_owned())).execute(pool).await?;
+    let connection = startup.connection();
+    sqlx::raw_sql(sqlx::AssertSqlSafe(create.into_owned())).execute(&mut *connection).await?;
     let (current,): (i64,) =
-        sqlx::query_as("SELECT COALESCE(MAX(version), 0) FROM schema_migrations").fetch_one(pool).await?;
+        sqlx::query_as("SELECT COALESCE(MAX(version), 0) FROM schema_migrations").fetch_one(&mut *connection).await?;
     let supported = i64::try_from(MIGRATIONS.len()).unwrap_or(i64::MAX);
     if current > supported {
         return Err(StoreError::TooNew { found: current, supported });
@@ -347,7 +351,7 @@ pub(crate) async fn migrate_to(pool: &AnyPool, backend: Backend, last: usize) ->
     let pending = MIGRATIONS.iter().enumerate().take(last).skip(usize::try_from(current).unwrap_or(usize::MAX));
     for (index, sql) in pending {
         let version = i64::try_from(index).unwrap_or(i64::MAX) + 1;
-        let mut tx = pool.begin().await?;
+        let mut tx = sqlx::Connection::begin(&mut *connection).await?;
         sqlx::raw_sql(sqlx::AssertSqlSafe(dialect(sql, backend).into_owned())).execute(&mut *tx).await?;
         sqlx::query("INSERT INTO schema_migrations (version, applied_at) VALUES ($1, CURRENT_TIMESTAMP)")
             .bind(version)
@@ -358,5 +362,5 @@ pub(crate) async fn migrate_to(pool: &AnyPool, backend: Backend, last: usize) ->
         }
         tx.commit().await?;
     }
-    Ok(())
+    startup.release().await
 }

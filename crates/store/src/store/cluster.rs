@@ -20,6 +20,10 @@ pub(crate) const LOG_LOCK: i64 = 0x676f_7669_746c_6f67;
 /// The advisory lock the node running scheduled work holds: "govit led" as a number.
 const LEAD_LOCK: i64 = 0x676f_7669_746c_6564;
 
+/// The advisory lock a server holds while it starts: migrations, the key check, the first accounts and the
+/// demo city are done by one server at a time. "govit up" as a number.
+const START_LOCK: i64 = 0x676f_7669_7420_7570;
+
 /// How long the lead's connection may take to answer before it is given up.
 const LEAD_CHECK: std::time::Duration = std::time::Duration::from_secs(5);
 
@@ -29,6 +33,60 @@ pub(crate) async fn lock_log(tx: &mut Transaction<'static, Any>, backend: Backen
         sqlx::query("SELECT pg_advisory_xact_lock($1)").bind(LOG_LOCK).execute(&mut **tx).await?;
     }
     Ok(())
+}
+
+/// A server's start-up, done by one server at a time on PostgreSQL: held from [`StartUp::take`] to
+/// [`StartUp::release`] on a connection of its own. A server that dies while it holds it loses the connection,
+/// and PostgreSQL releases the lock with it. On SQLite one server holds the file, so there is nothing to wait for.
+#[derive(Debug)]
+pub struct StartUp {
+    connection: Held,
+}
+
+/// On PostgreSQL a connection taken out of the pool, so that the lock goes with it if the start-up fails; on
+/// SQLite a pooled one (an in-memory database lives in its pool's only connection).
+#[derive(Debug)]
+enum Held {
+    Own(AnyConnection),
+    Pooled(sqlx::pool::PoolConnection<Any>),
+}
+
+impl StartUp {
+    /// Waits until no other server is starting, then holds the start-up until [`StartUp::release`].
+    pub(crate) async fn take(pool: &sqlx::AnyPool, backend: Backend) -> Result<StartUp, StoreError> {
+        let connection = pool.acquire().await?;
+        if backend != Backend::Postgres {
+            return Ok(StartUp { connection: Held::Pooled(connection) });
+        }
+        let mut connection = connection.detach();
+        sqlx::query("SELECT pg_advisory_lock($1)").bind(START_LOCK).execute(&mut connection).await?;
+        Ok(StartUp { connection: Held::Own(connection) })
+    }
+
+    pub(crate) fn connection(&mut self) -> &mut AnyConnection {
+        match &mut self.connection {
+            Held::Own(connection) => connection,
+            Held::Pooled(connection) => connection,
+        }
+    }
+
+    /// Lets the next server start.
+    pub async fn release(self) -> Result<(), StoreError> {
+        if let Held::Own(mut connection) = self.connection {
+            sqlx::query("SELECT pg_advisory_unlock($1)").bind(START_LOCK).execute(&mut connection).await?;
+            sqlx::Connection::close(connection).await?;
+        }
+        Ok(())
+    }
+}
+
+impl Store {
+    /// Holds the start-up of this server ([`StartUp`]) until it is released: what a server does once when it
+    /// starts (the key check, the first accounts, the demo city) is then done by one server after the other,
+    /// each seeing what the one before it did.
+    pub async fn start_up(&self) -> Result<StartUp, StoreError> {
+        StartUp::take(&self.pool, self.backend).await
+    }
 }
 
 /// Whether this node runs the scheduled work now.

@@ -9,7 +9,7 @@ mod projections;
 mod requests;
 
 pub use check::ProjectionReport;
-pub use cluster::Leadership;
+pub use cluster::{Leadership, StartUp};
 pub(crate) use fold::{Fold, insert_many, linked_project};
 pub use log::{Appended, SecurityRecord, StoredEvent};
 pub(crate) use log::{Body, append_security_in, decode_hash, events_between_in, head_in};
