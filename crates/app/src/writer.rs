@@ -177,7 +177,7 @@ impl Core {
                     Some(year) => {
                         let plan = batch.plan(&project.jurisdiction, year).await?;
                         let projects = batch.owner_projects(&project.owner.name).await?;
-                        (plan, Some(OwnerStanding::of(&projects, request.on)))
+                        (plan, Some(OwnerStanding::of_watched(&projects, request.on)))
                     }
                     None => (None, None),
                 };
@@ -222,7 +222,7 @@ impl Core {
                 let owner = match &request.command {
                     Command::AssignProject(a) => {
                         let projects = batch.owner_projects(&a.registration.owner.name).await?;
-                        Some(OwnerStanding::of(&projects, request.on))
+                        Some(OwnerStanding::of_watched(&projects, request.on))
                     }
                     _ => None,
                 };

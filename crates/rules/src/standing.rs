@@ -4,7 +4,7 @@
 
 use crate::date::Date;
 use crate::ids::ProjectId;
-use crate::state::{Plan, Project, RectificationState};
+use crate::state::{Plan, Project, Rectification, RectificationState};
 use crate::vocab::{Measure, PlanStatus, Status, SupplementaryReason};
 use chrono::Datelike;
 
@@ -19,19 +19,40 @@ pub struct OwnerStanding {
     pub troubled: Vec<ProjectId>,
 }
 
+/// What an owner's standing reads of one of its projects: the measures and rectifications. Read from a stored
+/// project state, the rest of the state is skipped, not built: a proposal of a large owner reads hundreds.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+pub struct Watched {
+    pub id: ProjectId,
+    pub rectifications: Vec<Rectification>,
+    pub measures: Vec<(Measure, Date)>,
+}
+
 impl OwnerStanding {
     /// The standing on `on` of the organisation that owns `projects` (all of them, the one acted on included).
     pub fn of<'a>(projects: impl IntoIterator<Item = &'a Project>, on: Date) -> OwnerStanding {
+        OwnerStanding::from_parts(projects.into_iter().map(|p| (&p.id, &p.measures[..], &p.rectifications[..])), on)
+    }
+
+    /// [`OwnerStanding::of`] from what was read of the projects with measures or rectifications.
+    pub fn of_watched<'a>(projects: impl IntoIterator<Item = &'a Watched>, on: Date) -> OwnerStanding {
+        OwnerStanding::from_parts(projects.into_iter().map(|p| (&p.id, &p.measures[..], &p.rectifications[..])), on)
+    }
+
+    fn from_parts<'a>(
+        projects: impl Iterator<Item = (&'a ProjectId, &'a [(Measure, Date)], &'a [Rectification])>,
+        on: Date,
+    ) -> OwnerStanding {
         let mut standing = OwnerStanding::default();
-        for p in projects {
-            for (measure, imposed_on) in &p.measures {
+        for (id, measures, rectifications) in projects {
+            for (measure, imposed_on) in measures {
                 if *measure == Measure::DeferAnnualPlan {
-                    standing.deferrals.push((p.id.clone(), *imposed_on));
+                    standing.deferrals.push((id.clone(), *imposed_on));
                 }
             }
-            let troubled = p.rectifications.iter().any(|r| r.state() == RectificationState::Failed || r.is_overdue(on));
+            let troubled = rectifications.iter().any(|r| r.state() == RectificationState::Failed || r.is_overdue(on));
             if troubled {
-                standing.troubled.push(p.id.clone());
+                standing.troubled.push(id.clone());
             }
         }
         standing

@@ -12,8 +12,10 @@ use crate::store::{
     self, Body, Fold, Replay, RequestKey, RequestRow, StoredEvent, WriteGuard, find_request_in, head_in, insert_many,
 };
 use govit_rules::ranking::Period;
+use govit_rules::standing::Watched;
 use govit_rules::{JurisdictionId, OrgName, Plan, Project, ProjectId, Recorded};
 use sqlx::{Any, Transaction};
+use std::collections::HashMap;
 
 /// An open write transaction under the writer guard, with the chain head it has reached. What the
 /// commands append is held here and written, a few multi-row statements per table, when the batch is
@@ -26,6 +28,9 @@ pub struct Batch<'g> {
     _guard: &'g WriteGuard<'g>,
     events: Vec<EventRow>,
     fold: Fold,
+    /// Projects read in this batch and not changed since: the fold takes its copy from here rather than
+    /// reading and parsing the row a second time when the command that read it appends.
+    read: HashMap<ProjectId, Project>,
     /// Request ids done in this batch, with their events, for a retry that arrives in the same batch.
     requests: Vec<(RequestRow, Vec<StoredEvent>)>,
 }
@@ -50,7 +55,16 @@ impl Store {
     pub async fn batch<'g>(&self, guard: &'g WriteGuard<'g>) -> Result<Batch<'g>, StoreError> {
         let mut tx = self.begin_write().await?;
         let (seq, prev) = head_in(&mut tx).await?;
-        Ok(Batch { tx, seq, prev, _guard: guard, events: Vec::new(), fold: Fold::default(), requests: Vec::new() })
+        Ok(Batch {
+            tx,
+            seq,
+            prev,
+            _guard: guard,
+            events: Vec::new(),
+            fold: Fold::default(),
+            read: HashMap::new(),
+            requests: Vec::new(),
+        })
     }
 }
 
@@ -67,10 +81,14 @@ impl Batch<'_> {
     }
 
     pub async fn project(&mut self, id: &ProjectId) -> Result<Option<Project>, StoreError> {
-        match self.fold.project(id) {
-            Some(p) => Ok(Some(p.clone())),
-            None => store::project_in(&mut *self.tx, id).await,
+        if let Some(p) = self.fold.project(id).or_else(|| self.read.get(id)) {
+            return Ok(Some(p.clone()));
         }
+        let project = store::project_in(&mut *self.tx, id).await?;
+        if let Some(p) = &project {
+            self.read.insert(id.clone(), p.clone());
+        }
+        Ok(project)
     }
 
     pub async fn plan(&mut self, jurisdiction: &JurisdictionId, year: i32) -> Result<Option<Plan>, StoreError> {
@@ -106,7 +124,7 @@ impl Batch<'_> {
 
     /// The projects of one owner organisation that have measures or rectifications (what the batch holds
     /// written first): all that how it stands [23][25] reads (`OwnerStanding`), without loading the others.
-    pub async fn owner_projects(&mut self, owner: &OrgName) -> Result<Vec<Project>, StoreError> {
+    pub async fn owner_projects(&mut self, owner: &OrgName) -> Result<Vec<Watched>, StoreError> {
         self.flush().await?;
         store::watched_projects_in(&mut *self.tx, owner.as_str()).await
     }
@@ -147,6 +165,11 @@ impl Batch<'_> {
             let body = Body { seq, recorded_at: recorded_at.to_owned(), record: Some(record.clone()), security: None };
             let text = serde_json::to_string(&body).map_err(|e| StoreError::corrupt(seq, e))?;
             let hash = hash_event(&self.prev, text.as_bytes());
+            for id in record.event.projects() {
+                if let Some(project) = self.read.remove(id) {
+                    self.fold.adopt(project);
+                }
+            }
             self.fold.apply(&mut self.tx, seq, record).await?;
             self.events.push(EventRow { seq, kind: record.event.kind(), body: text, prev: self.prev, hash });
             (self.seq, self.prev) = (seq, hash);

@@ -143,6 +143,11 @@ impl Fold {
         Ok(())
     }
 
+    /// Takes a project as it stands in the database, read by the batch, for the events about to be folded.
+    pub(crate) fn adopt(&mut self, project: Project) {
+        self.projects.entry(project.id.clone()).or_insert((project, 0));
+    }
+
     /// Whether nothing has been folded since the fold was made (or written).
     pub(crate) fn is_empty(&self) -> bool {
         self.projects.is_empty()

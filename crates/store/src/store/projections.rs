@@ -178,7 +178,7 @@ pub(crate) async fn project_in<'e>(
 pub(crate) async fn watched_projects_in<'e>(
     e: impl Executor<'e, Database = Any>,
     owner: &str,
-) -> Result<Vec<Project>, StoreError> {
+) -> Result<Vec<govit_rules::standing::Watched>, StoreError> {
     let rows: Vec<(i64, String)> =
         sqlx::query_as("SELECT last_seq, state FROM projects WHERE owner = $1 AND watched = 1 ORDER BY id")
             .bind(owner)
