@@ -38,6 +38,8 @@ pub struct Digest {
     pub investment: Money,
     pub approved_investment: Option<Money>,
     pub plan_year: Option<i32>,
+    /// Proposed by a supplementary request [7] rather than for the plan's review.
+    pub supplementary: bool,
     pub registered_on: Date,
     /// The furthest step of the dashboard's funnel reached (0 = in an approved plan … 4 = operating).
     pub funnel: Option<usize>,
@@ -86,6 +88,7 @@ impl Digest {
             investment: p.investment,
             approved_investment: p.approved_investment,
             plan_year: p.plan.as_ref().map(|e| e.year),
+            supplementary: p.plan.as_ref().is_some_and(|e| e.supplementary.is_some()),
             registered_on: p.registered_on,
             funnel: funnel_step(p),
             deadlines,

@@ -1,14 +1,18 @@
 //! What each person has to do: the actions open to them, their to-do list, and the deadlines in their remit.
 
+use crate::index::Digest;
 use crate::{App, AppError};
 use chrono::Datelike;
 use govit_rules::authz::{self, Subject};
 use govit_rules::command::Action;
 use govit_rules::derive::{self, DeadlineName};
 use govit_rules::rating::HealthLevel;
+use govit_rules::vocab::Status;
 use govit_rules::vocab::{Card, PlanStatus};
-use govit_rules::{Actor, Date, Plan, Project, ProjectId, Role};
+use govit_rules::{Actor, Date, JurisdictionId, Plan, Project, ProjectId, Role};
 use serde::Serialize;
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 /// How far ahead the workbench looks for deadlines.
 pub const UPCOMING_DAYS: i64 = 30;
@@ -209,14 +213,16 @@ impl App {
 
     /// What `actor` must do, and the deadlines in its remit, as of `today`: page `page` of each list.
     pub async fn workbench(&self, actor: &Actor, today: Date, page: WorkPage) -> Result<Workbench, AppError> {
-        let digests = self.visible_digests(actor, today).await?;
+        let all = self.digests(today).await?;
+        let digests: Vec<&Arc<Digest>> =
+            all.iter().filter(|d| authz::may_view(actor, d.audience(), &self.policies)).collect();
         // What each list holds, as references into the index: only the page's rows are built.
         let mut todo = Vec::new();
         let mut upcoming = Vec::new();
         let mut overdue = Vec::new();
         let (mut red, mut yellow) = (0, 0);
         let mut flagged = Vec::new();
-        for p in &digests {
+        for &p in &digests {
             if let Some(own) =
                 p.self_rating.filter(|_| authz::oversees(actor.role) && (p.rating_optimistic || p.rating_stale))
             {
@@ -259,7 +265,7 @@ impl App {
             yellow,
             ratings: flagged.len(),
         };
-        let item = |(_, p, d): (Date, &std::sync::Arc<crate::index::Digest>, &derive::Deadline)| {
+        let item = |(_, p, d): (Date, &Arc<Digest>, &derive::Deadline)| {
             let card = p.facts.cards().iter().find(|c| c.is_open() && c.deadline == d.name && c.due == d.due);
             DeadlineItem {
                 project: p.id.clone(),
@@ -289,35 +295,49 @@ impl App {
             upcoming: page.slice(upcoming).map(item).collect(),
             overdue: page.slice(overdue).map(item).collect(),
             ratings: page.slice(flagged).collect(),
-            plans: self.plan_work(actor, today).await?,
+            plans: self.plan_work(actor, today, &all).await?,
             counts,
             page: page.page,
             per_page: page.per_page,
         })
     }
 
-    async fn plan_work(&self, actor: &Actor, today: Date) -> Result<Vec<PlanItem>, AppError> {
+    /// The plans waiting for `actor`'s review, approval, filing review or inclusion; `projects` is the whole
+    /// index, whatever the actor may see: a plan's proposals are counted whole.
+    async fn plan_work(&self, actor: &Actor, today: Date, projects: &[Arc<Digest>]) -> Result<Vec<PlanItem>, AppError> {
+        let mut proposed: HashMap<(&JurisdictionId, i32), Vec<&ProjectId>> = HashMap::new();
+        for p in projects.iter().filter(|p| p.status == Status::Proposed && !p.supplementary) {
+            if let Some(year) = p.plan_year {
+                proposed.entry((&p.jurisdiction, year)).or_default().push(&p.id);
+            }
+        }
         let mut out = Vec::new();
-        let mut keys: Vec<(govit_rules::JurisdictionId, i32)> = Vec::new();
+        // Every plan on record, read once (a large city's plans list thousands of projects each), and this
+        // year's and next year's of every jurisdiction even before anything is proposed.
+        let mut keys: Vec<(JurisdictionId, i32)> = Vec::new();
         for j in self.policies.jurisdictions() {
             for year in today.year()..=today.year() + 1 {
                 keys.push((j.jurisdiction.clone(), year));
             }
         }
+        let mut plans = HashMap::new();
         for plan in self.store.plans().await? {
-            if !keys.contains(&(plan.jurisdiction.clone(), plan.year)) {
-                keys.push((plan.jurisdiction.clone(), plan.year));
+            let key = (plan.jurisdiction.clone(), plan.year);
+            if !keys.contains(&key) {
+                keys.push(key.clone());
             }
+            plans.insert(key, plan);
         }
-        for (jurisdiction, year) in keys {
-            let plan =
-                self.store.plan(&jurisdiction, year).await?.unwrap_or_else(|| Plan::new(jurisdiction.clone(), year));
-            let proposals = self.store.proposals(&jurisdiction, year).await?;
+        for key in keys {
+            let plan = plans.remove(&key).unwrap_or_else(|| Plan::new(key.0.clone(), key.1));
+            let (jurisdiction, year) = (&plan.jurisdiction, plan.year);
+            let proposals = proposed.get(&(jurisdiction, year)).map_or(&[][..], Vec::as_slice);
+            let included: HashSet<&ProjectId> = plan.included.iter().collect();
             // [24] an approved plan waits for the cyberspace office's filing review and the commission's
             // inclusion in the government investment plan, each of which only that department sees.
             let actions = match plan.status {
                 PlanStatus::Open | PlanStatus::Reviewed
-                    if !proposals.is_empty() && !proposals.iter().all(|p| plan.included.contains(p)) =>
+                    if !proposals.is_empty() && !proposals.iter().all(|p| included.contains(p)) =>
                 {
                     vec![Action::ReviewPlan]
                 }
@@ -331,13 +351,13 @@ impl App {
                 .collect(),
                 PlanStatus::Open => continue,
             };
-            let subject = Subject::Plan { jurisdiction: &jurisdiction };
+            let subject = Subject::Plan { jurisdiction };
             for action in actions {
                 if authz::authorize(actor, action, subject, None, &self.policies, today).is_err() {
                     continue;
                 }
                 out.push(PlanItem {
-                    jurisdiction_name: self.policies.name_of(&jurisdiction),
+                    jurisdiction_name: self.policies.name_of(jurisdiction),
                     jurisdiction: jurisdiction.to_string(),
                     year,
                     action,

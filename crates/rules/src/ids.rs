@@ -66,9 +66,12 @@ macro_rules! name_type {
                 } else {
                     None
                 };
+                // Text read back from the store is already trimmed: kept as it came, not copied.
+                let untouched = trimmed.len() == text.len();
                 match problem {
                     Some(problem) => Err(NameError { what: $what, problem }),
-                    None => Ok($name(trimmed.to_owned())),
+                    None if untouched => Ok($name(text)),
+                    None => Ok($name(text.trim().to_owned())),
                 }
             }
             pub fn as_str(&self) -> &str {

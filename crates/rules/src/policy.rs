@@ -447,17 +447,18 @@ impl PolicySet {
 
     /// Whether `outer` is `inner` or one of its ancestors: a city department's remit covers its districts.
     pub fn covers(&self, outer: &JurisdictionId, inner: &JurisdictionId) -> bool {
-        let mut cursor = Some(inner.clone());
+        // Asked for every project of a list: walks the parents by reference, allocating nothing.
+        let mut cursor = Some(inner);
         let mut steps = 0;
         while let Some(j) = cursor {
-            if &j == outer {
+            if j == outer {
                 return true;
             }
             steps += 1;
             if steps > 64 {
                 return false;
             }
-            cursor = self.jurisdictions.get(&j).and_then(|p| p.parent.clone());
+            cursor = self.jurisdictions.get(j).and_then(|p| p.parent.as_ref());
         }
         false
     }
