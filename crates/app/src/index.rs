@@ -18,6 +18,8 @@ use govit_rules::vocab::{Authority, Category, Construction, Route, Status};
 use govit_rules::{Date, JurisdictionId, Money, OrgName, PolicySet, Project, ProjectId};
 use std::collections::BTreeMap;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Instant;
 use tokio::sync::Mutex;
 
 /// Projects read per page when the whole index is built.
@@ -156,6 +158,8 @@ fn funnel_step(p: &Project) -> Option<usize> {
 #[derive(Debug, Default)]
 pub(crate) struct ProjectIndex {
     inner: Mutex<Rows>,
+    /// Set while a server builds the index as it starts ([`App::warm_index`]).
+    warming: AtomicBool,
 }
 
 #[derive(Debug, Default)]
@@ -190,6 +194,26 @@ impl App {
             }
         }
         Ok(index.rows.values().cloned().collect())
+    }
+
+    /// Builds the index in the background, as a server starts, so that no request waits for it; until it is
+    /// built, [`App::warming`] says so (and `/readyz` sends the node no requests). Said before this returns.
+    pub fn warm_index(self: &Arc<Self>) {
+        self.index.warming.store(true, Ordering::SeqCst);
+        let app = self.clone();
+        tokio::spawn(async move {
+            let started = Instant::now();
+            match app.digests(app.clock.today()).await {
+                Ok(rows) => tracing::info!(projects = rows.len(), took = ?started.elapsed(), "project index built"),
+                Err(e) => tracing::warn!(error = %e, "the project index will be built by the first request instead"),
+            }
+            app.index.warming.store(false, Ordering::SeqCst);
+        });
+    }
+
+    /// Whether the index a starting server builds is not built yet.
+    pub fn warming(&self) -> bool {
+        self.index.warming.load(Ordering::SeqCst)
     }
 
     /// The rows of the projects `actor` may see ([`authz::may_view`]), as of `on`.

@@ -157,3 +157,20 @@ async fn commands_and_logins_at_the_same_time_never_find_the_database_locked() {
         t.await.unwrap();
     }
 }
+
+#[tokio::test]
+async fn a_starting_server_says_it_is_building_its_index_until_it_is_built() {
+    let db = TestDatabase::new().await.unwrap();
+    let app = Arc::new(app_on(db.open().await.unwrap()));
+    demo::seed(&app, today()).await.unwrap();
+    assert!(!app.warming(), "nothing to wait for before a server starts building");
+    app.warm_index();
+    assert!(app.warming(), "said at once, before the first request can arrive");
+    let started = std::time::Instant::now();
+    while app.warming() {
+        assert!(started.elapsed() < std::time::Duration::from_secs(60), "the index was never built");
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    let projects = app.store().project_states(None).await.unwrap();
+    assert_eq!(app.digests(today()).await.unwrap().len(), projects.len());
+}

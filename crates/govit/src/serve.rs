@@ -123,15 +123,9 @@ pub async fn serve(o: Options) -> Result<()> {
     let local = listener.local_addr()?;
     tracing::info!(%local, %db, key = %key.key_id, "govit serving");
     println!("govit 已启动:http://{local}");
-    // The project index is built now, in the background, rather than by the first request that needs it.
-    let warm = app.clone();
-    tokio::spawn(async move {
-        let started = Instant::now();
-        match warm.digests(warm.clock().today()).await {
-            Ok(projects) => tracing::info!(projects = projects.len(), took = ?started.elapsed(), "project index built"),
-            Err(e) => tracing::warn!(error = %e, "the project index will be built by the first request instead"),
-        }
-    });
+    // The project index is built now, in the background, rather than by the first request that needs it;
+    // `/readyz` answers 503 until it is.
+    app.warm_index();
     let checkpoints = tokio::spawn(checkpointer(
         app.clone(),
         key.clone(),

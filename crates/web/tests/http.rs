@@ -538,6 +538,18 @@ async fn a_load_balancer_asks_whether_a_node_lives_and_whether_it_reaches_its_da
     let live = get("/healthz").await.unwrap();
     assert_eq!((live.status().as_u16(), live.text().await.unwrap()), (200, "ok".to_owned()));
     assert_eq!(get("/readyz").await.unwrap().status(), 200, "no session needed");
+    // A server that has just started builds its project index: no requests until it is built.
+    s.app.warm_index();
+    loop {
+        let r = get("/readyz").await.unwrap();
+        let (status, body) = (r.status().as_u16(), r.text().await.unwrap());
+        if status == 200 {
+            assert!(!s.app.warming(), "ready only once the index is built");
+            break;
+        }
+        assert_eq!((status, body.as_str()), (503, "building the project index"));
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
     s.app.store().close().await;
     assert_eq!(get("/healthz").await.unwrap().status(), 200, "the process still answers");
     assert_eq!(get("/readyz").await.unwrap().status(), 503, "but sends no requests its way");
