@@ -139,6 +139,11 @@ impl Core {
     async fn try_batch(&self, jobs: &[Job]) -> Result<Vec<Result<Executed, AppError>>, StoreError> {
         let guard = self.store.lock().await;
         let mut batch = self.store.batch(&guard).await?;
+        let targets = jobs.iter().filter_map(|job| match job.request.command.target() {
+            Target::Project(id) => Some(id),
+            _ => None,
+        });
+        batch.prefetch(targets).await?;
         let mut outcomes = Vec::with_capacity(jobs.len());
         for job in jobs {
             match self.execute_in(&mut batch, job).await {

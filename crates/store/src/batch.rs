@@ -44,6 +44,9 @@ struct EventRow {
     hash: [u8; 32],
 }
 
+/// Projects read by one statement of [`Batch::prefetch`].
+const PREFETCH: usize = 256;
+
 impl std::fmt::Debug for Batch<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Batch").field("seq", &self.seq).field("pending", &self.events.len()).finish_non_exhaustive()
@@ -89,6 +92,30 @@ impl Batch<'_> {
             self.read.insert(id.clone(), p.clone());
         }
         Ok(project)
+    }
+
+    /// Reads the projects `ids` into the batch in one statement (a few, for hundreds), rather than one
+    /// statement each as its commands come to them: every statement is a round trip to the thread that holds
+    /// the database connection. What the batch already holds is not read again.
+    pub async fn prefetch<'a>(&mut self, ids: impl IntoIterator<Item = &'a ProjectId>) -> Result<(), StoreError> {
+        let mut wanted: Vec<&ProjectId> =
+            ids.into_iter().filter(|id| self.fold.project(id).is_none() && !self.read.contains_key(*id)).collect();
+        wanted.sort_unstable();
+        wanted.dedup();
+        let sqlite = self.tx.backend_name() == "SQLite";
+        for chunk in wanted.chunks(PREFETCH) {
+            // Anonymous values on SQLite, for the reason `insert_many` gives.
+            let values: Vec<String> =
+                (1..=chunk.len()).map(|n| if sqlite { "?".to_owned() } else { format!("${n}") }).collect();
+            let sql = format!("SELECT last_seq, state FROM projects WHERE id IN ({})", values.join(", "));
+            let query = chunk.iter().fold(sqlx::query_as(sqlx::AssertSqlSafe(sql)), |q, id| q.bind(id.as_str()));
+            let rows: Vec<(i64, String)> = query.fetch_all(&mut *self.tx).await?;
+            for (seq, state) in rows {
+                let project: Project = serde_json::from_str(&state).map_err(|e| StoreError::corrupt(seq, e))?;
+                self.read.insert(project.id.clone(), project);
+            }
+        }
+        Ok(())
     }
 
     pub async fn plan(&mut self, jurisdiction: &JurisdictionId, year: i32) -> Result<Option<Plan>, StoreError> {
