@@ -109,46 +109,27 @@ pub struct Field {
 }
 
 pub const FIELDS: [Field; 9] = [
-    Field {
-        key: "id", header: "项目编号", meaning: "平台登记时赋予的唯一编号", kind: "文本", unit: ""
-    },
-    Field {
-        key: "name", header: "项目名称", meaning: "建设单位登记的项目名称", kind: "文本", unit: ""
-    },
-    Field {
-        key: "owner", header: "建设单位", meaning: "项目建设单位(项目单位)的名称", kind: "文本", unit: ""
-    },
-    Field {
-        key: "category", header: "项目类别", meaning: "政务信息化项目的类别", kind: "代码表", unit: ""
-    },
-    Field {
-        key: "construction", header: "建设性质", meaning: "新建、改建、扩建或升级", kind: "代码表", unit: ""
-    },
-    Field {
-        key: "status", header: "状态", meaning: "截取数据集时项目所处的阶段", kind: "代码表", unit: ""
-    },
-    Field {
-        key: "route",
-        header: "管理路径",
-        meaning: "审批、备案等管理方式(办法第八、九条)",
-        kind: "代码表",
-        unit: "",
-    },
-    Field {
-        key: "approved_investment",
-        header: "核定投资(元)",
-        meaning: "批复或备案核定的总投资;未核定或不公开时为空",
-        kind: "整数",
-        unit: "元",
-    },
-    Field {
-        key: "plan_year",
-        header: "计划年度",
-        meaning: "列入的年度计划的年份;未列入时为空",
-        kind: "整数",
-        unit: "年",
-    },
+    field("id", "项目编号", "平台登记时赋予的唯一编号", "文本", ""),
+    field("name", "项目名称", "建设单位登记的项目名称", "文本", ""),
+    field("owner", "建设单位", "项目建设单位(项目单位)的名称", "文本", ""),
+    field("category", "项目类别", "政务信息化项目的类别", "代码表", ""),
+    field("construction", "建设性质", "新建、改建、扩建或升级", "代码表", ""),
+    field("status", "状态", "截取数据集时项目所处的阶段", "代码表", ""),
+    field("route", "管理路径", "审批、备案等管理方式(办法第八、九条)", "代码表", ""),
+    field("approved_investment", "核定投资(元)", "批复或备案核定的总投资;未核定或不公开时为空", "整数", "元"),
+    field("plan_year", "计划年度", "列入的年度计划的年份;未列入时为空", "整数", "年"),
 ];
+
+/// One row of [`FIELDS`]: key, header, meaning, type, unit.
+const fn field(
+    key: &'static str,
+    header: &'static str,
+    meaning: &'static str,
+    kind: &'static str,
+    unit: &'static str,
+) -> Field {
+    Field { key, header, meaning, kind, unit }
+}
 
 /// The CSV's first line: UTF-8 with BOM, so spreadsheet programs read the Chinese correctly.
 pub fn csv_header() -> String {

@@ -221,24 +221,26 @@ async fn measure(base: &str, pid: u32, samples: usize) -> Result<()> {
     let pages: serde_json::Value = client.get(format!("{base}/api/v1/open-data")).send().await?.json().await?;
     let last_page = format!("/api/v1/open-data?page={}", pages["pages"].as_u64().unwrap_or(1));
     println!("    就绪后的首次请求:{}", millis(micros(first.elapsed())));
-    for (what, path) in [
-        ("数据看板 /api/v1/dashboard", "/api/v1/dashboard"),
-        ("项目库第一页 /api/v1/projects", "/api/v1/projects"),
+    // The workbench is held to 50 ms p50 at 100,000 projects (docs/benchmarks.md [9]), every other page to 100 ms.
+    for (what, path, target) in [
+        ("数据看板 /api/v1/dashboard", "/api/v1/dashboard", 100),
+        ("项目库第一页 /api/v1/projects", "/api/v1/projects", 100),
         (
             "项目库筛选 ?status=under_construction&overdue=true",
             "/api/v1/projects?status=under_construction&overdue=true",
+            100,
         ),
-        ("工作台 /api/v1/workbench", "/api/v1/workbench"),
-        ("数据看板页面 /dashboard", "/dashboard"),
-        ("电子监察排名 /api/v1/rankings(上月,已发布则读取发布的)", "/api/v1/rankings"),
-        ("电子监察排名页面 /rankings", "/rankings"),
-        ("电子监察排名(本月,按记录计算)", this_month.as_str()),
-        ("政务公开第一页 /public", "/public"),
-        ("政务公开检索 /public?q=平台&status=operating", "/public?q=%E5%B9%B3%E5%8F%B0&status=operating"),
-        ("政务公开统计 /public/statistics", "/public/statistics"),
-        ("开放数据 /public/data", "/public/data"),
-        ("开放数据目录 /public/catalog.json", "/public/catalog.json"),
-        ("公开清单接口最后一页 /api/v1/open-data?page=…", last_page.as_str()),
+        ("工作台 /api/v1/workbench", "/api/v1/workbench", 50),
+        ("数据看板页面 /dashboard", "/dashboard", 100),
+        ("电子监察排名 /api/v1/rankings(上月,已发布则读取发布的)", "/api/v1/rankings", 100),
+        ("电子监察排名页面 /rankings", "/rankings", 100),
+        ("电子监察排名(本月,按记录计算)", this_month.as_str(), 100),
+        ("政务公开第一页 /public", "/public", 100),
+        ("政务公开检索 /public?q=平台&status=operating", "/public?q=%E5%B9%B3%E5%8F%B0&status=operating", 100),
+        ("政务公开统计 /public/statistics", "/public/statistics", 100),
+        ("开放数据 /public/data", "/public/data", 100),
+        ("开放数据目录 /public/catalog.json", "/public/catalog.json", 100),
+        ("公开清单接口最后一页 /api/v1/open-data?page=…", last_page.as_str(), 100),
     ] {
         let mut times = Vec::with_capacity(samples);
         for _ in 0..samples.max(1) {
@@ -248,7 +250,7 @@ async fn measure(base: &str, pid: u32, samples: usize) -> Result<()> {
         }
         times.sort_unstable();
         println!(
-            "    {what:<52} p50 {}(目标 ≤ 100 ms),p99 {}",
+            "    {what:<52} p50 {}(目标 ≤ {target} ms),p99 {}",
             millis(percentile(&times, 50)),
             millis(percentile(&times, 99))
         );
