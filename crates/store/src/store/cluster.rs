@@ -59,7 +59,13 @@ impl StartUp {
             return Ok(StartUp { connection: Held::Pooled(connection) });
         }
         let mut connection = connection.detach();
-        sqlx::query("SELECT pg_advisory_lock($1)").bind(START_LOCK).execute(&mut connection).await?;
+        let (taken,): (bool,) =
+            sqlx::query_as("SELECT pg_try_advisory_lock($1)").bind(START_LOCK).fetch_one(&mut connection).await?;
+        if !taken {
+            // Said, so that an operator watching a node that does not come up knows what it waits for.
+            tracing::info!("another server is starting on this database: waiting until it has started");
+            sqlx::query("SELECT pg_advisory_lock($1)").bind(START_LOCK).execute(&mut connection).await?;
+        }
         Ok(StartUp { connection: Held::Own(connection) })
     }
 
