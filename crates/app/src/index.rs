@@ -169,6 +169,15 @@ struct Rows {
     rows: BTreeMap<ProjectId, Arc<Digest>>,
 }
 
+/// Clears [`App::warming`] when dropped.
+struct Warmed(Arc<App>);
+
+impl Drop for Warmed {
+    fn drop(&mut self) {
+        self.0.index.warming.store(false, Ordering::SeqCst);
+    }
+}
+
 impl App {
     /// Every project's row as of `on`, in number order, brought up to date first.
     pub async fn digests(&self, on: Date) -> Result<Vec<Arc<Digest>>, AppError> {
@@ -202,12 +211,13 @@ impl App {
         self.index.warming.store(true, Ordering::SeqCst);
         let app = self.clone();
         tokio::spawn(async move {
+            // Cleared however the build ends, a panic included: a node must not stay unready for good.
+            let _done = Warmed(app.clone());
             let started = Instant::now();
             match app.digests(app.clock.today()).await {
                 Ok(rows) => tracing::info!(projects = rows.len(), took = ?started.elapsed(), "project index built"),
                 Err(e) => tracing::warn!(error = %e, "the project index will be built by the first request instead"),
             }
-            app.index.warming.store(false, Ordering::SeqCst);
         });
     }
 
