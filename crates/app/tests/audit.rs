@@ -241,18 +241,9 @@ async fn a_forged_checkpoint_signed_with_another_key_is_caught() {
     assert_eq!(f.seq, 6);
 }
 
-fn openssl() -> bool {
-    let found = Process::new("openssl").arg("version").output().is_ok_and(|o| o.status.success());
-    if !found {
-        assert!(std::env::var("CI").as_deref() != Ok("true"), "openssl is required under CI=true");
-        eprintln!("\n*** SKIPPED: openssl not found; the OpenSSL cross-checks did not run ***\n");
-    }
-    found
-}
-
 #[tokio::test]
 async fn the_export_verifies_with_stock_openssl_and_a_tampered_export_does_not() {
-    if !openssl() {
+    if !govit_store::testing::openssl("the OpenSSL cross-checks") {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
@@ -274,7 +265,7 @@ async fn the_export_verifies_with_stock_openssl_and_a_tampered_export_does_not()
 
 #[test]
 fn a_signature_made_by_openssl_verifies_in_govit() {
-    if !openssl() {
+    if !govit_store::testing::openssl("the OpenSSL cross-checks") {
         return;
     }
     let dir = tempfile::tempdir().unwrap();

@@ -150,16 +150,6 @@ fn sm2_standard_example_signature_verifies() {
 
 // OpenSSL cross-checks ----------------------------------------------------------------------------------------
 
-/// Whether stock `openssl` is here; under `CI=true` it must be.
-fn openssl() -> bool {
-    let found = Process::new("openssl").arg("version").output().is_ok_and(|o| o.status.success());
-    if !found {
-        assert!(std::env::var("CI").as_deref() != Ok("true"), "openssl is required under CI=true");
-        eprintln!("\n*** SKIPPED: openssl not found; the OpenSSL cross-checks of SM2/SM3/SM4 did not run ***\n");
-    }
-    found
-}
-
 /// Runs openssl with `input` on stdin; returns stdout, failing the test with stderr if it fails.
 fn openssl_run(args: &[&str], input: &[u8], dir: &Path) -> Vec<u8> {
     let mut child = Process::new("openssl")
@@ -187,7 +177,7 @@ fn samples() -> Vec<Vec<u8>> {
 
 #[test]
 fn sm3_agrees_with_openssl() {
-    if !openssl() {
+    if !govit_store::testing::openssl("the OpenSSL cross-checks of SM2/SM3/SM4") {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
@@ -199,7 +189,7 @@ fn sm3_agrees_with_openssl() {
 
 #[test]
 fn sm4_agrees_with_openssl() {
-    if !openssl() {
+    if !govit_store::testing::openssl("the OpenSSL cross-checks of SM2/SM3/SM4") {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
@@ -218,7 +208,7 @@ fn sm4_agrees_with_openssl() {
 
 #[test]
 fn an_sm2_signature_made_by_govit_verifies_with_openssl() {
-    if !openssl() {
+    if !govit_store::testing::openssl("the OpenSSL cross-checks of SM2/SM3/SM4") {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
@@ -249,7 +239,7 @@ fn an_sm2_signature_made_by_govit_verifies_with_openssl() {
 
 #[test]
 fn an_sm2_signature_made_by_openssl_verifies_in_govit() {
-    if !openssl() {
+    if !govit_store::testing::openssl("the OpenSSL cross-checks of SM2/SM3/SM4") {
         return;
     }
     let dir = tempfile::tempdir().unwrap();

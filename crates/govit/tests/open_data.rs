@@ -9,15 +9,6 @@ use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-fn openssl() -> bool {
-    let found = Command::new("openssl").arg("version").output().is_ok_and(|o| o.status.success());
-    if !found {
-        assert!(std::env::var("CI").as_deref() != Ok("true"), "openssl is required under CI=true");
-        eprintln!("\n*** SKIPPED: openssl not found; the OpenSSL check of open data did not run ***\n");
-    }
-    found
-}
-
 fn verify_cli(file: &Path, dir: &Path) -> (bool, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_govit"))
         .arg("verify-open-data")
@@ -87,7 +78,7 @@ async fn a_downloaded_data_set_verifies_with_govit_and_with_openssl_and_one_chan
         .unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
     let key_id = govit_app::keys::AuditPublicKey::from_pem(&own).unwrap().key_id;
-    let check_openssl = openssl();
+    let check_openssl = govit_store::testing::openssl("the OpenSSL check of open data");
     if check_openssl {
         let (ok, text) = verify_openssl(&file, &downloads, &key_id);
         assert!(ok && text.starts_with("OK: projects.csv") && text.ends_with(&format!("key {key_id}\n")), "{text}");

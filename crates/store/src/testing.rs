@@ -16,6 +16,17 @@ use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use tokio::sync::OnceCell;
 
+/// Whether stock `openssl` is here, for the tests that check govit's cryptography against it: without it they
+/// say loudly that `what` did not run and pass; under `CI=true` its absence is a failure.
+pub fn openssl(what: &str) -> bool {
+    let found = Command::new("openssl").arg("version").output().is_ok_and(|o| o.status.success());
+    if !found {
+        assert!(std::env::var("CI").as_deref() != Ok("true"), "openssl is required under CI=true");
+        eprintln!("\n*** SKIPPED: openssl not found; {what} did not run ***\n");
+    }
+    found
+}
+
 /// A database of one test: open it (again, to see what survives a restart) or reach it with raw SQL.
 #[derive(Debug)]
 pub struct TestDatabase {
