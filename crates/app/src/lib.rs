@@ -25,6 +25,7 @@ pub mod listing;
 mod node;
 pub mod open_data;
 pub mod personal;
+pub(crate) mod playback;
 pub mod portal;
 mod query;
 pub mod ranking;

@@ -13,12 +13,20 @@ use std::time::Instant;
 /// Writes `projects` projects (with their organisations and users) into the empty store of `data`, dated up
 /// to `today` (by default the real today). The load commits without waiting for the disk
 /// ([`Durability::Bulk`]) and is made durable when the store closes at the end.
-pub async fn demo(data: &Path, projects: usize, today: Option<Date>) -> Result<ExitCode> {
+///
+/// With `history`, the projects are written to that file as a history file instead, and only the city's
+/// organisations and accounts into the store.
+pub async fn demo(data: &Path, projects: usize, today: Option<Date>, history: Option<&Path>) -> Result<ExitCode> {
     std::fs::create_dir_all(data).with_context(|| format!("无法创建数据目录 {}", data.display()))?;
     let store = crate::database::open_with(data, true, Durability::Bulk).await?;
     let policies = govit_rules::policy::load(govit_rules::policy::BUILTIN)?;
     let app = App::new(store, policies, Arc::new(SystemClock));
     let today = today.unwrap_or_else(|| app.clock().today());
+    if let Some(file) = history {
+        let written = write_history(&app, today, projects, file).await;
+        app.store().close().await;
+        return written;
+    }
     let bar = crate::audit::bar(0, "生成示范城市");
     let started = Instant::now();
     let report = govit_app::demo::seed_city(&app, today, projects, |done, total| {
@@ -42,6 +50,21 @@ pub async fn demo(data: &Path, projects: usize, today: Option<Date>) -> Result<E
         millis % 1000 / 100,
         report.events.saturating_mul(1000) / millis,
         govit_app::demo::DEMO_PASSWORD
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn write_history(app: &App, today: Date, projects: usize, file: &Path) -> Result<ExitCode> {
+    let bytes = govit_app::demo::history(app, today, projects)?;
+    govit_app::demo::install(app).await?;
+    std::fs::write(file, &bytes).with_context(|| format!("无法写入 {}", file.display()))?;
+    let rows = bytes.iter().filter(|b| **b == b'\n').count().saturating_sub(1);
+    println!(
+        "已写出示范城市的历史记录 {}({} 行,{} 个项目),并在数据库中建立其单位和账号;导入:govit import history {} --user admin",
+        file.display(),
+        rows,
+        projects,
+        file.display()
     );
     Ok(ExitCode::SUCCESS)
 }

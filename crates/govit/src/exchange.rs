@@ -12,6 +12,7 @@ use govit_app::open_data::{OpenDataConfig, open_data_csv};
 use govit_papers::{self as paper, PaperKind};
 use govit_rules::Year;
 use govit_rules::{Actor, JurisdictionId, ProjectId, Role};
+use govit_store::Durability;
 use indicatif::{ProgressBar, ProgressStyle};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -105,6 +106,16 @@ pub enum ImportCommand {
         /// Plan year the sheet is for; default: next year.
         #[arg(long)]
         year: Option<Year>,
+        #[arg(long, default_value = "./data")]
+        data: PathBuf,
+    },
+    /// A city's records from before govit (CSV, one row per act, columns in docs/EXCHANGE.md), as the
+    /// 系统管理员, into a system with no decisions yet: every row through the rules, all or none.
+    History {
+        /// The CSV file.
+        file: PathBuf,
+        #[command(flatten)]
+        account: AsAccount,
         #[arg(long, default_value = "./data")]
         data: PathBuf,
     },
@@ -218,7 +229,10 @@ async fn papers(app: &App, actor: &Actor, dir: &Path, project: Option<String>) -
 }
 
 pub async fn import(command: ImportCommand) -> Result<ExitCode> {
-    let ImportCommand::Proposals { file, account, year, data } = command;
+    let (file, account, year, data) = match command {
+        ImportCommand::Proposals { file, account, year, data } => (file, account, year, data),
+        ImportCommand::History { file, account, data } => return history(&file, &account, &data).await,
+    };
     let bytes = std::fs::read(&file).with_context(|| format!("无法读取 {}", file.display()))?;
     let app = open(&data).await?;
     let actor = actor(&app, &account).await?;
@@ -256,5 +270,48 @@ fn headline(e: &exchange::ImportError) -> String {
         exchange::ImportError::Invalid { errors } => format!("申报表有{}处错误", errors.len()),
         exchange::ImportError::Rejected { rows } => format!("有{}行不予受理", rows.len()),
         other => other.to_string(),
+    }
+}
+
+/// `govit import history`: the store opened for a one-off load ([`Durability::Bulk`]), made durable when it
+/// closes; a file that does not read or a row the rules refuse changes nothing (exit 1).
+async fn history(file: &Path, account: &AsAccount, data: &Path) -> Result<ExitCode> {
+    let bytes = std::fs::read(file).with_context(|| format!("无法读取 {}", file.display()))?;
+    let store = crate::database::open_with(data, false, Durability::Bulk).await?;
+    let policies = govit_rules::policy::load(govit_rules::policy::BUILTIN)?;
+    let app = App::new(store, policies, std::sync::Arc::new(govit_app::SystemClock))
+        .with_personal_keys(govit_app::personal::default_key_dir(data));
+    let operator = actor(&app, account).await?;
+    let bar = bar(0, "导入历史记录");
+    let started = std::time::Instant::now();
+    let result = app
+        .import_history(&operator, &bytes, |done, total| {
+            bar.set_length(u64::try_from(total).unwrap_or(0));
+            bar.set_position(u64::try_from(done).unwrap_or(0));
+        })
+        .await;
+    bar.finish_and_clear();
+    app.store().close().await;
+    match result {
+        Ok(report) => {
+            let seconds = started.elapsed().as_secs_f64();
+            println!(
+                "已导入历史记录 {} 行:{} 个项目,{} 条决定记录,用时 {seconds:.1} 秒;文件SM3 {}",
+                report.rows, report.projects, report.events, report.sm3
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(exchange::history::HistoryError::App(e)) => Err(e.into()),
+        Err(exchange::history::HistoryError::Invalid { errors }) => {
+            for e in &errors {
+                eprintln!("{e}");
+            }
+            eprintln!("未导入:历史记录文件有{}处错误", errors.len());
+            Ok(ExitCode::FAILURE)
+        }
+        Err(e) => {
+            eprintln!("未导入:{e}");
+            Ok(ExitCode::FAILURE)
+        }
     }
 }

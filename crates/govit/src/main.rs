@@ -121,6 +121,10 @@ enum Top {
         /// The day the city has reached (YYYY-MM-DD, not before 2026-11-29); today by default.
         #[arg(long)]
         today: Option<govit_rules::Date>,
+        /// Write the city's projects as a history file here instead (docs/EXCHANGE.md), and only its units and
+        /// accounts into the data folder: then `govit import history FILE --user admin` brings them in.
+        #[arg(long)]
+        history: Option<PathBuf>,
     },
     /// Throughput, latency and memory against baselines measured in the same run (docs/benchmarks.md).
     Bench(bench::BenchArgs),
@@ -180,7 +184,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Top::Import { command } => runtime.block_on(exchange::import(command)),
         Top::Keys { command: KeysCommand::Rotate { data } } => runtime.block_on(rotate(&data)),
         Top::Rebuild { data } => runtime.block_on(rebuild(&data)),
-        Top::Demo { projects, data, today } => runtime.block_on(demo::demo(&data, projects, today)),
+        Top::Demo { projects, data, today, history } => {
+            runtime.block_on(demo::demo(&data, projects, today, history.as_deref()))
+        }
         Top::Bench(args) => runtime.block_on(bench::run(args)),
         Top::Remind { data, on, delivery } => runtime.block_on(remind::once(&data, on, &delivery)),
         Top::Scenario { command: ScenarioCommand::Run { paths, json } } => runtime.block_on(scenario_run(&paths, json)),

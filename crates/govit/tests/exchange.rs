@@ -110,3 +110,43 @@ fn a_year_outside_2000_to_2100_is_refused_before_anything_is_read() {
         assert!(!out.exists());
     }
 }
+
+#[test]
+fn a_citys_history_is_written_out_and_imported_from_the_command_line_all_or_none() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let file = dir.path().join("history.csv");
+    let file = file.to_str().unwrap();
+    let out = ok(&govit(&["demo", "--projects", "155", "--today", "2026-11-29", "--history", file], &data));
+    assert!(out.contains("govit import history"), "{out}");
+
+    // One row refers to a project no earlier row registered: the whole file is refused, with its row.
+    let text = std::fs::read_to_string(file).unwrap();
+    let broken = dir.path().join("broken.csv");
+    let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
+    let at = (40..lines.len())
+        .find(|&i| {
+            let cells: Vec<&str> = lines[i].splitn(7, ',').collect();
+            cells[1].starts_with("示范-") && !cells[5].ends_with("_project")
+        })
+        .unwrap();
+    lines[at] = lines[at].replacen(",示范-", ",外来-", 1);
+    std::fs::write(&broken, lines.join("\n")).unwrap();
+    let refused = govit(&["import", "history", broken.to_str().unwrap(), "--user", "admin"], &data);
+    assert_eq!(refused.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    let row = format!("第{}行“project”", at + 1);
+    assert!(stderr.contains(&row) && stderr.contains("未导入"), "{stderr}");
+
+    let out = ok(&govit(&["import", "history", file, "--user", "admin"], &data));
+    assert!(out.contains("155 个项目"), "{out}");
+    // The imported city serves like any other (the server makes its keys and signs the log's head) and its log
+    // verifies.
+    let (mut server, _) = common::start(&data);
+    server.kill().unwrap();
+    server.wait().unwrap();
+    assert!(ok(&govit(&["audit", "verify"], &data)).contains("校验通过"));
+    let again = govit(&["import", "history", file, "--user", "admin"], &data);
+    assert_eq!(again.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&again.stderr).contains("尚无项目记录"));
+}

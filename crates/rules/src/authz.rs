@@ -160,13 +160,17 @@ pub enum Administration {
     GrantRoles,
     ResetSecondFactor,
     ReadAudit,
+    /// Bringing a city's records from before govit in through the rules, once, at installation.
+    ImportHistory,
 }
 
 impl Administration {
     /// The one administrator who does it.
     pub fn by(self) -> Role {
         match self {
-            Administration::ManageOrganizations | Administration::ManageAccounts => Role::SystemAdmin,
+            Administration::ManageOrganizations | Administration::ManageAccounts | Administration::ImportHistory => {
+                Role::SystemAdmin
+            }
             Administration::GrantRoles | Administration::ResetSecondFactor => Role::SecurityAdmin,
             Administration::ReadAudit => Role::AuditAdmin,
         }
@@ -179,6 +183,7 @@ impl Administration {
             Administration::GrantRoles => "授予或收回角色",
             Administration::ResetSecondFactor => "重置动态口令",
             Administration::ReadAudit => "查阅审计日志",
+            Administration::ImportHistory => "导入历史记录",
         }
     }
 }

@@ -10,16 +10,15 @@
 //! played in date order, so the log reads as the city lived it. Nothing is random: the same `today` writes the
 //! same log.
 
-mod playback;
 mod script;
 mod stories;
 mod tables;
 
 use crate::administration::{NewOrganization, NewUserInput};
+use crate::playback;
 use crate::{App, AppError};
 use chrono::{Days, Months, NaiveDate};
 use govit_rules::{Date, Role};
-use playback::play;
 use script::Script;
 use serde::Serialize;
 use stories::STORIES;
@@ -77,13 +76,26 @@ pub async fn seed_city(
     projects: usize,
     mut progress: impl FnMut(usize, usize),
 ) -> Result<DemoReport, AppError> {
-    if !app.store().organizations().await?.is_empty() || app.store().event_count().await? > 0 {
-        return Err(AppError::invalid("demo", "系统中已有数据,演示数据只能写入空系统"));
-    }
+    let steps = script(app, today, projects)?;
+    install(app).await?;
+    playback::play(app, steps, Some(today), &mut progress).await.map_err(|stopped| match stopped {
+        playback::Stopped::Fault(e) => e,
+        playback::Stopped::Step { index, reason } => bug(format!("第{}步:{reason}", index + 1)),
+    })?;
+    Ok(DemoReport {
+        organizations: ORGANIZATIONS.len(),
+        users: USERS.len(),
+        projects: app.store().projects(&govit_store::ProjectFilter::default()).await?.len(),
+        events: app.store().decision_count().await?,
+    })
+}
+
+/// The script of a city of `projects` projects up to `today`, on an empty store: the whole script first, so
+/// that a story that does not fit the calendar leaves the store untouched.
+fn script(app: &App, today: Date, projects: usize) -> Result<Vec<playback::Step>, AppError> {
     if today < ymd(2026, 11, 29) {
         return Err(AppError::invalid("demo", format!("演示数据写到2026-11-29,今天({today})不能早于该日")));
     }
-    // The whole script first: a story that does not fit the calendar leaves the store untouched.
     if projects == 0 {
         return Err(AppError::invalid("projects", "项目数至少为1"));
     }
@@ -91,7 +103,15 @@ pub async fn seed_city(
     for n in 0..projects {
         script.story(n)?;
     }
-    let steps = script.finish()?;
+    script.finish()
+}
+
+/// The demo city's organisations and accounts, on an empty store: all a city has before its first project,
+/// and all a history file of the demo city ([`history`]) names.
+pub async fn install(app: &App) -> Result<(), AppError> {
+    if !app.store().organizations().await?.is_empty() || app.store().event_count().await? > 0 {
+        return Err(AppError::invalid("demo", "系统中已有数据,演示数据只能写入空系统"));
+    }
     let installer = app.installer(Role::SystemAdmin)?;
     for (name, jurisdiction, owner_kind) in ORGANIZATIONS {
         let org = NewOrganization {
@@ -114,13 +134,40 @@ pub async fn seed_city(
         // Where `govit serve --demo --smtp-url …` mails their reminders (a local sink, in a demonstration).
         app.set_email(id, Some(&format!("{}@{DEMO_MAIL_DOMAIN}", u.username))).await?;
     }
-    play(app, steps, today, &mut progress).await?;
-    Ok(DemoReport {
-        organizations: ORGANIZATIONS.len(),
-        users: USERS.len(),
-        projects: app.store().projects(&govit_store::ProjectFilter::default()).await?.len(),
-        events: app.store().decision_count().await?,
-    })
+    Ok(())
+}
+
+/// The demo city of `projects` projects up to `today` as a history file ([`crate::exchange::history`]): the
+/// same script as [`seed_city`], a row per step, each project named `示范-{n}`; for trying `govit import
+/// history` on a store set up by [`install`], and for measuring it. The system's own acts are not rows: no
+/// 电子监察 run, so no dispute of its cards, and no ranking (the bureau publishes those once govit runs).
+pub fn history(app: &App, today: Date, projects: usize) -> Result<Vec<u8>, AppError> {
+    let steps = script(app, today, projects)?;
+    let mut out = csv::Writer::from_writer(Vec::new());
+    let failed = |e: csv::Error| AppError::internal(format!("无法写出历史记录:{e}"));
+    out.write_record(crate::exchange::history::COLUMNS).map_err(failed)?;
+    let reference = |n: &usize| format!("示范-{}", n + 1);
+    let of_the_system = ["publish_ranking", "dispute_card", "resolve_card_dispute"];
+    for step in steps.iter().filter(|s| !of_the_system.contains(&s.action)) {
+        let mut with: serde_json::Map<String, serde_json::Value> =
+            serde_json::from_str(&step.with).map_err(|e| bug(e.to_string()))?;
+        if !step.others.is_empty() {
+            let key = if step.action == "merge_proposals" { "merged" } else { "exclude" };
+            with.insert(key.to_owned(), step.others.iter().map(reference).collect());
+        }
+        let person = step.actor.person.as_ref().map_or("", |p| p.account.as_str());
+        let row = [
+            step.on.to_string(),
+            step.story.as_ref().map(reference).unwrap_or_default(),
+            step.actor.organization.to_string(),
+            step.actor.role.code().to_owned(),
+            person.to_owned(),
+            step.action.to_owned(),
+            serde_json::Value::Object(with).to_string(),
+        ];
+        out.write_record(row).map_err(failed)?;
+    }
+    out.into_inner().map_err(|e| AppError::internal(format!("无法写出历史记录:{e}")))
 }
 
 /// A fault in the demo's own tables or script (a step the rules refuse, an organisation missing from its

@@ -1,10 +1,10 @@
 //! The script: the stories turned into dated steps — registration, the annual plan, then (in [`lifecycle`])
 //! approval, construction, supervision, acceptance and operation — and the plans they need decided.
 
-use super::playback::Step;
 use super::stories::{Path, Reach, STORIES, Story, Twist, category, construction, funding};
 use super::tables::{BUREAU, DISTRICT_AUTHORITIES, EDUCATION, FINANCE, FIRMS, GOVERNMENT, HEALTH, actor, organization};
 use super::{bug, cut, plus, spread, ymd};
+use crate::playback::Step;
 use crate::{App, AppError};
 use govit_rules::policy::Parameters;
 use govit_rules::vocab::{Authority, OwnerKind};
@@ -131,7 +131,7 @@ impl<'a> Script<'a> {
     fn act(&mut self, c: &Cast, on: Date, who: &Arc<Actor>, action: &'static str, with: Value) {
         let about = format!("“{}”", c.name);
         let (actor, with) = (Arc::clone(who), with.to_string());
-        self.steps.push(Step { on, actor, action, with, story: Some(c.n), others: Vec::new(), about });
+        self.steps.push(Step { on, actor, action, with, story: Some(c.n), others: Vec::new(), about, held_to: None });
     }
 
     pub(super) fn story(&mut self, n: usize) -> Result<(), AppError> {
@@ -242,6 +242,7 @@ impl<'a> Script<'a> {
             story: Some(lead_n),
             others: vec![c.n],
             about: format!("“{}”并入“{}”", c.name, lead.name),
+            held_to: None,
         });
     }
 
@@ -271,6 +272,7 @@ impl<'a> Script<'a> {
                 story: None,
                 others: plan.excluded,
                 about: about.clone(),
+                held_to: None,
             });
             let government = self.government.clone();
             self.steps.push(Step {
@@ -281,6 +283,7 @@ impl<'a> Script<'a> {
                 story: None,
                 others: Vec::new(),
                 about: about.clone(),
+                held_to: None,
             });
             // [24] the commission takes every approved plan into the government investment plan; the cyberspace
             // office has filed its review of all but the latest, which waits on its 工作台.
@@ -311,6 +314,7 @@ impl<'a> Script<'a> {
                     story: None,
                     others: Vec::new(),
                     about: about.clone(),
+                    held_to: None,
                 };
                 self.steps.push(step);
             }
@@ -326,6 +330,7 @@ impl<'a> Script<'a> {
                 story: None,
                 others: Vec::new(),
                 about: format!("{}电子监察排名", month.label()),
+                held_to: None,
             });
             let Some(next) = month.last().succ_opt() else { break };
             month = govit_rules::ranking::Period::of(next);

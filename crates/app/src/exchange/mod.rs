@@ -11,6 +11,7 @@
 //! edge, through a decimal string ([`wan`]), so no float arithmetic touches money.
 
 mod export;
+pub mod history;
 mod import;
 mod template;
 
