@@ -33,6 +33,12 @@ pub enum Durability {
 const SQLITE_PRAGMAS: &str =
     "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;";
 
+/// A one-off load on SQLite: commits without waiting for the disk (WAL, made durable at the next checkpoint
+/// or when the store closes), and temporary files in memory. A batch's multi-row upserts keep a statement
+/// journal, to undo a statement that fails halfway through inside its transaction; written to a temporary
+/// file, it was half of a bulk load's writes.
+const SQLITE_BULK_PRAGMAS: &str = "PRAGMA synchronous = NORMAL; PRAGMA temp_store = MEMORY;";
+
 impl Store {
     /// Opens (creating if needed) a SQLite file in WAL mode with full synchronous commits.
     pub async fn open_file(path: &std::path::Path) -> Result<Store, StoreError> {
@@ -89,7 +95,7 @@ impl Store {
                     (Backend::Sqlite, Durability::Full) => conn.execute(SQLITE_PRAGMAS).await.map(drop)?,
                     (Backend::Sqlite, Durability::Bulk) => {
                         conn.execute(SQLITE_PRAGMAS).await?;
-                        conn.execute("PRAGMA synchronous = NORMAL").await.map(drop)?
+                        conn.execute(SQLITE_BULK_PRAGMAS).await.map(drop)?
                     }
                     (Backend::Postgres, Durability::Bulk) => {
                         conn.execute("SET synchronous_commit = off").await.map(drop)?
