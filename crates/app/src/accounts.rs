@@ -93,15 +93,10 @@ impl App {
                     Err(e) => return Ok(Err(e)),
                 };
                 let Some(org) = self.store.organization_by_name(name.as_str()).await? else {
-                    let reason = format!("“{name}”不是本系统登记的单位,不能向其下达建设任务");
-                    let fields = FieldErrors::from([("owner.name".to_owned(), reason)]);
+                    let fields = FieldErrors::from([("owner.name".to_owned(), not_on_record(&name))]);
                     return Ok(Err(DraftError::ContradictsRecord(fields)));
                 };
-                OrgRecord {
-                    kind: org.owner_kind.as_deref().and_then(OwnerKind::from_code),
-                    jurisdiction: JurisdictionId::parse(&org.jurisdiction).map_err(AppError::internal)?,
-                    name,
-                }
+                org_record(name, &org)?
             }
             Action::AssignProject => {
                 let reason = format!("{}无权{}:该事项由年度计划论证部门办理", session.role.label(), action.label());
@@ -111,6 +106,18 @@ impl App {
         };
         Ok(draft::build(action, with, session.actor.role, Some(&record)))
     }
+}
+
+/// The record a registration for unit `org` (named `name`) is held to [2][9]: its kind as stored (an unknown
+/// stored code reads as none) and its jurisdiction.
+pub(crate) fn org_record(name: OrgName, org: &OrganizationRow) -> Result<OrgRecord, AppError> {
+    let jurisdiction = JurisdictionId::parse(&org.jurisdiction).map_err(AppError::internal)?;
+    Ok(OrgRecord { kind: org.owner_kind.as_deref().and_then(OwnerKind::from_code), jurisdiction, name })
+}
+
+/// Why a task cannot be assigned to `name` [7].
+pub(crate) fn not_on_record(name: &OrgName) -> String {
+    format!("“{name}”不是本系统登记的单位,不能向其下达建设任务")
 }
 
 /// What a successful login hands the browser.

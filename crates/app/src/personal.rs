@@ -138,6 +138,11 @@ impl KeyRing {
         }
     }
 
+    /// Makes sure the ring has a current key (creating the first one, as the first sealed contact would).
+    pub(crate) fn ensure_current(&self) -> Result<(), AppError> {
+        self.current().map(drop)
+    }
+
     /// Reads one key, refusing a file others may read or one that is not 16 bytes of hex.
     fn key(&self, id: &str) -> Result<Key, AppError> {
         if key_number(id).is_none() {

@@ -276,6 +276,11 @@ fn headline(e: &exchange::ImportError) -> String {
 /// `govit import history`: the store opened for a one-off load ([`Durability::Bulk`]), made durable when it
 /// closes; a file that does not read or a row the rules refuse changes nothing (exit 1).
 async fn history(file: &Path, account: &AsAccount, data: &Path) -> Result<ExitCode> {
+    let size = std::fs::metadata(file).with_context(|| format!("无法读取 {}", file.display()))?.len();
+    if size > exchange::history::MAX_FILE_BYTES {
+        eprintln!("未导入:{}", exchange::history::HistoryError::TooLarge);
+        return Ok(ExitCode::FAILURE);
+    }
     let bytes = std::fs::read(file).with_context(|| format!("无法读取 {}", file.display()))?;
     let store = crate::database::open_with(data, false, Durability::Bulk).await?;
     let policies = govit_rules::policy::load(govit_rules::policy::BUILTIN)?;
@@ -302,12 +307,18 @@ async fn history(file: &Path, account: &AsAccount, data: &Path) -> Result<ExitCo
             Ok(ExitCode::SUCCESS)
         }
         Err(exchange::history::HistoryError::App(e)) => Err(e.into()),
-        Err(exchange::history::HistoryError::Invalid { errors }) => {
-            for e in &errors {
-                eprintln!("{e}");
+        Err(e @ exchange::history::HistoryError::Invalid { .. }) => {
+            if let exchange::history::HistoryError::Invalid { errors, .. } = &e {
+                for cell in errors {
+                    eprintln!("{cell}");
+                }
             }
-            eprintln!("未导入:历史记录文件有{}处错误", errors.len());
+            eprintln!("未导入:{e}");
             Ok(ExitCode::FAILURE)
+        }
+        Err(e @ exchange::history::HistoryError::Interrupted { .. }) => {
+            eprintln!("{e}");
+            Ok(ExitCode::from(2))
         }
         Err(e) => {
             eprintln!("未导入:{e}");

@@ -520,6 +520,15 @@ crate::vocab::vocabulary_pub!(
     }
 );
 
+impl Action {
+    /// The acts of 电子监察 [25]: the system's daily cards, the disputes of those cards and the monthly ranking
+    /// made from them. They exist only where govit ran the supervision, so a city's records from before it
+    /// cannot hold them.
+    pub fn is_electronic_supervision(self) -> bool {
+        matches!(self, Action::IssueCards | Action::DisputeCard | Action::ResolveCardDispute | Action::PublishRanking)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

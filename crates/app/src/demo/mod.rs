@@ -18,7 +18,7 @@ use crate::administration::{NewOrganization, NewUserInput};
 use crate::playback;
 use crate::{App, AppError};
 use chrono::{Days, Months, NaiveDate};
-use govit_rules::{Date, Role};
+use govit_rules::{Action, Date, Role};
 use script::Script;
 use serde::Serialize;
 use stories::STORIES;
@@ -147,8 +147,8 @@ pub fn history(app: &App, today: Date, projects: usize) -> Result<Vec<u8>, AppEr
     let failed = |e: csv::Error| AppError::internal(format!("无法写出历史记录:{e}"));
     out.write_record(crate::exchange::history::COLUMNS).map_err(failed)?;
     let reference = |n: &usize| format!("示范-{}", n + 1);
-    let of_the_system = ["publish_ranking", "dispute_card", "resolve_card_dispute"];
-    for step in steps.iter().filter(|s| !of_the_system.contains(&s.action)) {
+    let supervision = |s: &&playback::Step| Action::from_code(s.action).is_some_and(Action::is_electronic_supervision);
+    for step in steps.iter().filter(|s| !supervision(s)) {
         let mut with: serde_json::Map<String, serde_json::Value> =
             serde_json::from_str(&step.with).map_err(|e| bug(e.to_string()))?;
         if !step.others.is_empty() {

@@ -14,11 +14,11 @@
 //! and an example are in docs/EXCHANGE.md.
 
 use super::CellError;
+use crate::accounts::{not_on_record, org_record};
 use crate::playback::{self, Step, Stopped, fields};
 use crate::{App, AppError};
 use govit_rules::authz::Administration;
 use govit_rules::draft::{self, OrgRecord};
-use govit_rules::vocab::OwnerKind;
 use govit_rules::{Action, Actor, Date, JurisdictionId, OrgName, Role};
 use govit_store::{OrganizationRow, Store};
 use serde::Serialize;
@@ -30,7 +30,10 @@ use std::sync::Arc;
 /// The columns of a history file, in this order.
 pub const COLUMNS: [&str; 7] = ["date", "project", "organization", "role", "person", "action", "with"];
 
-/// The most rows a history file may hold: a province's twenty years, with room.
+/// The largest history file: a province's twenty years (the 100,000-project demo city is about 300 MB).
+pub const MAX_FILE_BYTES: u64 = 1024 * 1024 * 1024;
+
+/// The most rows a history file may hold.
 pub const MAX_ROWS: usize = 5_000_000;
 
 /// The longest `with` cell, in bytes: the longest command (a registration with its documents) is a few KB.
@@ -39,19 +42,30 @@ pub const MAX_WITH_BYTES: usize = 64 * 1024;
 /// The most errors listed: a file with a wrong column has one in every row.
 const MAX_ERRORS: usize = 100;
 
-/// Why a history file was not imported. Nothing was written in any case.
+/// A project number that stands in for the projects a row names while its parameters are checked: any
+/// well-formed number, since only the command's shape is checked then.
+const PLACEHOLDER: &str = "wuhan-2000-0001";
+
+/// Why a history file was not imported. Nothing was written, except after [`HistoryError::Interrupted`].
 #[derive(Debug, thiserror::Error)]
 pub enum HistoryError {
-    /// Rows that do not read: the row (as a spreadsheet numbers it, the header being row 1), column, reason.
-    #[error("历史记录文件有{}处错误", errors.len())]
-    Invalid { errors: Vec<CellError> },
+    /// Rows that do not read: the row (as a spreadsheet numbers it, the header being row 1), column, reason;
+    /// `more` when there were more than those listed.
+    #[error("历史记录文件有{}{}处错误", if *more { "超过" } else { "" }, errors.len())]
+    Invalid { errors: Vec<CellError>, more: bool },
+    /// The file is larger than [`MAX_FILE_BYTES`].
+    #[error("历史记录文件超过{} MiB", MAX_FILE_BYTES / 1024 / 1024)]
+    TooLarge,
     /// The store already holds decisions.
     #[error("历史记录只能导入尚无项目记录的系统(已有{decisions}条决定记录)")]
     NotEmpty { decisions: i64 },
-    /// A row that could not be played: refused by the regulation (with its articles), or naming a project
-    /// no earlier row registered.
+    /// A row the regulation refuses (with its articles), found while rehearsing: nothing written.
     #[error("第{row}行({action} {date})未能导入:{reason}")]
     Refused { row: u32, date: Date, action: &'static str, reason: String },
+    /// The real run stopped after the rehearsal had accepted every row: the database failed, or another
+    /// process wrote to it meanwhile. What was written stays (the log is never rewritten).
+    #[error("导入中断,系统中已写入{written}条决定记录,历史不完整:请恢复导入前的备份后再导入(第{row}行:{reason})")]
+    Interrupted { written: i64, row: u32, reason: String },
     #[error(transparent)]
     App(#[from] AppError),
 }
@@ -72,11 +86,10 @@ pub struct HistoryReport {
     pub sm3: String,
 }
 
-/// A history file read and checked: the steps to play and where each came from.
+/// A history file read and checked: the steps to play, and the row, date and action of each.
 struct History {
     steps: Vec<Step>,
-    /// The file's row of each step.
-    rows: Vec<u32>,
+    rows: Vec<(u32, Date, Action)>,
     projects: usize,
 }
 
@@ -91,12 +104,17 @@ impl App {
         mut progress: impl FnMut(usize, usize),
     ) -> Result<HistoryReport, HistoryError> {
         self.administering(operator, Administration::ImportHistory).await?;
-        let decisions = self.store().decision_count().await?;
-        if decisions > 0 {
-            return Err(HistoryError::NotEmpty { decisions });
+        if u64::try_from(bytes.len()).map_or(true, |n| n > MAX_FILE_BYTES) {
+            return Err(HistoryError::TooLarge);
         }
+        self.nothing_decided().await?;
         let organizations = self.store().organizations().await?;
-        let history = self.read_history(bytes, &organizations).await?;
+        let History { steps, rows, projects } = self.read_history(bytes, &organizations).await?;
+        // The key personal data is sealed with, made now as the real run would make it: the rehearsal must
+        // not be the one to create it.
+        if let Some(ring) = &self.personal {
+            ring.ensure_current()?;
+        }
         let rehearsal = self.rehearsal(Store::open_memory().await?);
         let now = self.clock().now().to_rfc3339();
         for org in &organizations {
@@ -104,61 +122,91 @@ impl App {
             let store = rehearsal.store();
             store.insert_organization(&org.name, &org.jurisdiction, kind, duty, &now).await?;
         }
-        let rehearsed = history.play(&rehearsal, history.steps.clone(), &mut |_, _| ()).await;
+        let rehearsed = playback::play(&rehearsal, steps.clone(), None, &mut |_, _| ()).await;
         rehearsal.store().close().await;
-        rehearsed?;
-        history.play(self, history.steps.clone(), &mut progress).await?;
+        rehearsed.map_err(|stopped| match stopped {
+            Stopped::Fault(e) => HistoryError::App(e),
+            Stopped::Step { index, reason } => {
+                let (row, date, action) = rows.get(index).copied().unwrap_or((0, Date::MIN, Action::RegisterProject));
+                HistoryError::Refused { row, date, action: action.label(), reason }
+            }
+        })?;
+        // Rehearsing a large file takes a while: a decision written meanwhile would mix into the history.
+        self.nothing_decided().await?;
+        let count = steps.len();
+        if let Err(stopped) = playback::play(self, steps, None, &mut progress).await {
+            let (index, reason) = match stopped {
+                Stopped::Step { index, reason } => (index, reason),
+                Stopped::Fault(e) => (count, e.to_string()),
+            };
+            let row = rows.get(index).map_or(0, |r| r.0);
+            let written = self.store().decision_count().await.unwrap_or(-1);
+            tracing::error!(row, written, %reason, "history import interrupted after its rehearsal");
+            return Err(HistoryError::Interrupted { written, row, reason });
+        }
         let sm3 = hex::encode(Sm3::digest(bytes));
-        let (rows, projects) = (history.steps.len(), history.projects);
-        let detail = format!("导入历史记录{rows}行({projects}个项目),文件SM3 {sm3}");
+        let detail = format!("导入历史记录{count}行({projects}个项目),文件SM3 {sm3}");
         self.record_security_by(operator, "history_imported", "", detail).await?;
-        Ok(HistoryReport { rows, projects, events: self.store().decision_count().await?, sm3 })
+        Ok(HistoryReport { rows: count, projects, events: self.store().decision_count().await?, sm3 })
     }
 
-    /// Reads every row of `bytes`, resolving units, roles, persons and project references; every error found
-    /// (up to [`MAX_ERRORS`]) is listed.
+    async fn nothing_decided(&self) -> Result<(), HistoryError> {
+        match self.store().decision_count().await? {
+            0 => Ok(()),
+            decisions => Err(HistoryError::NotEmpty { decisions }),
+        }
+    }
+
+    /// Reads every row of `bytes`, resolving units, roles, persons and project references and checking each
+    /// command's parameters; every error found (up to [`MAX_ERRORS`]) is listed.
     async fn read_history(&self, bytes: &[u8], organizations: &[OrganizationRow]) -> Result<History, HistoryError> {
         let text = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(bytes);
-        let mut reader = csv::ReaderBuilder::new().has_headers(true).from_reader(text);
-        let headers = reader.headers().map_err(|e| only(1, "表头", format!("无法读取:{e}")))?.clone();
+        let mut reader = csv::ReaderBuilder::new().has_headers(true).flexible(true).from_reader(text);
+        let headers = reader.headers().map_err(|e| only(1, "表头", unreadable(&e)))?.clone();
         if headers.iter().map(str::trim).ne(COLUMNS) {
             let found = headers.iter().collect::<Vec<_>>().join(",");
-            return Err(only(1, "表头", format!("表头须为 {}(实为 {found})", COLUMNS.join(","))));
+            return Err(only(1, "表头", format!("表头须为 {}(实为 {})", COLUMNS.join(","), clip(&found))));
         }
         let units = organizations.iter().map(|o| (o.name.as_str(), o)).collect();
         let today = self.clock().today();
         let mut reading = Reading { app: self, units, today, refs: HashMap::new(), actors: HashMap::new(), last: None };
         let (mut steps, mut rows, mut errors) = (Vec::new(), Vec::new(), Vec::new());
-        for record in reader.records() {
+        // Rows as a spreadsheet numbers them: the header is row 1, whatever line breaks a quoted cell holds.
+        for (record, row) in reader.records().zip(2u32..) {
             let record = match record {
                 Ok(record) => record,
                 Err(e) => {
-                    errors.push(cell(line(e.position()), "", format!("无法读取:{e}")));
+                    errors.push(cell(row, "整行", unreadable(&e)));
                     break;
                 }
             };
-            let row = line(record.position());
             if steps.len() >= MAX_ROWS {
-                errors.push(cell(row, "", format!("历史记录最多{MAX_ROWS}行")));
+                errors.push(cell(row, "整行", format!("历史记录最多{MAX_ROWS}行")));
                 break;
             }
-            let cells: [&str; 7] = std::array::from_fn(|i| record.get(i).unwrap_or_default().trim());
-            match reading.step(row, cells).await? {
-                Ok(step) => {
-                    steps.push(step);
-                    rows.push(row);
+            if record.len() != COLUMNS.len() {
+                errors.push(cell(row, "整行", format!("列数应为{},实为{}", COLUMNS.len(), record.len())));
+            } else {
+                let cells: [&str; 7] = std::array::from_fn(|i| record.get(i).unwrap_or_default().trim());
+                match reading.step(cells).await? {
+                    Ok((step, action)) => {
+                        rows.push((row, step.on, action));
+                        steps.push(step);
+                    }
+                    Err((column, reason)) => errors.push(cell(row, column, reason)),
                 }
-                Err(e) => errors.push(e),
             }
-            if errors.len() >= MAX_ERRORS {
+            if errors.len() > MAX_ERRORS {
                 break;
             }
         }
         if steps.is_empty() && errors.is_empty() {
-            errors.push(cell(2, "", "文件中没有历史记录".to_owned()));
+            errors.push(cell(2, "整行", "文件中没有历史记录".to_owned()));
         }
         if !errors.is_empty() {
-            return Err(HistoryError::Invalid { errors });
+            let more = errors.len() > MAX_ERRORS;
+            errors.truncate(MAX_ERRORS);
+            return Err(HistoryError::Invalid { errors, more });
         }
         Ok(History { steps, rows, projects: reading.refs.len() })
     }
@@ -168,26 +216,6 @@ impl App {
         let mut app = App::new(store, (*self.policies).clone(), self.clock.clone());
         app.personal = self.personal.clone();
         app
-    }
-}
-
-impl History {
-    /// Plays `steps` (this history's, or a copy) on `app`: a step that cannot be played is named by its row.
-    async fn play(
-        &self,
-        app: &App,
-        steps: Vec<Step>,
-        progress: &mut impl FnMut(usize, usize),
-    ) -> Result<(), HistoryError> {
-        playback::play(app, steps, None, progress).await.map_err(|stopped| match stopped {
-            Stopped::Fault(e) => HistoryError::App(e),
-            Stopped::Step { index, reason } => {
-                let (row, step) = (self.rows.get(index).copied().unwrap_or(0), self.steps.get(index));
-                let date = step.map_or(Date::MIN, |s| s.on);
-                let action = step.and_then(|s| Action::from_code(s.action)).map_or("", Action::label);
-                HistoryError::Refused { row, date, action, reason }
-            }
-        })
     }
 }
 
@@ -203,48 +231,62 @@ struct Reading<'a> {
 }
 
 impl Reading<'_> {
-    /// The step of one row (`date, project, organization, role, person, action, with`), or the first of its
-    /// cells that does not read. The outer error is the store's.
-    async fn step(&mut self, row: u32, cells: [&str; 7]) -> Result<Result<Step, CellError>, AppError> {
+    /// The step of one row (`date, project, organization, role, person, action, with`) and its action, or
+    /// the first of its cells that does not read and why. The outer error is the store's.
+    async fn step(&mut self, cells: [&str; 7]) -> Result<Result<(Step, Action), (&'static str, String)>, AppError> {
         let [date, project, organization, role, person, action, with] = cells;
         let on = match self.date(date) {
             Ok(on) => on,
-            Err(reason) => return Ok(Err(cell(row, "date", reason))),
+            Err(reason) => return Ok(Err(("date", reason))),
         };
         let Some(action) = Action::from_code(action) else {
-            return Ok(Err(cell(row, "action", format!("没有代码为“{action}”的事项"))));
+            return Ok(Err(("action", format!("没有代码为“{}”的事项", clip(action)))));
         };
+        if action.is_electronic_supervision() {
+            let reason = format!("“{}”是本系统电子监察的事项,不属于此前的记录", action.label());
+            return Ok(Err(("action", reason)));
+        }
         let Some(role) = Role::from_code(role) else {
-            return Ok(Err(cell(row, "role", format!("没有代码为“{role}”的角色"))));
+            return Ok(Err(("role", format!("没有代码为“{}”的角色", clip(role)))));
         };
         let actor = match self.actor(organization, role, person).await? {
             Ok(actor) => actor,
-            Err((column, reason)) => return Ok(Err(cell(row, column, reason))),
+            Err(fault) => return Ok(Err(fault)),
         };
-        let mut with = match parameters(with) {
-            Ok(with) => with,
-            Err(reason) => return Ok(Err(cell(row, "with", reason))),
-        };
-        let others = match self.others(action, &mut with) {
-            Ok(others) => others,
-            Err(reason) => return Ok(Err(cell(row, "with", reason))),
-        };
-        let held_to = match self.record(action, &actor, &mut with) {
-            Ok(record) => record,
-            Err(reason) => return Ok(Err(cell(row, "with", reason))),
+        let read = parameters(with).and_then(|mut with| {
+            let others = self.others(action, &mut with)?;
+            let held_to = self.record(action, &actor, &mut with)?;
+            Ok((with, others, held_to))
+        });
+        let (with, others, held_to) = match read {
+            Ok(read) => read,
+            Err(reason) => return Ok(Err(("with", reason))),
         };
         let story = match self.project(action, project) {
             Ok(story) => story,
-            Err(reason) => return Ok(Err(cell(row, "project", reason))),
+            Err(reason) => return Ok(Err(("project", reason))),
         };
+        // The command's shape now, with stand-ins for the projects it names, rather than when it is played.
+        let mut probe = with.clone();
+        if story.is_some() && !matches!(action, Action::RegisterProject | Action::AssignProject) {
+            probe.insert("project".to_owned(), Value::from(PLACEHOLDER));
+        }
+        if !others.is_empty() {
+            let key = if action == Action::MergeProposals { "merged" } else { "exclude" };
+            probe.insert(key.to_owned(), Value::from(vec![PLACEHOLDER; others.len()]));
+        }
+        if let Err(e) = draft::build(action, probe, role, held_to.as_ref()) {
+            return Ok(Err(("with", fields(e.fields()))));
+        }
         let with = Value::Object(with).to_string();
         let about = project.to_owned();
-        Ok(Ok(Step { on, actor, action: action.code(), with, story, others, about, held_to }))
+        Ok(Ok((Step { on, actor, action: action.code(), with, story, others, about, held_to }, action)))
     }
 
     /// The row's date: a calendar date, not before the row above it, not after today.
     fn date(&mut self, text: &str) -> Result<Date, String> {
-        let on = Date::parse_from_str(text, "%Y-%m-%d").map_err(|_| format!("“{text}”不是日期(应如 2023-03-15)"))?;
+        let on =
+            Date::parse_from_str(text, "%Y-%m-%d").map_err(|_| format!("“{}”不是日期(应如 2023-03-15)", clip(text)))?;
         if on > self.today {
             return Err(format!("{on}晚于今天({}),历史记录只记已经发生的事", self.today));
         }
@@ -268,7 +310,8 @@ impl Reading<'_> {
             return Ok(Ok(actor.clone()));
         }
         let Some(org) = self.units.get(organization) else {
-            return Ok(Err(("organization", format!("“{organization}”不是本系统登记的单位(须先由系统管理员新建)"))));
+            let reason = format!("“{}”不是本系统登记的单位(须先由系统管理员新建)", clip(organization));
+            return Ok(Err(("organization", reason)));
         };
         let standing = crate::administration::standing(org);
         let fits = match role {
@@ -311,7 +354,7 @@ impl Reading<'_> {
                 self.refs
                     .get(reference)
                     .copied()
-                    .ok_or_else(|| format!("{key} 中的项目“{reference}”在此前的行中尚未登记"))
+                    .ok_or_else(|| format!("{key} 中的项目“{}”在此前的行中尚未登记", clip(reference)))
             })
             .collect()
     }
@@ -329,11 +372,8 @@ impl Reading<'_> {
             Action::AssignProject => draft::assigned_owner(with).map_err(|e| fields(e.fields()))?,
             _ => return Ok(None),
         };
-        let Some(org) = self.units.get(name.as_str()) else {
-            return Err(format!("“{name}”不是本系统登记的单位,不能向其下达建设任务"));
-        };
-        let kind = org.owner_kind.as_deref().and_then(OwnerKind::from_code);
-        Ok(Some(OrgRecord { name, kind, jurisdiction: actor_jurisdiction(org)? }))
+        let org = self.units.get(name.as_str()).ok_or_else(|| not_on_record(&name))?;
+        org_record(name, org).map(Some).map_err(|e| e.to_string())
     }
 
     /// The story of the row's project: a new one for a registration or an assigned task (the reference is
@@ -374,19 +414,27 @@ fn parameters(text: &str) -> Result<Map<String, Value>, String> {
     }
 }
 
-fn actor_jurisdiction(org: &OrganizationRow) -> Result<JurisdictionId, String> {
-    JurisdictionId::parse(&org.jurisdiction).map_err(|e| format!("单位“{}”的辖区有误:{e}", org.name))
-}
-
 fn cell(row: u32, column: &str, reason: String) -> CellError {
     CellError { row, column: column.to_owned(), reason }
 }
 
 fn only(row: u32, column: &str, reason: String) -> HistoryError {
-    HistoryError::Invalid { errors: vec![cell(row, column, reason)] }
+    HistoryError::Invalid { errors: vec![cell(row, column, reason)], more: false }
 }
 
-/// The file's line of a record (the header is line 1).
-fn line(position: Option<&csv::Position>) -> u32 {
-    position.map_or(0, |p| u32::try_from(p.line()).unwrap_or(u32::MAX))
+/// Why the CSV reader stopped, in words.
+fn unreadable(e: &csv::Error) -> String {
+    match e.kind() {
+        csv::ErrorKind::Utf8 { .. } => "不是UTF-8编码的文本".to_owned(),
+        csv::ErrorKind::Io(e) => format!("无法读取:{e}"),
+        _ => "不是有效的CSV(引号不成对或格式有误)".to_owned(),
+    }
+}
+
+/// A cell quoted in a message, cut to 40 characters: an error list must not echo a whole file back.
+fn clip(text: &str) -> String {
+    match text.char_indices().nth(40) {
+        Some((at, _)) => format!("{}…", &text[..at]),
+        None => text.to_owned(),
+    }
 }

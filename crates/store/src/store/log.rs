@@ -25,7 +25,8 @@ pub(crate) struct Body {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SecurityRecord {
     /// `login_succeeded`, `login_failed`, `account_locked`, `logout`, `password_changed`,
-    /// `password_change_failed`, `user_created`, `user_changed`, `organization_created`, `policies_loaded`.
+    /// `password_change_failed`, `user_created`, `user_changed`, `organization_created`, `policies_loaded`,
+    /// `history_imported`.
     pub kind: String,
     /// The account concerned.
     pub username: String,
