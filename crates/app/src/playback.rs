@@ -29,17 +29,25 @@ pub(crate) struct Step {
     pub(crate) held_to: Option<draft::OrgRecord>,
 }
 
-/// Why playback stopped: a step that could not be played (its place in the steps and the reason: refused by
-/// the rules, a project not yet registered, a command that does not build), or a fault of the store.
+/// Why playback stopped: a step that could not be played (its place in the steps, what it was — date,
+/// subject, action — and why: refused by the rules, a project not yet registered, a command that does not
+/// build), or a fault of the store.
 #[derive(Debug)]
 pub(crate) enum Stopped {
-    Step { index: usize, reason: String },
+    Step { index: usize, what: String, reason: String },
     Fault(AppError),
 }
 
 impl From<AppError> for Stopped {
     fn from(e: AppError) -> Stopped {
         Stopped::Fault(e)
+    }
+}
+
+impl Step {
+    /// The step in words, for a message: its date, what it is about and its action.
+    fn what(&self) -> String {
+        format!("{} {} {}", self.on, self.about, self.action)
     }
 }
 
@@ -79,7 +87,7 @@ pub(crate) async fn play(
             app.issue_cards(day).await?;
             sweep = Some(sweep_after(day));
         }
-        let request = request(&step, &ids).map_err(|reason| Stopped::Step { index: n, reason })?;
+        let request = request(&step, &ids).map_err(|reason| Stopped::Step { index: n, what: step.what(), reason })?;
         if let Some(i) = step.story.filter(|_| registers(step.action)) {
             registering.push(i);
         }
@@ -134,7 +142,7 @@ fn request(step: &Step, ids: &BTreeMap<usize, ProjectId>) -> Result<CommandReque
         let key = if step.action == "merge_proposals" { "merged" } else { "exclude" };
         map.insert(key.to_owned(), step.others.iter().map(id).collect::<Result<Value, _>>()?);
     }
-    // The organisations are on record: the one builder, with no other record.
+    // The one builder of every front end, held to the unit on record where the step carries it.
     let action = Action::from_code(step.action).ok_or_else(|| format!("没有名为“{}”的事项", step.action))?;
     let with = match with {
         Value::Object(map) => map,
@@ -160,7 +168,7 @@ async fn run(
         played(left);
         let outcome = outcome.map_err(|e| match e {
             AppError::Store(_) => Stopped::Fault(e),
-            other => Stopped::Step { index, reason: other.to_string() },
+            other => Stopped::Step { index, what: step.what(), reason: other.to_string() },
         })?;
         match outcome {
             Executed::Done { project, .. } => {
@@ -173,7 +181,7 @@ async fn run(
                     Rejection::Forbidden(f) => f.message,
                     Rejection::Refused(r) => r.to_string(),
                 };
-                return Err(Stopped::Step { index, reason: format!("不予受理:{why}") });
+                return Err(Stopped::Step { index, what: step.what(), reason: format!("不予受理:{why}") });
             }
         }
     }

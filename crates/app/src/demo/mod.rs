@@ -80,7 +80,7 @@ pub async fn seed_city(
     install(app).await?;
     playback::play(app, steps, Some(today), &mut progress).await.map_err(|stopped| match stopped {
         playback::Stopped::Fault(e) => e,
-        playback::Stopped::Step { index, reason } => bug(format!("第{}步:{reason}", index + 1)),
+        playback::Stopped::Step { index, what, reason } => bug(format!("第{}步({what}):{reason}", index + 1)),
     })?;
     Ok(DemoReport {
         organizations: ORGANIZATIONS.len(),

@@ -63,9 +63,10 @@ pub enum HistoryError {
     #[error("第{row}行({action} {date})未能导入:{reason}")]
     Refused { row: u32, date: Date, action: &'static str, reason: String },
     /// The real run stopped after the rehearsal had accepted every row: the database failed, or another
-    /// process wrote to it meanwhile. What was written stays (the log is never rewritten).
-    #[error("导入中断,系统中已写入{written}条决定记录,历史不完整:请恢复导入前的备份后再导入(第{row}行:{reason})")]
-    Interrupted { written: i64, row: u32, reason: String },
+    /// process wrote to it meanwhile. What was written stays (the log is never rewritten): `written` says how
+    /// much, where it could be read.
+    #[error("导入中断,{}历史不完整:请恢复导入前的备份后再导入(原因:{reason})", written_text(*written))]
+    Interrupted { written: Option<i64>, reason: String },
     #[error(transparent)]
     App(#[from] AppError),
 }
@@ -126,7 +127,7 @@ impl App {
         rehearsal.store().close().await;
         rehearsed.map_err(|stopped| match stopped {
             Stopped::Fault(e) => HistoryError::App(e),
-            Stopped::Step { index, reason } => {
+            Stopped::Step { index, reason, .. } => {
                 let (row, date, action) = rows.get(index).copied().unwrap_or((0, Date::MIN, Action::RegisterProject));
                 HistoryError::Refused { row, date, action: action.label(), reason }
             }
@@ -135,14 +136,13 @@ impl App {
         self.nothing_decided().await?;
         let count = steps.len();
         if let Err(stopped) = playback::play(self, steps, None, &mut progress).await {
-            let (index, reason) = match stopped {
-                Stopped::Step { index, reason } => (index, reason),
-                Stopped::Fault(e) => (count, e.to_string()),
+            let reason = match stopped {
+                Stopped::Step { index, reason, .. } => format!("第{}行:{reason}", rows.get(index).map_or(0, |r| r.0)),
+                Stopped::Fault(e) => e.to_string(),
             };
-            let row = rows.get(index).map_or(0, |r| r.0);
-            let written = self.store().decision_count().await.unwrap_or(-1);
-            tracing::error!(row, written, %reason, "history import interrupted after its rehearsal");
-            return Err(HistoryError::Interrupted { written, row, reason });
+            let written = self.store().decision_count().await.ok();
+            tracing::error!(?written, %reason, "history import interrupted after its rehearsal");
+            return Err(HistoryError::Interrupted { written, reason });
         }
         let sm3 = hex::encode(Sm3::digest(bytes));
         let detail = format!("导入历史记录{count}行({projects}个项目),文件SM3 {sm3}");
@@ -420,6 +420,10 @@ fn cell(row: u32, column: &str, reason: String) -> CellError {
 
 fn only(row: u32, column: &str, reason: String) -> HistoryError {
     HistoryError::Invalid { errors: vec![cell(row, column, reason)], more: false }
+}
+
+fn written_text(written: Option<i64>) -> String {
+    written.map_or_else(String::new, |n| format!("系统中已写入{n}条决定记录,"))
 }
 
 /// Why the CSV reader stopped, in words.
