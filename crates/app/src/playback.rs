@@ -123,7 +123,7 @@ fn sweep_after(on: Date) -> Date {
 }
 
 /// Whether the action gives its story a new project: an owner's registration, or a task the bureau assigns [7].
-fn registers(action: &str) -> bool {
+pub(crate) fn registers(action: &str) -> bool {
     matches!(action, "register_project" | "assign_project")
 }
 

@@ -15,7 +15,7 @@
 
 use super::CellError;
 use crate::accounts::{not_on_record, org_record};
-use crate::playback::{self, Step, Stopped, fields};
+use crate::playback::{self, Step, Stopped, fields, registers};
 use crate::{App, AppError};
 use govit_rules::authz::Administration;
 use govit_rules::draft::{self, OrgRecord};
@@ -268,7 +268,7 @@ impl Reading<'_> {
         };
         // The command's shape now, with stand-ins for the projects it names, rather than when it is played.
         let mut probe = with.clone();
-        if story.is_some() && !matches!(action, Action::RegisterProject | Action::AssignProject) {
+        if story.is_some() && !registers(action.code()) {
             probe.insert("project".to_owned(), Value::from(PLACEHOLDER));
         }
         if !others.is_empty() {
@@ -382,7 +382,7 @@ impl Reading<'_> {
         if reference.chars().count() > 100 {
             return Err("项目编号最长100个字符".to_owned());
         }
-        let registers = matches!(action, Action::RegisterProject | Action::AssignProject);
+        let registers = registers(action.code());
         match (registers, reference.is_empty(), self.refs.get(reference)) {
             (true, true, _) => Err(format!("{}须写明项目编号(本文件中的编号,后续各行以它指称该项目)", action.label())),
             (true, false, Some(_)) => Err(format!("项目“{reference}”已在此前的行中登记")),
